@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 /** Oldest aws-cdk-lib we build and test against; users may run any newer 2.x. */
 const CDK_FLOOR = '2.257.0';
@@ -73,6 +73,13 @@ for (const kind of ['schema-refresh', 'connection-test', 'replication-teardown']
     target: BUNDLE_TARGET,
     externals: ['@aws-sdk/*'],
     watchTask: false,
+  });
+}
+
+// eslint's project service looks for the nearest tsconfig.json: give each dev folder one.
+for (const dir of ['lambda', 'tools', 'examples']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
   });
 }
 

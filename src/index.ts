@@ -1,5 +1,5 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './wait-options';
+export * from './provider-settings';
+export * from './connection-test';
+export * from './schema-refresh';
+export * from './replication-teardown';

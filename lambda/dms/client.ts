@@ -1,0 +1,20 @@
+import { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
+
+let cached: { key: string; client: DatabaseMigrationServiceClient } | undefined;
+
+/**
+ * A DMS client reused across invocations of a warm Lambda (or calls of the CLI).
+ * Keyed on region and endpoint override so that tests pointing at different
+ * emulators never share a client. The SDK's standard retries (with backoff) absorb
+ * short DMS API throttling; what outlives them is retried at the next poll.
+ */
+export function dmsClient(region?: string): DatabaseMigrationServiceClient {
+  const key = [
+    region ?? process.env.AWS_REGION ?? '',
+    process.env.AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE ?? process.env.AWS_ENDPOINT_URL ?? '',
+  ].join('|');
+  if (cached?.key !== key) {
+    cached = { key, client: new DatabaseMigrationServiceClient({ region, retryMode: 'standard', maxAttempts: 5 }) };
+  }
+  return cached.client;
+}

@@ -1,0 +1,11 @@
+/**
+ * The one home of everything the library knows about DMS: calls, status rules,
+ * error mapping and waiting. The Lambda handlers and the CLI both use it.
+ */
+export * from './client';
+export * from './errors';
+export * from './operation';
+export * from './wait';
+export * from './connection-test';
+export * from './schema-refresh';
+export * from './replication-stop';

@@ -1,0 +1,28 @@
+/** What one status check of a DMS operation found. */
+export interface Progress {
+  /** True when the operation reached the state we wait for. */
+  readonly done: boolean;
+  /** The DMS status seen, for logs, timeouts and the CLI. */
+  readonly status: string;
+  /** Extra facts worth quoting if we time out (stop reason, failure messages). */
+  readonly detail?: string;
+  /** Attributes to hand back when done (custom resource Data, CLI output). */
+  readonly attributes?: Record<string, string>;
+}
+
+/** JSON-serialisable state that `start` hands to every later `check`. */
+export type OperationMark = Record<string, string | number | boolean>;
+
+/**
+ * A DMS operation we start once and then check until done. Implementations are
+ * stateless: every fact `check` needs comes from DMS or from the mark, so a check
+ * may run late, twice, or in another process (the provider's isComplete, the CLI).
+ */
+export interface DmsOperation {
+  /** Names what we wait for, e.g. "the schema refresh of endpoint arn:…". */
+  readonly subject: string;
+  /** Starts the operation (or decides there is nothing to start). */
+  start(): Promise<OperationMark>;
+  /** Checks once. Throws DmsOperationFailed when DMS reports a failure. */
+  check(mark: OperationMark): Promise<Progress>;
+}

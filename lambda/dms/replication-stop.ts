@@ -1,0 +1,128 @@
+import {
+  DatabaseMigrationServiceClient,
+  DescribeReplicationsCommand,
+  DescribeReplicationTasksCommand,
+  StopReplicationCommand,
+  StopReplicationTaskCommand,
+} from '@aws-sdk/client-database-migration-service';
+import { apiFailure, isInvalidState, isNotFound, quote } from './errors';
+import { DmsOperation, Progress } from './operation';
+
+/** A DMS Serverless replication config or a classic replication task. */
+export interface ReplicationTarget {
+  readonly kind: 'replication-config' | 'replication-task';
+  readonly arn: string;
+}
+
+/** What we need to know of a replication to stop it. */
+interface ReplicationState {
+  readonly status: string;
+  readonly stopReason?: string;
+  readonly failureMessage?: string;
+}
+
+/** How one kind of replication is described, stopped and judged. */
+interface ReplicationApi {
+  readonly noun: string;
+  readonly stopCall: string;
+  /** Statuses in which the replication runs or is starting: these need a stop. */
+  readonly stoppable: ReadonlySet<string>;
+  describe(client: DatabaseMigrationServiceClient, arn: string): Promise<ReplicationState | undefined>;
+  stop(client: DatabaseMigrationServiceClient, arn: string): Promise<unknown>;
+}
+
+const SERVERLESS: ReplicationApi = {
+  noun: 'replication config',
+  stopCall: 'StopReplication',
+  // A config cannot be deleted while its replication runs or starts.
+  stoppable: new Set([
+    'running',
+    'initializing',
+    'preparing_metadata_resources',
+    'testing_connection',
+    'fetching_metadata',
+    'calculating_capacity',
+    'provisioning_capacity',
+    'replication_starting',
+  ]),
+  async describe(client, arn) {
+    const out = await client.send(
+      new DescribeReplicationsCommand({ Filters: [{ Name: 'replication-config-arn', Values: [arn] }] }),
+    );
+    const r = out.Replications?.find((x) => x.ReplicationConfigArn === arn) ?? out.Replications?.[0];
+    return r && { status: r.Status ?? 'unknown', stopReason: r.StopReason, failureMessage: r.FailureMessages?.join(' | ') };
+  },
+  stop: (client, arn) => client.send(new StopReplicationCommand({ ReplicationConfigArn: arn })),
+};
+
+const TASK: ReplicationApi = {
+  noun: 'replication task',
+  stopCall: 'StopReplicationTask',
+  stoppable: new Set(['running', 'starting']),
+  async describe(client, arn) {
+    const out = await client.send(
+      new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-arn', Values: [arn] }], WithoutSettings: true }),
+    );
+    const t = out.ReplicationTasks?.find((x) => x.ReplicationTaskArn === arn) ?? out.ReplicationTasks?.[0];
+    return t && { status: t.Status ?? 'unknown', stopReason: t.StopReason, failureMessage: t.LastFailureMessage };
+  },
+  stop: (client, arn) => client.send(new StopReplicationTaskCommand({ ReplicationTaskArn: arn })),
+};
+
+function apiFor(target: ReplicationTarget): ReplicationApi {
+  return target.kind === 'replication-config' ? SERVERLESS : TASK;
+}
+
+/**
+ * Stop a replication and wait until it no longer runs. Only ever stops: a
+ * replication that is missing, stopped, created, ready or failed is left as it is,
+ * `stopping` is waited for, and "is currently not running" counts as stopped, so
+ * that a teardown never becomes the reason a stack cannot be deleted.
+ */
+export function replicationStop(client: DatabaseMigrationServiceClient, target: ReplicationTarget): DmsOperation {
+  const api = apiFor(target);
+  const subject = `${api.noun} ${target.arn} to stop`;
+
+  async function describe(): Promise<ReplicationState | undefined> {
+    try {
+      return await api.describe(client, target.arn);
+    } catch (err) {
+      if (isNotFound(err)) return undefined; // DMS answers NotFound when the filter matches nothing
+      throw apiFailure(`Describe for ${api.noun}`, target.arn, err);
+    }
+  }
+
+  async function stop(): Promise<void> {
+    try {
+      await api.stop(client, target.arn);
+    } catch (err) {
+      // Not running / already stopping / gone: nothing to stop; the next check tells which.
+      if (isInvalidState(err) || isNotFound(err)) return;
+      throw apiFailure(api.stopCall, `${api.noun} ${target.arn}`, err);
+    }
+  }
+
+  async function progressAndStop(): Promise<Progress> {
+    const state = await describe();
+    if (!state) return { done: true, status: 'not-found', attributes: { Status: 'not-found' } };
+    const detail = [
+      state.stopReason ? `stop reason: ${quote(state.stopReason)}` : '',
+      state.failureMessage ? `failure messages: ${quote(state.failureMessage)}` : '',
+    ].filter(Boolean).join('; ') || undefined;
+    if (api.stoppable.has(state.status)) {
+      await stop();
+      return { done: false, status: state.status, detail };
+    }
+    if (state.status === 'stopping') return { done: false, status: state.status, detail };
+    return { done: true, status: state.status, attributes: { Status: state.status } };
+  }
+
+  return {
+    subject,
+    async start() {
+      await progressAndStop();
+      return {};
+    },
+    check: progressAndStop,
+  };
+}

@@ -1,0 +1,21 @@
+import { dmsClient, ReplicationTarget, replicationStop } from '../dms';
+import { lifecycleHandlers } from '../handler-kit/lifecycle-handler';
+import { ResourcePropertyReader } from '../handler-kit/resource-properties';
+
+function targetOf(props: ResourcePropertyReader): ReplicationTarget {
+  const config = props.optionalString('ReplicationConfigArn');
+  return config
+    ? { kind: 'replication-config', arn: config }
+    : { kind: 'replication-task', arn: props.string('ReplicationTaskArn') };
+}
+
+/**
+ * Replication teardown provider: only Delete calls DMS, to stop the replication
+ * (serverless config or classic task) so CloudFormation can delete it next.
+ * Create and Update make no call; nothing is ever deleted or modified.
+ */
+export const { onEvent, isComplete } = lifecycleHandlers({
+  actsOn: ['Delete'],
+  physicalId: (props) => targetOf(props).arn,
+  operation: (_request, props) => replicationStop(dmsClient(), targetOf(props)),
+});

@@ -1,0 +1,57 @@
+/**
+ * The contract between the constructs (which write custom resource properties
+ * and handler environment variables) and the Lambda handlers (which read them).
+ * Kept in src/ so jsii compiles it and esbuild bundles the same file into the handlers.
+ */
+
+/** ResourceProperties of every lifecycle custom resource. CloudFormation passes them as strings. */
+export interface LifecycleResourceProperties {
+  /** Seconds the handler may wait for DMS, measured from onEvent. */
+  readonly TimeoutSeconds: string;
+  /** Seconds between two DMS status checks. */
+  readonly PollIntervalSeconds: string;
+}
+
+export interface SchemaRefreshProperties extends LifecycleResourceProperties {
+  readonly EndpointArn: string;
+  readonly ReplicationInstanceArn: string;
+  /** Any value; a change asks for a new refresh although the ARNs are the same. */
+  readonly RefreshTrigger?: string;
+  /** One of {@link ConnectionPreconditionMode}. */
+  readonly ConnectionPrecondition?: string;
+}
+
+export interface ConnectionTestProperties extends LifecycleResourceProperties {
+  readonly EndpointArn: string;
+  readonly ReplicationInstanceArn: string;
+  /** Any value; a change asks for a new test although the ARNs are the same. */
+  readonly TestTrigger?: string;
+}
+
+export interface ReplicationTeardownProperties extends LifecycleResourceProperties {
+  /** Exactly one of ReplicationConfigArn / ReplicationTaskArn is set. */
+  readonly ReplicationConfigArn?: string;
+  readonly ReplicationTaskArn?: string;
+}
+
+/** How a schema refresh makes sure its endpoint/instance pair has a usable connection. */
+export const ConnectionPreconditionMode = {
+  /** Reuse a `successful` connection record; test otherwise. */
+  TEST_UNLESS_SUCCESSFUL: 'test-unless-successful',
+  /** Always run TestConnection before the refresh. */
+  ALWAYS_TEST: 'always-test',
+  /** Do not look at the connection at all. */
+  NONE: 'none',
+} as const;
+
+/** Environment variables of the handler functions. */
+export const HandlerEnv = {
+  /** Longest time, in seconds, that one isComplete invocation keeps polling DMS before it hands back to the waiter. */
+  POLL_BUDGET_SECONDS: 'DMS_LIFECYCLE_POLL_BUDGET_SECONDS',
+} as const;
+
+/** Attribute names (Data keys) the handlers return. */
+export const Attribute = {
+  STATUS: 'Status',
+  LAST_REFRESH_DATE: 'LastRefreshDate',
+} as const;

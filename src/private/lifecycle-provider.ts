@@ -1,0 +1,117 @@
+import * as path from 'path';
+import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { DmsLifecycleProviders } from '../provider-settings';
+import { BoundedDmsPolicy } from './bounded-dms-policy';
+import { DmsResourceType } from './dms-arn';
+import { HandlerEnv } from './handler-contract';
+import { WaitSettings } from './wait-settings';
+
+/** The kinds of lifecycle custom resource; each has its own handler bundle and provider. */
+export type LifecycleKind = 'schema-refresh' | 'connection-test' | 'replication-teardown';
+
+/**
+ * The waiter retries isComplete after this pause. Short, because each isComplete
+ * polls DMS itself for up to POLL_BUDGET (on the user's pollInterval): detection is
+ * then as quick as the poll interval, with about 1.5 framework round trips a minute
+ * instead of the default 12.
+ */
+const QUERY_INTERVAL = Duration.seconds(1);
+/** ≥ every instance's timeout; our isComplete fails first with its own reason. */
+const TOTAL_TIMEOUT = Duration.hours(1);
+const POLL_BUDGET = Duration.seconds(40);
+const HANDLER_TIMEOUT = Duration.minutes(1);
+
+const ASSETS = path.join(__dirname, '..', '..', 'assets', 'lambda');
+
+/** Where a kind's resources live in the stack, and the custom resource type it serves. */
+const KINDS: Record<LifecycleKind, { id: string; resourceType: string }> = {
+  'schema-refresh': { id: 'DmsSchemaRefreshProvider', resourceType: 'Custom::DmsSchemaRefresh' },
+  'connection-test': { id: 'DmsConnectionTestProvider', resourceType: 'Custom::DmsConnectionTest' },
+  'replication-teardown': { id: 'DmsReplicationTeardownProvider', resourceType: 'Custom::DmsReplicationTeardown' },
+};
+
+/**
+ * One provider per stack per kind, shared by every construct of that kind: its
+ * functions, role, bounded policy, log group and waiter state machine are created
+ * once, so each further construct adds just its custom resource.
+ */
+export class LifecycleProvider extends Construct {
+  /** The stack-level provider of `kind`, created on first use. */
+  public static of(scope: Construct, kind: LifecycleKind): LifecycleProvider {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(KINDS[kind].id);
+    return (existing as LifecycleProvider | undefined) ?? new LifecycleProvider(stack, kind);
+  }
+
+  private readonly provider: cr.Provider;
+  private readonly policy: BoundedDmsPolicy;
+
+  private constructor(stack: Stack, private readonly kind: LifecycleKind) {
+    super(stack, KINDS[kind].id);
+    const settings = DmsLifecycleProviders._settingsFor(stack);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: settings.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: settings.logRemovalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(this, 'HandlerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Calls DMS for the ${kind} custom resources of this stack`,
+    });
+    logGroup.grantWrite(role);
+    this.policy = new BoundedDmsPolicy(this, 'DmsAccess', role);
+
+    const handler = (name: 'onEvent' | 'isComplete', description: string) => {
+      const fn = new lambda.Function(this, name === 'onEvent' ? 'OnEvent' : 'IsComplete', {
+        code: lambda.Code.fromAsset(path.join(ASSETS, kind, 'index')),
+        handler: `index.${name}`,
+        runtime: settings.runtime ?? lambda.Runtime.NODEJS_24_X,
+        timeout: HANDLER_TIMEOUT,
+        memorySize: 256,
+        role,
+        logGroup,
+        description,
+        environment: { [HandlerEnv.POLL_BUDGET_SECONDS]: String(POLL_BUDGET.toSeconds()) },
+      });
+      // The handlers call DMS: make them wait for the policy, not just the role.
+      fn.node.addDependency(this.policy.policy);
+      return fn;
+    };
+
+    this.provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: handler('onEvent', `Starts the DMS ${kind} operation`),
+      isCompleteHandler: handler('isComplete', `Waits for the DMS ${kind} operation`),
+      queryInterval: QUERY_INTERVAL,
+      totalTimeout: TOTAL_TIMEOUT,
+      logGroup,
+    });
+  }
+
+  /** Allows the handlers `actions` on one DMS resource. */
+  public grant(actions: string[], resourceType: DmsResourceType, arn: string): void {
+    this.policy.grant(actions, resourceType, arn);
+  }
+
+  /** Allows the handlers DMS calls that IAM cannot scope to a resource. */
+  public grantUnscoped(...actions: string[]): void {
+    this.policy.grantUnscoped(...actions);
+  }
+
+  /** A custom resource of this kind, with the timing of `wait`. */
+  public newResource(scope: Construct, id: string, wait: WaitSettings, properties: Record<string, string | undefined>): CustomResource {
+    return new CustomResource(scope, id, {
+      serviceToken: this.provider.serviceToken,
+      resourceType: KINDS[this.kind].resourceType,
+      serviceTimeout: wait.serviceTimeout,
+      properties: {
+        ...properties,
+        TimeoutSeconds: String(wait.timeoutSeconds),
+        PollIntervalSeconds: String(wait.pollIntervalSeconds),
+      },
+    });
+  }
+}

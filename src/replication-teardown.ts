@@ -1,0 +1,116 @@
+import { Duration } from 'aws-cdk-lib';
+import * as dms from 'aws-cdk-lib/aws-dms';
+import { Construct, IConstruct } from 'constructs';
+import { validateDmsArn } from './private/dms-arn';
+import { LifecycleProvider } from './private/lifecycle-provider';
+import { waitSettings } from './private/wait-settings';
+import { DEFAULT_POLL_INTERVAL, DmsWaitOptions } from './wait-options';
+
+/** Properties of {@link DmsReplicationTeardown}. Give exactly one of the two ARNs. */
+export interface DmsReplicationTeardownProps extends DmsWaitOptions {
+  /**
+   * ARN of a DMS Serverless replication config whose replication is stopped
+   * (`StopReplication`) before the config is deleted, for example `cfnReplicationConfig.ref`.
+   * @default - give `replicationTaskArn` instead
+   */
+  readonly replicationConfigArn?: string;
+  /**
+   * ARN of a classic replication task that is stopped (`StopReplicationTask`)
+   * before it is deleted, for example `cfnReplicationTask.ref`.
+   * @default - give `replicationConfigArn` instead
+   */
+  readonly replicationTaskArn?: string;
+  /**
+   * Resources CloudFormation must delete only after the stop, usually the
+   * replication config or task itself. A token ARN such as `config.ref` already
+   * orders the deletion; list the resource here when you pass a literal ARN.
+   * @default - only the order implied by the ARN
+   */
+  readonly stopBefore?: IConstruct[];
+}
+
+/**
+ * Stops a DMS replication when the stack (or this resource) is deleted, and waits
+ * until it is stopped, so CloudFormation can then delete the replication config or
+ * task instead of failing on a running replication.
+ *
+ * Because it references the config or task, CloudFormation deletes this resource
+ * first: its Delete calls `StopReplication` (serverless) or `StopReplicationTask`
+ * (classic) and waits for `stopped`. A replication that is already stopped, was
+ * never started, has failed or no longer exists is left alone; `stopping` is
+ * waited for. Create and Update make no DMS call, and nothing is ever deleted or
+ * modified: it only stops.
+ *
+ * @example
+ * DmsReplicationTeardown.forReplicationConfig(this, 'StopOnDelete', replicationConfig);
+ */
+export class DmsReplicationTeardown extends Construct {
+  /** Stops a DMS Serverless replication config before CloudFormation deletes it. */
+  public static forReplicationConfig(
+    scope: Construct,
+    id: string,
+    replicationConfig: dms.CfnReplicationConfig,
+    options: DmsWaitOptions = {},
+  ): DmsReplicationTeardown {
+    return new DmsReplicationTeardown(scope, id, {
+      ...options,
+      replicationConfigArn: replicationConfig.ref,
+      stopBefore: [replicationConfig],
+    });
+  }
+
+  /** Stops a classic replication task before CloudFormation deletes it. */
+  public static forReplicationTask(
+    scope: Construct,
+    id: string,
+    replicationTask: dms.CfnReplicationTask,
+    options: DmsWaitOptions = {},
+  ): DmsReplicationTeardown {
+    return new DmsReplicationTeardown(scope, id, {
+      ...options,
+      replicationTaskArn: replicationTask.ref,
+      stopBefore: [replicationTask],
+    });
+  }
+
+  /** ARN of the replication config or task this teardown stops. */
+  public readonly replicationArn: string;
+
+  public constructor(scope: Construct, id: string, props: DmsReplicationTeardownProps) {
+    super(scope, id);
+    const { replicationConfigArn: configArn, replicationTaskArn: taskArn } = props;
+    if ((configArn === undefined) === (taskArn === undefined)) {
+      throw new Error(
+        `DmsReplicationTeardown needs exactly one of replicationConfigArn (DMS Serverless) or replicationTaskArn (classic task); got ${configArn === undefined ? 'neither' : 'both'}`,
+      );
+    }
+    if (configArn !== undefined) validateDmsArn('replicationConfigArn', configArn, 'replication-config');
+    if (taskArn !== undefined) validateDmsArn('replicationTaskArn', taskArn, 'task');
+    const wait = waitSettings(props.timeout, props.pollInterval, {
+      timeout: Duration.minutes(30),
+      pollInterval: DEFAULT_POLL_INTERVAL,
+    });
+
+    const provider = LifecycleProvider.of(this, 'replication-teardown');
+    if (configArn !== undefined) {
+      provider.grant(['dms:StopReplication'], 'replication-config', configArn);
+      // IAM offers no resource-level scoping for DescribeReplications.
+      provider.grantUnscoped('dms:DescribeReplications');
+    } else {
+      provider.grant(['dms:StopReplicationTask'], 'task', taskArn!);
+      // IAM offers no resource-level scoping for DescribeReplicationTasks.
+      provider.grantUnscoped('dms:DescribeReplicationTasks');
+    }
+
+    const resource = provider.newResource(this, 'Resource', wait, {
+      ReplicationConfigArn: configArn,
+      ReplicationTaskArn: taskArn,
+    });
+    // Deleted before what it stops: dependents are deleted first.
+    for (const target of props.stopBefore ?? []) {
+      resource.node.addDependency(target);
+    }
+    this.replicationArn = (configArn ?? taskArn)!;
+  }
+}
+

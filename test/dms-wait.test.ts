@@ -1,0 +1,121 @@
+import { DmsOperation, Progress, waitForOperation, WaitClock, WaitTimedOut, formatDuration } from '../lambda/dms';
+
+/** A clock that only moves when the code under test sleeps. */
+function fakeClock(start = 1_000_000): WaitClock & { t: number } {
+  const clock = {
+    t: start,
+    now: () => clock.t,
+    sleep: async (ms: number) => {
+      clock.t += ms;
+    },
+  };
+  return clock;
+}
+
+/** An operation whose checks answer from a script and record when they ran. */
+function scripted(answers: Array<Progress | Error>, clock: { now(): number }) {
+  const checkedAt: number[] = [];
+  const op: DmsOperation = {
+    subject: 'the test operation',
+    start: async () => ({}),
+    check: async () => {
+      checkedAt.push(clock.now());
+      const next = answers.shift() ?? { done: false, status: 'refreshing' };
+      if (next instanceof Error) throw next;
+      return next;
+    },
+  };
+  return { op, checkedAt };
+}
+
+const waiting: Progress = { done: false, status: 'refreshing' };
+
+/** A wait window: deadline `deadlineIn` ms after the start, returning by `returnBy` (epoch ms). */
+function windowOf(startedAt: number, deadlineIn: number, pollIntervalMs: number, returnBy: number) {
+  return { startedAt, deadline: startedAt + deadlineIn, pollIntervalMs, returnBy };
+}
+
+test('checks fall on startedAt + k × pollInterval and stop when done', async () => {
+  const clock = fakeClock();
+  const startedAt = clock.t;
+  const { op, checkedAt } = scripted([waiting, waiting, { done: true, status: 'successful' }], clock);
+  const result = await waitForOperation(op, {}, windowOf(startedAt, 60_000, 2_000, startedAt + 40_000), clock);
+  expect(result).toEqual({ done: true, status: 'successful' });
+  expect(checkedAt.map((t) => t - startedAt)).toEqual([0, 2_000, 4_000]);
+});
+
+test('a later invocation keeps the schedule anchored at the start', async () => {
+  const clock = fakeClock();
+  const startedAt = clock.t;
+  clock.t += 4_500; // the waiter calls isComplete again 4.5 s after onEvent
+  const { op, checkedAt } = scripted([waiting, { done: true, status: 'successful' }], clock);
+  await waitForOperation(op, {}, windowOf(startedAt, 60_000, 2_000, clock.t + 10_000), clock);
+  expect(checkedAt.map((t) => t - startedAt)).toEqual([6_000, 8_000]);
+});
+
+test('returns unfinished, without a DMS call, when no check is due before returnBy', async () => {
+  const clock = fakeClock();
+  const startedAt = clock.t;
+  clock.t += 1_000;
+  const { op, checkedAt } = scripted([], clock);
+  const result = await waitForOperation(op, {}, windowOf(startedAt, 600_000, 300_000, clock.t + 40_000), clock);
+  expect(result.done).toBe(false);
+  expect(checkedAt).toEqual([]);
+});
+
+test('returns the last progress when the budget ends between checks', async () => {
+  const clock = fakeClock();
+  const startedAt = clock.t;
+  const { op, checkedAt } = scripted([], clock);
+  const result = await waitForOperation(op, {}, windowOf(startedAt, 600_000, 5_000, startedAt + 12_000), clock);
+  expect(result).toEqual(waiting);
+  expect(checkedAt.map((t) => t - startedAt)).toEqual([0, 5_000, 10_000]);
+});
+
+test('fails at the deadline with the subject, the time waited and the last status', async () => {
+  const clock = fakeClock();
+  const startedAt = clock.t;
+  const { op, checkedAt } = scripted([], clock);
+  const wait = waitForOperation(op, {}, windowOf(startedAt, 10_000, 5_000, startedAt + 40_000), clock);
+  await expect(wait).rejects.toThrow(WaitTimedOut);
+  await expect(wait).rejects.toThrow('Timed out after 10s waiting for the test operation; last status: refreshing');
+  expect(checkedAt.map((t) => t - startedAt)).toEqual([0, 5_000, 10_000]);
+});
+
+test('a late invocation past the deadline checks once more, then fails', async () => {
+  const clock = fakeClock();
+  const startedAt = clock.t;
+  clock.t += 70_000;
+  const { op, checkedAt } = scripted([], clock);
+  await expect(
+    waitForOperation(op, {}, windowOf(startedAt, 60_000, 5_000, clock.t + 40_000), clock),
+  ).rejects.toThrow(/Timed out after 1m 10s/);
+  expect(checkedAt).toHaveLength(1);
+});
+
+test('throttling that outlived the SDK retries postpones the answer instead of failing', async () => {
+  const clock = fakeClock();
+  const startedAt = clock.t;
+  const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+  const { op } = scripted([waiting, throttled, { done: true, status: 'successful' }], clock);
+  const result = await waitForOperation(op, {}, windowOf(startedAt, 60_000, 1_000, startedAt + 40_000), clock);
+  expect(result.status).toBe('successful');
+});
+
+test('other errors fail at once', async () => {
+  const clock = fakeClock();
+  const denied = Object.assign(new Error('not authorized'), { name: 'AccessDeniedFault' });
+  const { op } = scripted([denied], clock);
+  await expect(
+    waitForOperation(op, {}, windowOf(clock.t, 60_000, 1_000, clock.t + 40_000), clock),
+  ).rejects.toThrow('not authorized');
+});
+
+test.each([
+  [0, '0s'],
+  [59_400, '59s'],
+  [61_000, '1m 1s'],
+  [3_600_000, '1h 0m 0s'],
+])('formatDuration(%d) = %s', (ms, text) => {
+  expect(formatDuration(ms)).toBe(text);
+});

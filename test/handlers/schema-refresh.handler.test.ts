@@ -1,0 +1,174 @@
+import * as handlers from '../../lambda/schema-refresh';
+import { cfnEvent, lambdaContext } from '../support/cfn-events';
+import { useEmulatedDms } from '../support/emulated-dms';
+import { runHandlers } from '../support/handler-loop';
+
+// Each isComplete polls for up to 3 s here (40 s in a deployed stack).
+process.env.DMS_LIFECYCLE_POLL_BUDGET_SECONDS = '3';
+const dms = useEmulatedDms();
+
+let n = 0;
+/** A fresh endpoint + instance pair with a successful connection record. */
+function pair(behavior: Parameters<ReturnType<typeof dms>['addEndpoint']>[1] = {}) {
+  const id = `E${++n}`;
+  const endpointArn = dms().endpointArn(id);
+  const replicationInstanceArn = dms().instanceArn(`I${n}`);
+  dms().addReplicationInstance(replicationInstanceArn);
+  dms().addEndpoint(endpointArn, { refreshDurationMs: 1_200, ...behavior });
+  dms().addConnection(endpointArn, replicationInstanceArn, 'successful');
+  return { endpointArn, replicationInstanceArn };
+}
+
+function props(p: { endpointArn: string; replicationInstanceArn: string }, extra: Record<string, string> = {}) {
+  return {
+    EndpointArn: p.endpointArn,
+    ReplicationInstanceArn: p.replicationInstanceArn,
+    TimeoutSeconds: '30',
+    PollIntervalSeconds: '1',
+    ConnectionPrecondition: 'none',
+    ...extra,
+  };
+}
+
+const callsFor = (arn: string) => dms().calls.filter((c) => c.input?.EndpointArn === arn).map((c) => c.operation);
+
+test('Create refreshes and completes only when DMS reports the refresh successful', async () => {
+  const p = pair();
+  const before = Date.now();
+  const run = await runHandlers(handlers, cfnEvent('Create', props(p)));
+  expect(run.physicalId).toBe(`${p.endpointArn}|${p.replicationInstanceArn}`);
+  expect(run.data?.Status).toBe('successful');
+  expect(new Date(run.data!.LastRefreshDate).getTime()).toBeGreaterThanOrEqual(before - 1_000);
+  expect(Date.now() - before).toBeGreaterThanOrEqual(1_200);
+  expect(dms().refreshStatus(p.endpointArn)?.Status).toBe('successful');
+  expect(callsFor(p.endpointArn)[1]).toBe('RefreshSchemas');
+});
+
+test('an older successful refresh is never taken as done', async () => {
+  const p = pair({ previousRefresh: { status: 'successful', ageMs: 60_000 } });
+  // Our RefreshSchemas is refused once, so DMS still shows only the old successful refresh.
+  dms().failNext('RefreshSchemas', 'InvalidResourceStateFault', 'Refresh not possible right now');
+  const event = cfnEvent('Create', props(p));
+  const merged = { ...event, ...(await handlers.onEvent(event)) };
+  process.env.DMS_LIFECYCLE_POLL_BUDGET_SECONDS = '0'; // exactly one check
+  try {
+    expect((await handlers.isComplete(merged, lambdaContext())).IsComplete).toBe(false);
+  } finally {
+    process.env.DMS_LIFECYCLE_POLL_BUDGET_SECONDS = '3';
+  }
+  // That check asked for the refresh again; the next ones follow it to the end.
+  let result = await handlers.isComplete(merged, lambdaContext());
+  while (!result.IsComplete) result = await handlers.isComplete(merged, lambdaContext());
+  expect(Date.now() - new Date(result.Data!.LastRefreshDate).getTime()).toBeLessThan(10_000);
+});
+
+test('a refresh already running is waited for, and ours starts after it', async () => {
+  const p = pair();
+  dms().startRefresh(p.endpointArn, p.replicationInstanceArn, 1_500);
+  const runningSince = dms().refreshStatus(p.endpointArn)!.LastRefreshDate!;
+  const run = await runHandlers(handlers, cfnEvent('Create', props(p)));
+  expect(new Date(run.data!.LastRefreshDate).getTime()).toBeGreaterThan(runningSince);
+  expect(dms().calls.filter((c) => c.operation === 'RefreshSchemas' && c.input.EndpointArn === p.endpointArn && !c.errorCode)).toHaveLength(1);
+});
+
+test('a failed refresh fails with the endpoint and DMS\'s LastFailureMessage', async () => {
+  const p = pair({ refreshOutcome: 'failed', refreshFailureMessage: 'ORA-01017: invalid username/password; logon denied' });
+  await expect(runHandlers(handlers, cfnEvent('Create', props(p)))).rejects.toThrow(
+    `Schema refresh failed for endpoint ${p.endpointArn} on replication instance ${p.replicationInstanceArn}: ORA-01017: invalid username/password; logon denied`,
+  );
+});
+
+test('past the timeout it fails naming the endpoint, the wait and the last status', async () => {
+  const p = pair({ refreshDurationMs: 30_000 });
+  await expect(runHandlers(handlers, cfnEvent('Create', props(p, { TimeoutSeconds: '2' })))).rejects.toThrow(
+    new RegExp(`^Timed out after 2s waiting for the schema refresh of endpoint ${p.endpointArn} .*; last status: refreshing`),
+  );
+});
+
+test('Delete makes no DMS call, even with properties that no longer parse', async () => {
+  dms().resetCalls();
+  const run = await runHandlers(handlers, cfnEvent('Delete', { Garbage: 'x' }, { physicalId: 'old-id' }));
+  expect(run.physicalId).toBe('old-id');
+  expect(dms().calls).toEqual([]);
+});
+
+test('an Update that changes only the timing reports the current status without refreshing', async () => {
+  const p = pair({ previousRefresh: { status: 'successful', ageMs: 5_000 } });
+  const run = await runHandlers(handlers, cfnEvent('Update', props(p, { TimeoutSeconds: '60' }), { oldProperties: props(p) }));
+  expect(run.data?.Status).toBe('successful');
+  expect(callsFor(p.endpointArn)).not.toContain('RefreshSchemas');
+});
+
+test('an Update that changes the refresh trigger refreshes again', async () => {
+  const p = pair({ previousRefresh: { status: 'successful', ageMs: 5_000 } });
+  await runHandlers(handlers, cfnEvent('Update', props(p, { RefreshTrigger: 'v2' }), { oldProperties: props(p, { RefreshTrigger: 'v1' }) }));
+  expect(callsFor(p.endpointArn)).toContain('RefreshSchemas');
+});
+
+test('an unknown endpoint fails Create with DMS\'s error, naming the call and the endpoint', async () => {
+  const endpointArn = dms().endpointArn('MISSING');
+  const instance = dms().instanceArn('I-MISSING');
+  dms().addReplicationInstance(instance);
+  await expect(handlers.onEvent(cfnEvent('Create', props({ endpointArn, replicationInstanceArn: instance })))).rejects.toThrow(
+    new RegExp(`DMS (DescribeRefreshSchemasStatus|RefreshSchemas) failed for endpoint ${endpointArn}.*ResourceNotFoundFault`),
+  );
+});
+
+test('AccessDenied right after a policy change is retried while IAM propagates', async () => {
+  const p = pair();
+  dms().failNext('RefreshSchemas', 'AccessDeniedFault', 'not authorized to perform dms:RefreshSchemas', 2);
+  const run = await runHandlers(handlers, cfnEvent('Create', props(p)));
+  expect(run.data?.Status).toBe('successful');
+});
+
+test('throttled status checks do not fail the refresh', async () => {
+  const p = pair();
+  dms().throttle('DescribeRefreshSchemasStatus', 6); // one more than the SDK's 5 attempts
+  const run = await runHandlers(handlers, cfnEvent('Create', props(p)));
+  expect(run.data?.Status).toBe('successful');
+});
+
+describe('connection precondition', () => {
+  function untested() {
+    const id = `C${++n}`;
+    const endpointArn = dms().endpointArn(id);
+    const replicationInstanceArn = dms().instanceArn(`CI${n}`);
+    dms().addReplicationInstance(replicationInstanceArn);
+    dms().addEndpoint(endpointArn, { refreshDurationMs: 500 });
+    return { endpointArn, replicationInstanceArn };
+  }
+  const ops = (arn: string) => callsFor(arn).filter((o) => o === 'TestConnection' || o === 'RefreshSchemas');
+
+  test('an untested pair is tested first and refreshed only after the test succeeds', async () => {
+    const p = untested();
+    dms().setConnectionBehavior(p.endpointArn, p.replicationInstanceArn, { testDurationMs: 800 });
+    const run = await runHandlers(handlers, cfnEvent('Create', props(p, { ConnectionPrecondition: 'test-unless-successful' })));
+    expect(run.data?.Status).toBe('successful');
+    expect(ops(p.endpointArn)).toEqual(['TestConnection', 'RefreshSchemas']);
+  });
+
+  test('a successful record is reused without a test', async () => {
+    const p = pair();
+    await runHandlers(handlers, cfnEvent('Create', props(p, { ConnectionPrecondition: 'test-unless-successful' })));
+    expect(ops(p.endpointArn)).toEqual(['RefreshSchemas']);
+  });
+
+  test('ALWAYS_TEST tests even a successful pair', async () => {
+    const p = pair();
+    await runHandlers(handlers, cfnEvent('Create', props(p, { ConnectionPrecondition: 'always-test' })));
+    expect(ops(p.endpointArn)).toEqual(['TestConnection', 'RefreshSchemas']);
+  });
+
+  test('a failed test fails the refresh with the database\'s message and never refreshes', async () => {
+    const p = untested();
+    dms().setConnectionBehavior(p.endpointArn, p.replicationInstanceArn, {
+      testDurationMs: 300,
+      outcome: 'failed',
+      failureMessage: 'FATAL: password authentication failed for user "dms"',
+    });
+    await expect(runHandlers(handlers, cfnEvent('Create', props(p, { ConnectionPrecondition: 'test-unless-successful' })))).rejects.toThrow(
+      /Connection test failed between endpoint .* and replication instance .*: .*password authentication failed for user "dms"/,
+    );
+    expect(ops(p.endpointArn)).toEqual(['TestConnection']);
+  });
+});

@@ -1,0 +1,244 @@
+import { ArnBuilder } from './arns';
+import { Connections } from './connections';
+import { DmsError } from './dms-error';
+import { FaultInjector } from './faults';
+import { ResourceRegistry } from './model';
+import {
+  ConnectionBehavior,
+  DmsEmulatorOptions,
+  EmulatorCall,
+  EndpointBehavior,
+  PreviousRefresh,
+  ReplicationOptions,
+  TaskOptions,
+} from './options';
+import { RefreshStatusSnapshot, SchemaRefreshes } from './refresh-schemas';
+import { ReplicationTasks } from './replication-tasks';
+import { Replications } from './replications';
+import { RequestInput } from './request-input';
+import { DmsHttpServer } from './server';
+
+type OperationHandler = (input: RequestInput) => object;
+
+/**
+ * A local AWS DMS that speaks the real AWS JSON 1.1 protocol, for tests that
+ * drive the real SDK client (or our Lambda handlers) against it.
+ *
+ * Register resources with the `add*` methods, point a client at {@link url}
+ * (or put {@link env} in the environment), and inspect {@link calls}.
+ * Status changes happen in real time, computed from timestamps when read.
+ */
+export class DmsEmulator {
+  /** Starts an emulator on 127.0.0.1; call {@link close} when done. */
+  static async start(options: DmsEmulatorOptions = {}): Promise<DmsEmulator> {
+    const emulator = new DmsEmulator(options);
+    emulator.server = await DmsHttpServer.listen({
+      port: options.port ?? 0,
+      latencyMs: options.latencyMs ?? 0,
+      dispatch: (operation, input) => emulator.dispatch(operation, input),
+      record: call => emulator.calls.push(call),
+    });
+    return emulator;
+  }
+
+  /** Region in ARNs and {@link env}. */
+  readonly region: string;
+  /** Account in ARNs. */
+  readonly account: string;
+  /** Every request answered, in arrival order, including injected faults. */
+  readonly calls: EmulatorCall[] = [];
+
+  private server!: DmsHttpServer;
+  private readonly arns: ArnBuilder;
+  private readonly registry = new ResourceRegistry();
+  private readonly faults = new FaultInjector();
+  private readonly refreshes: SchemaRefreshes;
+  private readonly connections: Connections;
+  private readonly replications: Replications;
+  private readonly tasks: ReplicationTasks;
+  private readonly operations: Readonly<Record<string, OperationHandler>>;
+
+  private constructor(options: DmsEmulatorOptions) {
+    this.region = options.region ?? 'us-east-1';
+    this.account = options.account ?? '123456789012';
+    this.arns = new ArnBuilder(this.region, this.account);
+    const describeNoMatch = options.describeNoMatch ?? 'not-found';
+    this.connections = new Connections(this.registry, this.arns, {
+      filterAfterPaging: options.filterAfterPaging ?? false,
+      describeNoMatch,
+    });
+    this.refreshes = new SchemaRefreshes(this.registry, {
+      neverRefreshed: options.neverRefreshed ?? 'empty',
+      requireTestedConnection: options.requireTestedConnection ?? false,
+      hasSuccessfulConnection: (endpointArn, instanceArn) => this.connections.hasSuccessful(endpointArn, instanceArn),
+      defaultPreviousInstanceArn: this.arns.replicationInstance('previous-refresh-instance'),
+    });
+    this.replications = new Replications(describeNoMatch);
+    this.tasks = new ReplicationTasks(describeNoMatch);
+    this.operations = {
+      RefreshSchemas: input => this.refreshes.refreshSchemas(input),
+      DescribeRefreshSchemasStatus: input => this.refreshes.describeRefreshSchemasStatus(input),
+      TestConnection: input => this.connections.testConnection(input),
+      DescribeConnections: input => this.connections.describeConnections(input),
+      StopReplication: input => this.replications.stopReplication(input),
+      DescribeReplications: input => this.replications.describeReplications(input),
+      StopReplicationTask: input => this.tasks.stopReplicationTask(input),
+      DescribeReplicationTasks: input => this.tasks.describeReplicationTasks(input),
+    };
+  }
+
+  /** Base URL, e.g. `http://127.0.0.1:40123`: the `endpoint` of an SDK client. */
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** Stops the server; leaves no open handles. Safe to call twice. */
+  close(): Promise<void> {
+    return this.server.close();
+  }
+
+  /**
+   * Env vars that point the SDK (and our Lambda handlers) at this emulator:
+   * AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE, AWS_REGION, AWS_DEFAULT_REGION,
+   * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.
+   */
+  env(): Record<string, string> {
+    return {
+      AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE: this.url,
+      AWS_REGION: this.region,
+      AWS_DEFAULT_REGION: this.region,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    };
+  }
+
+  /** The recorded calls to one operation. */
+  callsTo(operation: string): EmulatorCall[] {
+    return this.calls.filter(c => c.operation === operation);
+  }
+
+  /** Forgets recorded calls (the same array is emptied, so held references see it). */
+  resetCalls(): void {
+    this.calls.length = 0;
+  }
+
+  /** `arn:aws:dms:<region>:<account>:endpoint:<id>` */
+  endpointArn(id: string): string {
+    return this.arns.endpoint(id);
+  }
+
+  /** `arn:aws:dms:<region>:<account>:rep:<id>` */
+  instanceArn(id: string): string {
+    return this.arns.replicationInstance(id);
+  }
+
+  /** `arn:aws:dms:<region>:<account>:task:<id>` */
+  taskArn(id: string): string {
+    return this.arns.replicationTask(id);
+  }
+
+  /** `arn:aws:dms:<region>:<account>:replication-config:<id>` */
+  replicationConfigArn(id: string): string {
+    return this.arns.replicationConfig(id);
+  }
+
+  /** Makes a replication instance exist (RefreshSchemas and TestConnection need one). */
+  addReplicationInstance(arn: string): void {
+    this.registry.addInstance(arn);
+  }
+
+  /** Makes an endpoint exist, optionally with how its refreshes go and a refresh from before. */
+  addEndpoint(arn: string, behavior: EndpointBehavior & { previousRefresh?: PreviousRefresh } = {}): void {
+    const { previousRefresh, ...endpointBehavior } = behavior;
+    this.refreshes.addEndpoint(arn, endpointBehavior, previousRefresh);
+  }
+
+  /**
+   * Changes how refreshes of the endpoint go; applies to refreshes started afterwards.
+   * Unset fields keep their value. Throws if the endpoint was not added.
+   */
+  setRefreshBehavior(endpointArn: string, behavior: EndpointBehavior): void {
+    this.refreshes.setBehavior(endpointArn, behavior);
+  }
+
+  /**
+   * Somebody else's refresh, already running: status refreshing, LastRefreshDate
+   * now, finishes after durationMs (default: the endpoint's refreshDurationMs)
+   * with the endpoint's outcome. Throws if the endpoint was not added.
+   */
+  startRefresh(endpointArn: string, replicationInstanceArn: string, durationMs?: number): void {
+    this.refreshes.startRefresh(endpointArn, replicationInstanceArn, durationMs);
+  }
+
+  /** The endpoint's refresh status as Describe would show it (LastRefreshDate in ms); `{}` if never refreshed, undefined if unknown. */
+  refreshStatus(endpointArn: string): RefreshStatusSnapshot | undefined {
+    return this.refreshes.status(endpointArn);
+  }
+
+  /** How TestConnection goes for the pair; applies to tests started afterwards. Unset fields keep their value. */
+  setConnectionBehavior(endpointArn: string, instanceArn: string, behavior: ConnectionBehavior): void {
+    this.connections.setBehavior(endpointArn, instanceArn, behavior);
+  }
+
+  /**
+   * Puts a connection record in a given state; 'testing' finishes after
+   * remainingMs (default: the pair's testDurationMs) with the behavior's outcome.
+   * The endpoint and instance need not be registered.
+   */
+  addConnection(
+    endpointArn: string,
+    instanceArn: string,
+    status: 'testing' | 'successful' | 'failed' | 'deleting',
+    opts?: { failureMessage?: string; remainingMs?: number },
+  ): void {
+    this.connections.add(endpointArn, instanceArn, status, opts);
+  }
+
+  /** Adds `count` unrelated connection records listed BEFORE all others (other endpoints/instances). */
+  addFillerConnections(count: number): void {
+    this.connections.addFillers(count);
+  }
+
+  /** The pair's connection record as Describe would show it, or undefined if there is none. */
+  connection(endpointArn: string, instanceArn: string): { Status: string; LastFailureMessage?: string } | undefined {
+    return this.connections.get(endpointArn, instanceArn);
+  }
+
+  /** Makes a DMS Serverless replication exist for the config ARN. */
+  addReplication(configArn: string, opts: ReplicationOptions): void {
+    this.replications.add(configArn, opts);
+  }
+
+  /** The replication's current status, or undefined if unknown. */
+  replication(configArn: string): { Status: string } | undefined {
+    return this.replications.get(configArn);
+  }
+
+  /** Makes a replication task exist. */
+  addReplicationTask(taskArn: string, opts: TaskOptions): void {
+    this.tasks.add(taskArn, opts);
+  }
+
+  /** The task's current status, or undefined if unknown. */
+  replicationTask(taskArn: string): { Status: string } | undefined {
+    return this.tasks.get(taskArn);
+  }
+
+  /** The next `times` calls to `operation` answer ThrottlingException ("Rate exceeded"). */
+  throttle(operation: string, times: number): void {
+    this.faults.throttle(operation, times);
+  }
+
+  /** The next `times` (default 1) calls to `operation` answer this error. */
+  failNext(operation: string, code: string, message: string, times: number = 1): void {
+    this.faults.failNext(operation, code, message, times);
+  }
+
+  private dispatch(operation: string, input: RequestInput): object {
+    const handler = this.operations[operation];
+    if (!handler) throw new DmsError('UnknownOperationException', `Unknown operation: ${operation}`);
+    const fault = this.faults.take(operation);
+    if (fault) throw fault;
+    return handler(input);
+  }
+}

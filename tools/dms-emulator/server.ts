@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { nowMs } from './clock';
+import { DmsError, httpStatusFor } from './dms-error';
+import { EmulatorCall } from './options';
+import { RequestInput } from './request-input';
+
+/** X-Amz-Target is `<prefix><Operation>` for every DMS call. */
+const TARGET_PREFIX = 'AmazonDMSv20160101.';
+const CONTENT_TYPE = 'application/x-amz-json-1.1';
+
+/** Runs one operation; throws DmsError for a DMS error answer. */
+export type OperationDispatcher = (operation: string, input: RequestInput) => object;
+
+export interface DmsHttpServerOptions {
+  readonly port: number;
+  readonly latencyMs: number;
+  readonly dispatch: OperationDispatcher;
+  /** Told about every request once its answer is decided. */
+  readonly record: (call: EmulatorCall) => void;
+}
+
+interface Answer {
+  readonly status: number;
+  readonly body: object;
+  readonly errorCode?: string;
+}
+
+/** The HTTP side of the emulator: AWS JSON 1.1 framing, routing by X-Amz-Target, error encoding. */
+export class DmsHttpServer {
+  /** Listens on 127.0.0.1 and resolves once the port is bound. */
+  static async listen(options: DmsHttpServerOptions): Promise<DmsHttpServer> {
+    const dmsServer = new DmsHttpServer(options);
+    await new Promise<void>((resolve, reject) => {
+      dmsServer.server.once('error', reject);
+      dmsServer.server.listen(options.port, '127.0.0.1', () => {
+        dmsServer.server.off('error', reject);
+        resolve();
+      });
+    });
+    return dmsServer;
+  }
+
+  private readonly server: Server;
+  private closing?: Promise<void>;
+
+  private constructor(private readonly options: DmsHttpServerOptions) {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch(() => res.destroy());
+    });
+  }
+
+  get url(): string {
+    const address = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  /** Stops listening, lets requests in flight finish, and drops idle keep-alive sockets. */
+  close(): Promise<void> {
+    if (!this.closing) {
+      this.closing = new Promise<void>((resolve, reject) => {
+        this.server.close(err => (err ? reject(err) : resolve()));
+        this.server.closeIdleConnections();
+      });
+    }
+    return this.closing;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = nowMs();
+    const body = await readBody(req);
+    const target = headerValue(req, 'x-amz-target') ?? '';
+    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+    let input: RequestInput | undefined;
+    let answer: Answer;
+    try {
+      if (req.method !== 'POST' || !target.startsWith(TARGET_PREFIX)) {
+        throw new DmsError('UnknownOperationException', `Unknown operation: ${target || '(no X-Amz-Target header)'}`);
+      }
+      input = parseBody(body);
+      answer = { status: 200, body: this.options.dispatch(operation, input) };
+    } catch (e) {
+      answer = errorAnswer(e);
+    }
+    this.options.record({ operation, input, at, errorCode: answer.errorCode });
+    if (this.options.latencyMs > 0) await sleep(this.options.latencyMs);
+    send(res, answer, this.closing !== undefined);
+  }
+}
+
+function errorAnswer(e: unknown): Answer {
+  const error = e instanceof DmsError
+    ? e
+    : new DmsError('InternalFailure', `DmsEmulator bug: ${e instanceof Error ? e.message : String(e)}`);
+  return {
+    status: httpStatusFor(error.code),
+    body: { __type: error.code, message: error.message },
+    errorCode: error.code,
+  };
+}
+
+function send(res: ServerResponse, answer: Answer, closing: boolean): void {
+  const payload = JSON.stringify(answer.body);
+  res.statusCode = answer.status;
+  res.setHeader('Content-Type', CONTENT_TYPE);
+  res.setHeader('Content-Length', Buffer.byteLength(payload));
+  res.setHeader('x-amzn-RequestId', randomUUID());
+  if (answer.errorCode) res.setHeader('x-amzn-errortype', answer.errorCode);
+  // Once closing, tell keep-alive clients to hang up so close() can finish.
+  if (closing) res.setHeader('Connection', 'close');
+  res.end(payload);
+}
+
+function parseBody(body: string): RequestInput {
+  // The SDK always sends at least `{}`; treat an empty body the same way.
+  if (body.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (e) {
+    throw new DmsError('SerializationException', `Could not parse request body: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new DmsError('SerializationException', 'Request body must be a JSON object');
+  }
+  return parsed as RequestInput;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
