@@ -51,17 +51,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   tsconfigDev: {
-    include: ['../lambda/**/*.ts', '../tools/**/*.ts', '../examples/**/*.ts'],
+    include: ['../lambda/**/*.ts', '../cli/**/*.ts', '../tools/**/*.ts', '../examples/**/*.ts'],
     compilerOptions: {},
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'lambda', 'tools', 'examples'],
+    devdirs: ['test', 'lambda', 'cli', 'tools', 'examples'],
   },
   gitignore: ['/assets/', '/cdk.out/', '*.cdk.out/', '/bench-results/'],
 });
 
-for (const pattern of ['/lambda/', '/tools/', '/examples/', '/.ci/', '/bench-results/', '/cdk.out/']) {
+for (const pattern of ['/lambda/', '/cli/', '/tools/', '/examples/', '/.ci/', '/bench-results/', '/cdk.out/']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -77,11 +77,21 @@ for (const kind of ['schema-refresh', 'connection-test', 'replication-teardown']
 }
 
 // eslint's project service looks for the nearest tsconfig.json: give each dev folder one.
-for (const dir of ['lambda', 'tools', 'examples']) {
+for (const dir of ['lambda', 'cli', 'tools', 'examples']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
   });
 }
+
+// The CLI bundles the AWS SDK: the npm package has no runtime dependencies (jsii
+// libraries cannot have plain ones), and a CLI has no Lambda runtime to lend it one.
+const cli = project.bundler.addBundle('cli/cdk-dms-lifecycle.ts', {
+  platform: 'node',
+  target: BUNDLE_TARGET,
+  banner: '#!/usr/bin/env node',
+  watchTask: false,
+});
+project.addBins({ 'cdk-dms-lifecycle': cli.outfile });
 
 // jsii only compiles src/: type-check the handlers, tools and examples too.
 project.preCompileTask.exec('tsc --noEmit -p test/tsconfig.json');

@@ -1,0 +1,40 @@
+/**
+ * Lifecycle driver: runs a synthesized stack's Provider-backed custom resources in-process,
+ * the way CloudFormation and the `aws-cdk-lib/custom-resources` Provider framework would.
+ *
+ * @example
+ * const driver = new LifecycleDriver({
+ *   assemblyDir: app.synth().directory,
+ *   stackName: 'MyStack',
+ *   env: { AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE: emulator.url },
+ *   intervalScale: 0.01, // waiter waits at 1/100 of real time
+ * });
+ * const created = await driver.deploy();   // created.status === 'CREATE_COMPLETE' | 'CREATE_FAILED'
+ * driver.stats('Refresh');                 // { onEventInvocations, isCompleteInvocations, durationMs, ... }
+ * await driver.update(app2.synth().directory);
+ * await driver.destroy();
+ * driver.dispose();
+ */
+export { LifecycleDriver, isCustomResourceType } from './driver';
+export { defaultPhysicalId, generatedName } from './physical-ids';
+export {
+  CREATE_FAILED_PHYSICAL_ID_MARKER,
+  MISSING_PHYSICAL_ID_MARKER,
+  OPERATION_TIMED_OUT_REASON,
+  runProviderFramework,
+} from './provider-framework';
+export type { CloudFormationRequest, FrameworkEnvironment, FrameworkRun, FrameworkServices } from './provider-framework';
+export { MAX_RESPONSE_BYTES, RESPONSE_TOO_LONG_REASON, noResponseReason } from './custom-resource';
+export { HandlerRunner } from './handler-runner';
+export type { HandlerRunnerOptions, LambdaFunctionSpec, LambdaInvokeResult } from './handler-runner';
+export { readWaiterRetryPolicy, retryDelayMs } from './waiter-state-machine';
+export type { WaiterRetryPolicy } from './waiter-state-machine';
+export type {
+  CustomResourceStats,
+  LifecycleDriverOptions,
+  PhysicalIdContext,
+  PhysicalIdFunction,
+  ProgressEvent,
+  ResourceState,
+  StackOperationResult,
+} from './types';

@@ -1,0 +1,30 @@
+/**
+ * Time as CloudFormation and Step Functions would see it when waits are scaled down.
+ */
+import { setTimeout as delay } from 'timers/promises';
+
+/**
+ * Wall time plus the part of every wait that was skipped: a 1 s wait at scale 0.01 takes
+ * 10 ms but moves this clock by 1 s. At scale 1 it is the wall clock.
+ */
+export class SimulatedClock {
+  private skippedMs = 0;
+
+  constructor(private readonly scale: number = 1) {
+    if (!(scale >= 0) || !Number.isFinite(scale)) throw new Error(`intervalScale must be a finite number >= 0, got ${scale}`);
+  }
+
+  /** Simulated epoch milliseconds. */
+  public now(): number {
+    return Date.now() + this.skippedMs;
+  }
+
+  /** Waits `ms` simulated milliseconds (`ms × scale` of wall time); afterwards now() has moved by at least `ms`. */
+  public async sleep(ms: number): Promise<void> {
+    if (ms <= 0) return;
+    const started = Date.now();
+    await delay(ms * this.scale);
+    // Timers may fire a little early or late: skip exactly what the wall clock did not cover.
+    this.skippedMs += Math.max(0, ms - (Date.now() - started));
+  }
+}
