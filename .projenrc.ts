@@ -47,6 +47,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 60_000,
+      // The suites mostly wait on the emulated DMS, not the CPU: run more of them at once.
+      maxWorkers: 4,
       collectCoverage: false,
     },
   },
@@ -58,7 +60,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['src'],
     devdirs: ['test', 'lambda', 'cli', 'tools', 'examples'],
   },
-  gitignore: ['/assets/', '/cdk.out/', '*.cdk.out/', '/bench-results/'],
+  gitignore: ['/assets/', 'cdk.out/', '/bench-results/'],
 });
 
 for (const pattern of ['/lambda/', '/cli/', '/tools/', '/examples/', '/.ci/', '/bench-results/', '/cdk.out/']) {
@@ -89,6 +91,7 @@ const cli = project.bundler.addBundle('cli/cdk-dms-lifecycle.ts', {
   platform: 'node',
   target: BUNDLE_TARGET,
   banner: '#!/usr/bin/env node',
+  minify: true,
   watchTask: false,
 });
 project.addBins({ 'cdk-dms-lifecycle': cli.outfile });
@@ -98,5 +101,11 @@ project.preCompileTask.exec('tsc --noEmit -p test/tsconfig.json');
 
 // Lifecycle tests run the bundled handler assets, so tests always bundle first.
 project.testTask.prependSpawn(project.bundler.bundleTask);
+
+// `npm run demo`: the example app deployed and torn down against the local DMS emulator.
+project.addTask('demo', {
+  description: 'Deploy and destroy the example app against the local DMS emulator (no AWS account needed)',
+  steps: [{ spawn: project.bundler.bundleTask.name }, { exec: 'ts-node --transpile-only tools/demo/main.ts' }],
+});
 
 project.synth();

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { validateDmsArn } from './private/dms-arn';
 import { LifecycleProvider } from './private/lifecycle-provider';
@@ -22,6 +22,23 @@ export enum ConnectionPrecondition {
   ALWAYS_TEST = 'always-test',
   /** Call `RefreshSchemas` straight away; use when a `DmsConnectionTest` already covers the pair. */
   NONE = 'none',
+}
+
+/** Stack outputs made by {@link DmsSchemaRefresh.addOutputs}. */
+export interface SchemaRefreshOutputs {
+  /** The refresh status (`successful` once the stack is deployed). */
+  readonly refreshStatus: CfnOutput;
+  /** ISO 8601 start time of the refresh the deployment waited for. */
+  readonly lastRefreshDate: CfnOutput;
+}
+
+/** Options of {@link DmsSchemaRefresh.addOutputs}. */
+export interface SchemaRefreshOutputOptions {
+  /**
+   * Export names prefix, for stacks that import the values with `Fn.importValue`.
+   * @default - outputs are not exported
+   */
+  readonly exportNamePrefix?: string;
 }
 
 /** Properties of {@link DmsSchemaRefresh}. */
@@ -105,5 +122,26 @@ export class DmsSchemaRefresh extends Construct {
     this.refreshStatus = resource.getAttString('Status');
     this.lastRefreshDate = resource.getAttString('LastRefreshDate');
     this.endpointArn = props.endpointArn;
+  }
+
+  /**
+   * Adds stack outputs with the refresh status and date, for example for a CDK
+   * Pipelines `ShellStep` (`envFromCfnOutputs`) that runs after the stage and
+   * reads which refresh the deployment waited for.
+   */
+  public addOutputs(options: SchemaRefreshOutputOptions = {}): SchemaRefreshOutputs {
+    const prefix = options.exportNamePrefix;
+    return {
+      refreshStatus: new CfnOutput(this, 'RefreshStatus', {
+        value: this.refreshStatus,
+        description: `Schema refresh status of ${this.node.path}`,
+        exportName: prefix ? `${prefix}RefreshStatus` : undefined,
+      }),
+      lastRefreshDate: new CfnOutput(this, 'LastRefreshDate', {
+        value: this.lastRefreshDate,
+        description: `Start of the schema refresh that ${this.node.path} waited for`,
+        exportName: prefix ? `${prefix}LastRefreshDate` : undefined,
+      }),
+    };
   }
 }

@@ -4,7 +4,7 @@ import {
   DescribeConnectionsCommand,
   TestConnectionCommand,
 } from '@aws-sdk/client-database-migration-service';
-import { apiFailure, DmsOperationFailed, isInvalidState, quote } from './errors';
+import { apiFailure, DmsOperationFailed, isInvalidState, isNotFound, quote } from './errors';
 import { DmsOperation, Progress } from './operation';
 
 export interface ConnectionPair {
@@ -47,8 +47,8 @@ export async function findConnection(
       }),
     ).catch((err) => {
       // DMS answers ResourceNotFoundFault when no record matches the filters.
-      if ((err as Error).name === 'ResourceNotFoundFault') return { Connections: [], Marker: undefined };
-      throw err;
+      if (isNotFound(err)) return { Connections: [], Marker: undefined };
+      throw apiFailure('DescribeConnections', describePair(pair), err);
     });
     const found = page.Connections?.find(
       (c) => c.EndpointArn === pair.endpointArn && c.ReplicationInstanceArn === pair.replicationInstanceArn,

@@ -28,25 +28,28 @@ export class DmsOperationFailed extends LifecycleError {
   }
 }
 
+/** What to do about a timeout, as the constructs' users read it. */
+export const CONSTRUCT_TIMEOUT_ADVICE = 'Raise the timeout prop (at most 1 hour) or look at the resource in the DMS console.';
+
 /** The operation did not finish before its deadline. */
 export class WaitTimedOut extends LifecycleError {
   public constructor(
     subject: string,
     public readonly waitedMs: number,
     public readonly lastStatus: string,
-    detail?: string,
+    detail: string | undefined,
+    advice: string,
   ) {
-    super(
-      `Timed out after ${formatDuration(waitedMs)} waiting for ${subject}; last status: ${lastStatus}` +
-        (detail ? `; ${detail}` : '') +
-        '. Raise the timeout prop (at most 1 hour) or look at the resource in the DMS console.',
-    );
+    super(`Timed out after ${formatDuration(waitedMs)} waiting for ${subject}; last status: ${lastStatus}${detail ? `; ${detail}` : ''}. ${advice}`);
   }
 }
 
 /** The SDK error code (`name`) of a DMS API error, if it is one. */
 export function errorCode(err: unknown): string | undefined {
-  return err instanceof Error ? err.name : undefined;
+  if (!(err instanceof Error)) return undefined;
+  // Network failures are plain Errors named "Error" with a system code (ECONNREFUSED…).
+  const systemCode = (err as { code?: unknown }).code;
+  return err.name === 'Error' && typeof systemCode === 'string' ? systemCode : err.name;
 }
 
 /** The DMS error code behind an SDK error or a DmsOperationFailed that wraps one. */

@@ -1,4 +1,4 @@
-import { isTransient, WaitTimedOut } from './errors';
+import { CONSTRUCT_TIMEOUT_ADVICE, isTransient, WaitTimedOut } from './errors';
 import { DmsOperation, OperationMark, Progress } from './operation';
 
 /** When and how long to check an operation. All times are epoch milliseconds. */
@@ -10,6 +10,8 @@ export interface WaitWindow {
   readonly pollIntervalMs: number;
   /** This call returns (unfinished) rather than wait for a check after this time. */
   readonly returnBy: number;
+  /** What the timeout reason advises. Defaults to the constructs' advice (raise the `timeout` prop). */
+  readonly timeoutAdvice?: string;
 }
 
 export interface WaitClock {
@@ -46,7 +48,7 @@ export async function waitForOperation(
     if (progress.done) return progress;
     const now = clock.now();
     if (now >= deadline) {
-      throw new WaitTimedOut(operation.subject, now - startedAt, progress.status, progress.detail);
+      throw new WaitTimedOut(operation.subject, now - startedAt, progress.status, progress.detail, window.timeoutAdvice ?? CONSTRUCT_TIMEOUT_ADVICE);
     }
     slot = Math.max(slot + 1, Math.ceil((now - startedAt) / pollIntervalMs));
   }

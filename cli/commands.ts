@@ -1,0 +1,27 @@
+import { CliCommand } from './arguments';
+import { connectionTest, dmsClient, DmsOperation, replicationStop, schemaRefresh } from '../lambda/dms';
+
+/**
+ * The DMS operation a command runs: the same ones the Lambda handlers run, so
+ * the CLI and the constructs share every status rule and error message.
+ */
+export function operationFor(command: CliCommand): DmsOperation {
+  const client = dmsClient(command.region);
+  switch (command.name) {
+    case 'refresh-schemas':
+      return schemaRefresh(client, {
+        endpointArn: command.endpointArn,
+        replicationInstanceArn: command.replicationInstanceArn,
+        connectionPrecondition: command.connectionPrecondition,
+      });
+    case 'test-connection':
+      // Asked for by name, a test is always run: an old `successful` record proves little.
+      return connectionTest(client, {
+        endpointArn: command.endpointArn,
+        replicationInstanceArn: command.replicationInstanceArn,
+        reuseSuccessful: false,
+      });
+    case 'stop-replication':
+      return replicationStop(client, command.target);
+  }
+}

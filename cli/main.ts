@@ -1,0 +1,78 @@
+import { CliCommand, Invocation, isCommandName, parseArguments } from './arguments';
+import { operationFor } from './commands';
+import { ExitCode } from './exit-codes';
+import { commandHelp, generalHelp, PROGRAM, VERSION } from './help';
+import { classifyError, errorOutput, resultOutput } from './output';
+import { runOperation } from './run';
+import { formatDuration } from '../lambda/dms';
+
+/** Where the CLI writes: injected so tests can run main() in-process. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/**
+ * Runs one command line and returns the exit code. Never throws: every outcome
+ * is one JSON object on stdout (help and --version print text instead), and
+ * stderr gets progress and a readable error.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<ExitCode> {
+  const commandWord = argv[0] !== undefined && isCommandName(argv[0]) ? argv[0] : undefined;
+  let invocation: Invocation;
+  try {
+    invocation = parseArguments(argv);
+  } catch (err) {
+    const failure = classifyError(err, undefined);
+    io.stdout(`${JSON.stringify(errorOutput(commandWord, failure))}\n`);
+    io.stderr(`${PROGRAM}: ${failure.message}\nRun '${PROGRAM}${commandWord ? ` ${commandWord}` : ''} --help' for usage.\n`);
+    return failure.exitCode;
+  }
+
+  switch (invocation.kind) {
+    case 'help':
+      io.stdout(invocation.command ? commandHelp(invocation.command) : generalHelp());
+      return ExitCode.SUCCESS;
+    case 'version':
+      io.stdout(`${VERSION}\n`);
+      return ExitCode.SUCCESS;
+    case 'run':
+      return run(invocation.command, io);
+  }
+}
+
+async function run(command: CliCommand, io: CliIo): Promise<ExitCode> {
+  const began = Date.now();
+  const progress = (line: string) => {
+    if (!command.quiet) io.stderr(`${line}\n`);
+  };
+  const elapsed = () => formatDuration(Date.now() - began);
+  let subject: string | undefined;
+  try {
+    const operation = operationFor(command);
+    subject = operation.subject;
+    const waiting = command.wait
+      ? `waiting up to ${formatDuration(command.wait.timeoutMs)}, checking every ${formatDuration(command.wait.pollIntervalMs)}`
+      : 'starting it without waiting (no --wait)';
+    progress(`${PROGRAM} ${command.name}: ${subject}; ${waiting}`);
+
+    const result = await runOperation(operation, command.wait, (p) =>
+      progress(`  [${elapsed()}] ${p.status}${p.detail ? ` (${p.detail})` : ''}`),
+    );
+    progress(result.done ? `  done after ${elapsed()}` : '  started; DMS goes on without us (use --wait to wait)');
+    io.stdout(`${JSON.stringify(resultOutput(command.name, subject, result, Date.now() - began))}\n`);
+    return ExitCode.SUCCESS;
+  } catch (err) {
+    const failure = classifyError(err, subject);
+    io.stdout(`${JSON.stringify(errorOutput(command.name, failure, { subject, elapsedMs: Date.now() - began }))}\n`);
+    io.stderr(`${PROGRAM}: ${failure.error}: ${failure.message}\n`);
+    // A bug report needs the trace; expected failures carry none worth showing.
+    if (failure.exitCode === ExitCode.INTERNAL && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+    return failure.exitCode;
+  }
+}

@@ -1,0 +1,101 @@
+import { Stack, StackProps } from 'aws-cdk-lib';
+import * as dms from 'aws-cdk-lib/aws-dms';
+import { Construct } from 'constructs';
+// In your own app: import { ... } from 'cdk-dms-lifecycle';
+import { DatabaseSettings, MigrationConfig } from './migration-config';
+import { ConnectionPrecondition, DmsConnectionTest, DmsReplicationTeardown, DmsSchemaRefresh, SchemaRefreshOutputs } from '../../src';
+
+export interface DmsMigrationStackProps extends StackProps {
+  readonly config: MigrationConfig;
+}
+
+/**
+ * A PostgreSQL → Aurora PostgreSQL migration: a replication instance, both
+ * endpoints, connection tests, a source schema refresh, and the replication twice
+ * (DMS Serverless config and classic task) — each created only after the refresh
+ * finished, and each stopped before CloudFormation deletes it.
+ */
+export class DmsMigrationStack extends Stack {
+  public readonly refresh: DmsSchemaRefresh;
+  /** Outputs a pipeline step can read: the refresh status and date. */
+  public readonly refreshOutputs: SchemaRefreshOutputs;
+  /** The endpoints and instance, for steps that call DMS themselves. */
+  public readonly sourceEndpoint: dms.CfnEndpoint;
+  public readonly targetEndpoint: dms.CfnEndpoint;
+  public readonly instance: dms.CfnReplicationInstance;
+
+  public constructor(scope: Construct, id: string, props: DmsMigrationStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    const subnets = new dms.CfnReplicationSubnetGroup(this, 'Subnets', {
+      replicationSubnetGroupDescription: 'DMS migration subnets',
+      subnetIds: config.subnetIds,
+    });
+    const instance = new dms.CfnReplicationInstance(this, 'Instance', {
+      replicationInstanceClass: 'dms.t3.medium',
+      replicationSubnetGroupIdentifier: subnets.ref,
+      publiclyAccessible: false,
+      allocatedStorage: 50,
+    });
+    const source = this.endpoint('Source', 'source', config.source, config.secretsAccessRoleArn);
+    const target = this.endpoint('Target', 'target', config.target, config.secretsAccessRoleArn);
+    this.sourceEndpoint = source;
+    this.targetEndpoint = target;
+    this.instance = instance;
+
+    // 1. Both connections are tested (the database's own error fails the deploy).
+    const sourceTested = new DmsConnectionTest(this, 'TestSource', { endpointArn: source.ref, replicationInstanceArn: instance.ref });
+    const targetTested = new DmsConnectionTest(this, 'TestTarget', { endpointArn: target.ref, replicationInstanceArn: instance.ref });
+
+    // 2. The source schemas are refreshed once its connection test passed.
+    this.refresh = new DmsSchemaRefresh(this, 'RefreshSource', {
+      endpointArn: source.ref,
+      replicationInstanceArn: instance.ref,
+      refreshTrigger: config.schemaVersion,
+      connectionPrecondition: ConnectionPrecondition.NONE, // TestSource covers it
+    });
+    this.refresh.node.addDependency(sourceTested);
+    this.refreshOutputs = this.refresh.addOutputs();
+
+    const tableMappings = {
+      rules: [{ 'rule-type': 'selection', 'rule-id': '1', 'rule-name': 'sales', 'object-locator': { 'schema-name': 'sales', 'table-name': '%' }, 'rule-action': 'include' }],
+    };
+
+    // 3a. DMS Serverless replication, created after the refresh and the target test.
+    const serverless = new dms.CfnReplicationConfig(this, 'ServerlessReplication', {
+      replicationConfigIdentifier: `${this.stackName.toLowerCase()}-sales`,
+      replicationType: 'full-load-and-cdc',
+      sourceEndpointArn: source.ref,
+      targetEndpointArn: target.ref,
+      computeConfig: { maxCapacityUnits: 16, replicationSubnetGroupId: subnets.ref },
+      tableMappings,
+    });
+    serverless.node.addDependency(this.refresh, targetTested);
+    // On delete: stop the replication first, so CloudFormation can delete the config.
+    DmsReplicationTeardown.forReplicationConfig(this, 'StopServerlessReplication', serverless);
+
+    // 3b. The same with a classic replication task on the instance.
+    const task = new dms.CfnReplicationTask(this, 'ReplicationTask', {
+      migrationType: 'full-load-and-cdc',
+      replicationInstanceArn: instance.ref,
+      sourceEndpointArn: source.ref,
+      targetEndpointArn: target.ref,
+      tableMappings: JSON.stringify(tableMappings),
+    });
+    task.node.addDependency(this.refresh, targetTested);
+    DmsReplicationTeardown.forReplicationTask(this, 'StopReplicationTask', task);
+  }
+
+  private endpoint(id: string, type: 'source' | 'target', db: DatabaseSettings, accessRoleArn: string): dms.CfnEndpoint {
+    return new dms.CfnEndpoint(this, id, {
+      endpointType: type,
+      engineName: db.engineName,
+      serverName: db.serverName,
+      port: db.port,
+      databaseName: db.databaseName,
+      sslMode: 'require',
+      postgreSqlSettings: { secretsManagerSecretId: db.secretArn, secretsManagerAccessRoleArn: accessRoleArn },
+    });
+  }
+}

@@ -1,0 +1,63 @@
+import { CfnOutput, Stack, StackProps, Stage, StageProps } from 'aws-cdk-lib';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+import { Construct } from 'constructs';
+import { MigrationConfig } from './migration-config';
+import { DmsMigrationStack } from './migration-stack';
+
+/** The migration as a pipeline stage. */
+export class MigrationStage extends Stage {
+  public readonly migration: DmsMigrationStack;
+
+  public constructor(scope: Construct, id: string, props: StageProps & { config: MigrationConfig }) {
+    super(scope, id, props);
+    this.migration = new DmsMigrationStack(this, 'DmsMigration', { config: props.config });
+  }
+}
+
+export interface DmsMigrationPipelineStackProps extends StackProps {
+  readonly config: MigrationConfig;
+  /** CodeConnections connection to the repository. */
+  readonly connectionArn: string;
+  readonly repository: string;
+}
+
+/**
+ * CDK Pipelines gating on the schema refresh: the Migrate stage's stack finishes
+ * only after DMS reports the refresh successful, its `post` steps read which refresh
+ * it waited for from the stack outputs, and the Cutover stage runs only after them.
+ */
+export class DmsMigrationPipelineStack extends Stack {
+  public constructor(scope: Construct, id: string, props: DmsMigrationPipelineStackProps) {
+    super(scope, id, props);
+    const source = pipelines.CodePipelineSource.connection(props.repository, 'main', { connectionArn: props.connectionArn });
+    const pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
+      pipelineType: codepipeline.PipelineType.V2,
+      synth: new pipelines.ShellStep('Synth', { input: source, commands: ['npm ci', 'npx cdk synth'] }),
+    });
+
+    // The stage's stack completes only after the refresh; `post` steps run after the stack.
+    const migrate = new MigrationStage(this, 'Migrate', { config: props.config });
+    const { refreshOutputs, targetEndpoint, instance } = migrate.migration;
+    const verify = new pipelines.ShellStep('VerifySchemaRefresh', {
+      envFromCfnOutputs: { REFRESH_STATUS: refreshOutputs.refreshStatus, REFRESHED_AT: refreshOutputs.lastRefreshDate },
+      commands: ['echo "source schemas refreshed at $REFRESHED_AT: $REFRESH_STATUS"', 'test "$REFRESH_STATUS" = successful'],
+    });
+    // The same step as a command, for targets whose schemas change outside CloudFormation
+    // (the CLI uses the same DMS code as the construct; exit code 1 = DMS failure, 3 = timeout).
+    const refreshTarget = new pipelines.ShellStep('RefreshTargetSchemas', {
+      input: source,
+      envFromCfnOutputs: {
+        TARGET_ENDPOINT_ARN: new CfnOutput(migrate.migration, 'TargetEndpointArn', { value: targetEndpoint.ref }),
+        REPLICATION_INSTANCE_ARN: new CfnOutput(migrate.migration, 'ReplicationInstanceArn', { value: instance.ref }),
+      },
+      commands: [
+        'npm ci',
+        'npx cdk-dms-lifecycle refresh-schemas --endpoint-arn "$TARGET_ENDPOINT_ARN" --replication-instance-arn "$REPLICATION_INSTANCE_ARN" --wait --timeout 30m',
+      ],
+    });
+    refreshTarget.addStepDependency(verify);
+    // Stages added after this one start only once these steps succeeded.
+    pipeline.addStage(migrate, { post: [verify, refreshTarget] });
+  }
+}

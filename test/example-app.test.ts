@@ -1,0 +1,56 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { migrationConfig } from '../examples/dms-migration/migration-config';
+import { DmsMigrationStack } from '../examples/dms-migration/migration-stack';
+
+const EXAMPLE = path.join(__dirname, '..', 'examples', 'dms-migration');
+
+describe('the example app synthesizes offline with the real aws-cdk CLI', () => {
+  let outdir: string;
+  beforeAll(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-synth-'));
+    execFileSync('npx', ['cdk', 'synth', '--quiet', '--output', outdir], { cwd: EXAMPLE, stdio: 'pipe', timeout: 120_000 });
+  }, 150_000);
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  const template = (file: string) => JSON.parse(fs.readFileSync(path.join(outdir, file), 'utf8'));
+
+  test('the migration stack has the lifecycle resources', () => {
+    const resources = Object.values(template('DmsMigration.template.json').Resources) as any[];
+    const count = (type: string) => resources.filter((r) => r.Type === type).length;
+    expect(count('Custom::DmsConnectionTest')).toBe(2);
+    expect(count('Custom::DmsSchemaRefresh')).toBe(1);
+    expect(count('Custom::DmsReplicationTeardown')).toBe(2);
+    expect(count('AWS::DMS::ReplicationConfig')).toBe(1);
+    expect(count('AWS::DMS::ReplicationTask')).toBe(1);
+  });
+
+  test('the pipeline stage carries the migration stack and its refresh outputs for the post steps', () => {
+    const stageDir = 'assembly-DmsMigrationPipeline-Migrate';
+    const stageTemplate = fs.readdirSync(path.join(outdir, stageDir)).find((f) => /DmsMigration.*\.template\.json$/.test(f))!;
+    const stage = template(path.join(stageDir, stageTemplate));
+    expect(Object.keys(stage.Outputs)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^RefreshSourceRefreshStatus/),
+      expect.stringMatching(/^RefreshSourceLastRefreshDate/),
+    ]));
+    const pipeline = JSON.stringify(template('DmsMigrationPipeline.template.json'));
+    expect(pipeline).toContain('VerifySchemaRefresh');
+    expect(pipeline).toContain('cdk-dms-lifecycle refresh-schemas');
+  });
+});
+
+test('in the example, the replications depend on the refresh and the target test; teardowns on the replications', () => {
+  const app = new App();
+  const stack = new DmsMigrationStack(app, 'DmsMigration', { config: migrationConfig(app.node) });
+  const t = Template.fromStack(stack).toJSON().Resources;
+  const id = (prefix: string) => Object.keys(t).find((k) => k.startsWith(prefix))!;
+  expect(t.ServerlessReplication.DependsOn).toEqual(expect.arrayContaining([id('RefreshSource'), id('TestTarget')]));
+  expect(t.ReplicationTask.DependsOn).toEqual(expect.arrayContaining([id('RefreshSource'), id('TestTarget')]));
+  expect(t[id('RefreshSource')].DependsOn).toEqual(expect.arrayContaining([id('TestSource')]));
+  expect(t[id('StopServerlessReplication')].DependsOn).toEqual(['ServerlessReplication']);
+  expect(t[id('StopReplicationTask')].DependsOn).toEqual(['ReplicationTask']);
+});

@@ -1,0 +1,104 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as dms from 'aws-cdk-lib/aws-dms';
+import { DmsConnectionTest, DmsReplicationTeardown } from '../src';
+
+const ENDPOINT = 'arn:aws:dms:us-east-1:123456789012:endpoint:SOURCE';
+const INSTANCE = 'arn:aws:dms:us-east-1:123456789012:rep:INSTANCE';
+const CONFIG = 'arn:aws:dms:us-east-1:123456789012:replication-config:CONFIG';
+const TASK = 'arn:aws:dms:us-east-1:123456789012:task:TASK';
+
+const newStack = () => new Stack(new App(), 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
+const statements = (stack: Stack) => {
+  const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { PolicyName: 'DmsLifecycleAccess' } });
+  return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+};
+
+describe('DmsConnectionTest', () => {
+  test('synthesizes its custom resource, with TestConnection on the ARNs and DescribeConnections on *', () => {
+    const stack = newStack();
+    const test = new DmsConnectionTest(stack, 'Test', { endpointArn: ENDPOINT, replicationInstanceArn: INSTANCE, testTrigger: 'rotated-2026-11' });
+    Template.fromStack(stack).hasResourceProperties('Custom::DmsConnectionTest', {
+      EndpointArn: ENDPOINT, ReplicationInstanceArn: INSTANCE, TestTrigger: 'rotated-2026-11', TimeoutSeconds: '600', PollIntervalSeconds: '2',
+    });
+    expect(statements(stack)).toEqual(expect.arrayContaining([
+      { Effect: 'Allow', Action: ['dms:TestConnection'], Resource: [ENDPOINT, INSTANCE] },
+      { Effect: 'Allow', Action: ['dms:DescribeConnections'], Resource: '*' },
+    ]));
+    expect(stack.resolve(test.connectionStatus)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Test/), 'Status'] });
+  });
+
+  test('rejects ARNs of the wrong type', () => {
+    expect(() => new DmsConnectionTest(newStack(), 'T', { endpointArn: TASK, replicationInstanceArn: INSTANCE })).toThrow(
+      /endpointArn must be a DMS endpoint ARN .* got the ARN of a replication task/,
+    );
+  });
+});
+
+describe('DmsReplicationTeardown', () => {
+  test('needs exactly one of the two ARNs', () => {
+    expect(() => new DmsReplicationTeardown(newStack(), 'T', {})).toThrow(/exactly one of replicationConfigArn .* or replicationTaskArn .*; got neither/);
+    expect(() => new DmsReplicationTeardown(newStack(), 'T', { replicationConfigArn: CONFIG, replicationTaskArn: TASK })).toThrow(/got both/);
+  });
+
+  test('rejects ARNs of the wrong type', () => {
+    expect(() => new DmsReplicationTeardown(newStack(), 'T', { replicationConfigArn: TASK })).toThrow(
+      /replicationConfigArn must be a DMS replication config ARN such as arn:aws:dms:us-east-1:123456789012:replication-config:/,
+    );
+    expect(() => new DmsReplicationTeardown(newStack(), 'T', { replicationTaskArn: 'task-1' })).toThrow(/replicationTaskArn must be a DMS replication task ARN/);
+  });
+
+  test('a config teardown grants StopReplication on the config and DescribeReplications on *', () => {
+    const stack = newStack();
+    new DmsReplicationTeardown(stack, 'T', { replicationConfigArn: CONFIG });
+    expect(statements(stack)).toEqual([
+      { Effect: 'Allow', Action: ['dms:StopReplication'], Resource: [CONFIG] },
+      { Effect: 'Allow', Action: ['dms:DescribeReplications'], Resource: '*' },
+    ]);
+  });
+
+  test('a task teardown grants StopReplicationTask on the task and DescribeReplicationTasks on *', () => {
+    const stack = newStack();
+    new DmsReplicationTeardown(stack, 'T', { replicationTaskArn: TASK, timeout: Duration.minutes(5) });
+    expect(statements(stack)).toEqual([
+      { Effect: 'Allow', Action: ['dms:StopReplicationTask'], Resource: [TASK] },
+      { Effect: 'Allow', Action: ['dms:DescribeReplicationTasks'], Resource: '*' },
+    ]);
+    Template.fromStack(stack).hasResourceProperties('Custom::DmsReplicationTeardown', { ReplicationTaskArn: TASK, TimeoutSeconds: '300' });
+  });
+
+  test('forReplicationConfig / forReplicationTask reference the L1 and depend on it, so CloudFormation deletes the teardown first', () => {
+    const stack = newStack();
+    const config = new dms.CfnReplicationConfig(stack, 'Config', {
+      replicationConfigIdentifier: 'c',
+      replicationType: 'cdc',
+      sourceEndpointArn: ENDPOINT,
+      targetEndpointArn: ENDPOINT,
+      computeConfig: { maxCapacityUnits: 2 },
+      tableMappings: {},
+    });
+    const task = new dms.CfnReplicationTask(stack, 'Task', {
+      migrationType: 'cdc', replicationInstanceArn: INSTANCE, sourceEndpointArn: ENDPOINT, targetEndpointArn: ENDPOINT, tableMappings: '{}',
+    });
+    DmsReplicationTeardown.forReplicationConfig(stack, 'StopConfig', config);
+    DmsReplicationTeardown.forReplicationTask(stack, 'StopTask', task);
+    const resources = Template.fromStack(stack).toJSON().Resources;
+    const byPrefix = (p: string) => Object.entries(resources).find(([k]) => k.startsWith(p))![1] as any;
+    expect(byPrefix('StopConfig')).toMatchObject({ Properties: { ReplicationConfigArn: { Ref: 'Config' } }, DependsOn: ['Config'] });
+    expect(byPrefix('StopTask')).toMatchObject({ Properties: { ReplicationTaskArn: { Ref: 'Task' } }, DependsOn: ['Task'] });
+  });
+
+  test('a literal ARN with stopBefore gets the dependency', () => {
+    const stack = newStack();
+    const config = new dms.CfnReplicationConfig(stack, 'Config', {
+      replicationConfigIdentifier: 'c',
+      replicationType: 'cdc',
+      sourceEndpointArn: ENDPOINT,
+      targetEndpointArn: ENDPOINT,
+      computeConfig: { maxCapacityUnits: 2 },
+      tableMappings: {},
+    });
+    new DmsReplicationTeardown(stack, 'Stop', { replicationConfigArn: CONFIG, stopBefore: [config] });
+    Template.fromStack(stack).hasResource('Custom::DmsReplicationTeardown', { DependsOn: ['Config'] });
+  });
+});
