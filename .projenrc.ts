@@ -67,6 +67,11 @@ for (const pattern of ['/lambda/', '/cli/', '/tools/', '/examples/', '/.ci/', '/
   project.addPackageIgnore(pattern);
 }
 
+// unrs-resolver 1.13.0 (via eslint-import-resolver-typescript) names platform
+// bindings the registry does not serve, which leaves package-lock.json unusable
+// for `npm ci`: stay on the last release whose bindings all exist.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
 // Handler bundles: one per provider kind. The AWS SDK v3 is not bundled: every
 // Node.js Lambda runtime ships it, and leaving it out keeps each bundle small.
 for (const kind of ['schema-refresh', 'connection-test', 'replication-teardown']) {
