@@ -73,6 +73,15 @@ test('a test already running is waited for', async () => {
   ]);
 });
 
+test('a record being deleted is tested again', async () => {
+  const p = pair();
+  dms().addConnection(p.endpointArn, p.replicationInstanceArn, 'deleting');
+  // An Update that changed only timing reuses a successful record; a deleting one is not usable.
+  const run = await runHandlers(handlers, cfnEvent('Update', props(p, { TimeoutSeconds: '60' }), { oldProperties: props(p) }));
+  expect(run.data?.Status).toBe('successful');
+  expect(callsFor(p.endpointArn).filter((o) => o === 'TestConnection').length).toBeGreaterThanOrEqual(1);
+});
+
 test('past the timeout it fails naming the pair, the wait and the last status', async () => {
   const p = pair({ testDurationMs: 30_000 });
   await expect(runHandlers(handlers, cfnEvent('Create', props(p, { TimeoutSeconds: '2' })))).rejects.toThrow(
