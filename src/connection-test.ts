@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { validateDmsArn } from './private/dms-arn';
+import { validateEndpointPair } from './private/dms-arn';
 import { LifecycleProvider } from './private/lifecycle-provider';
 import { waitSettings } from './private/wait-settings';
-import { DEFAULT_POLL_INTERVAL, DmsWaitOptions } from './wait-options';
+import { DmsWaitOptions } from './wait-options';
 
 /** Properties of {@link DmsConnectionTest}. */
 export interface DmsConnectionTestProps extends DmsWaitOptions {
@@ -41,18 +41,11 @@ export class DmsConnectionTest extends Construct {
 
   public constructor(scope: Construct, id: string, props: DmsConnectionTestProps) {
     super(scope, id);
-    validateDmsArn('endpointArn', props.endpointArn, 'endpoint');
-    validateDmsArn('replicationInstanceArn', props.replicationInstanceArn, 'rep');
-    const wait = waitSettings(props.timeout, props.pollInterval, {
-      timeout: Duration.minutes(10),
-      pollInterval: DEFAULT_POLL_INTERVAL,
-    });
+    validateEndpointPair(props);
+    const wait = waitSettings(props, Duration.minutes(10));
 
     const provider = LifecycleProvider.of(this, 'connection-test');
-    provider.grant(['dms:TestConnection'], 'endpoint', props.endpointArn);
-    provider.grant(['dms:TestConnection'], 'rep', props.replicationInstanceArn);
-    // IAM offers no resource-level scoping for DescribeConnections.
-    provider.grantUnscoped('dms:DescribeConnections');
+    provider.grantConnectionTest(props.endpointArn, props.replicationInstanceArn);
 
     const resource = provider.newResource(this, 'Resource', wait, {
       EndpointArn: props.endpointArn,

@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { validateDmsArn } from './private/dms-arn';
 import { LifecycleProvider } from './private/lifecycle-provider';
 import { waitSettings } from './private/wait-settings';
-import { DEFAULT_POLL_INTERVAL, DmsWaitOptions } from './wait-options';
+import { DmsWaitOptions } from './wait-options';
 
 /** Properties of {@link DmsReplicationTeardown}. Give exactly one of the two ARNs. */
 export interface DmsReplicationTeardownProps extends DmsWaitOptions {
@@ -86,10 +86,7 @@ export class DmsReplicationTeardown extends Construct {
     }
     if (configArn !== undefined) validateDmsArn('replicationConfigArn', configArn, 'replication-config');
     if (taskArn !== undefined) validateDmsArn('replicationTaskArn', taskArn, 'task');
-    const wait = waitSettings(props.timeout, props.pollInterval, {
-      timeout: Duration.minutes(30),
-      pollInterval: DEFAULT_POLL_INTERVAL,
-    });
+    const wait = waitSettings(props, Duration.minutes(30));
 
     const provider = LifecycleProvider.of(this, 'replication-teardown');
     if (configArn !== undefined) {

@@ -1,9 +1,9 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { validateDmsArn } from './private/dms-arn';
+import { validateEndpointPair } from './private/dms-arn';
 import { LifecycleProvider } from './private/lifecycle-provider';
 import { waitSettings } from './private/wait-settings';
-import { DEFAULT_POLL_INTERVAL, DmsWaitOptions } from './wait-options';
+import { DmsWaitOptions } from './wait-options';
 
 /**
  * What a schema refresh does about the connection between the replication
@@ -94,12 +94,8 @@ export class DmsSchemaRefresh extends Construct {
 
   public constructor(scope: Construct, id: string, props: DmsSchemaRefreshProps) {
     super(scope, id);
-    validateDmsArn('endpointArn', props.endpointArn, 'endpoint');
-    validateDmsArn('replicationInstanceArn', props.replicationInstanceArn, 'rep');
-    const wait = waitSettings(props.timeout, props.pollInterval, {
-      timeout: Duration.minutes(30),
-      pollInterval: DEFAULT_POLL_INTERVAL,
-    });
+    validateEndpointPair(props);
+    const wait = waitSettings(props, Duration.minutes(30));
     const precondition = props.connectionPrecondition ?? ConnectionPrecondition.TEST_UNLESS_SUCCESSFUL;
 
     const provider = LifecycleProvider.of(this, 'schema-refresh');
@@ -107,10 +103,7 @@ export class DmsSchemaRefresh extends Construct {
     provider.grant(['dms:RefreshSchemas'], 'rep', props.replicationInstanceArn);
     provider.grant(['dms:DescribeRefreshSchemasStatus'], 'endpoint', props.endpointArn);
     if (precondition !== ConnectionPrecondition.NONE) {
-      provider.grant(['dms:TestConnection'], 'endpoint', props.endpointArn);
-      provider.grant(['dms:TestConnection'], 'rep', props.replicationInstanceArn);
-      // IAM offers no resource-level scoping for DescribeConnections.
-      provider.grantUnscoped('dms:DescribeConnections');
+      provider.grantConnectionTest(props.endpointArn, props.replicationInstanceArn);
     }
 
     const resource = provider.newResource(this, 'Resource', wait, {

@@ -14,3 +14,9 @@ export function validateDmsArn(prop: string, value: string, expected: DmsResourc
   const problem = dmsArnProblem(prop, value, expected);
   if (problem) throw new Error(problem);
 }
+
+/** Checks the endpoint / replication instance pair that refreshes and connection tests take. */
+export function validateEndpointPair(props: { readonly endpointArn: string; readonly replicationInstanceArn: string }): void {
+  validateDmsArn('endpointArn', props.endpointArn, 'endpoint');
+  validateDmsArn('replicationInstanceArn', props.replicationInstanceArn, 'rep');
+}

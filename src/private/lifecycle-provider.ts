@@ -96,6 +96,14 @@ export class LifecycleProvider extends Construct {
     this.policy.grant(actions, resourceType, arn);
   }
 
+  /** Allows the handlers to test the pair's connection (refreshes and connection tests both do). */
+  public grantConnectionTest(endpointArn: string, replicationInstanceArn: string): void {
+    this.grant(['dms:TestConnection'], 'endpoint', endpointArn);
+    this.grant(['dms:TestConnection'], 'rep', replicationInstanceArn);
+    // IAM offers no resource-level scoping for DescribeConnections.
+    this.grantUnscoped('dms:DescribeConnections');
+  }
+
   /** Allows the handlers DMS calls that IAM cannot scope to a resource. */
   public grantUnscoped(...actions: string[]): void {
     this.policy.grantUnscoped(...actions);

@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import { DEFAULT_POLL_INTERVAL, DmsWaitOptions } from '../wait-options';
 
 /** CloudFormation waits at most 1 hour for a custom resource (ServiceTimeout 3600 s). */
 const MAX_TIMEOUT = Duration.hours(1);
@@ -18,13 +19,9 @@ export interface WaitSettings {
  * Validates `timeout` and `pollInterval` and derives the custom resource timing.
  * Throws errors that name the prop and show a valid value.
  */
-export function waitSettings(
-  timeout: Duration | undefined,
-  pollInterval: Duration | undefined,
-  defaults: { timeout: Duration; pollInterval: Duration },
-): WaitSettings {
-  const t = timeout ?? defaults.timeout;
-  const p = pollInterval ?? defaults.pollInterval;
+export function waitSettings(options: DmsWaitOptions, defaultTimeout: Duration): WaitSettings {
+  const t = options.timeout ?? defaultTimeout;
+  const p = options.pollInterval ?? DEFAULT_POLL_INTERVAL;
   const timeoutSeconds = wholeSeconds('timeout', t, 'Duration.minutes(30)');
   const pollSeconds = wholeSeconds('pollInterval', p, 'Duration.seconds(5)');
   if (timeoutSeconds > MAX_TIMEOUT.toSeconds()) {
