@@ -113,4 +113,11 @@ project.addTask('demo', {
   steps: [{ spawn: project.bundler.bundleTask.name }, { exec: 'ts-node --transpile-only tools/demo/main.ts' }],
 });
 
+// `npm run bench`: detection latency, round trips, scale and bundle sizes (writes bench-results/).
+project.addTask('bench', {
+  description: 'Measure detection latency, round trips, scale and bundle sizes (writes bench-results/)',
+  exec: 'ts-node --transpile-only tools/bench/run.ts',
+  receiveArgs: true,
+});
+
 project.synth();

@@ -132,8 +132,8 @@ describe('DmsSchemaRefresh', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.isComplete',
       Runtime: 'nodejs24.x',
-      Timeout: 60,
-      Environment: { Variables: { DMS_LIFECYCLE_POLL_BUDGET_SECONDS: '40' } },
+      Timeout: 90,
+      Environment: { Variables: { DMS_LIFECYCLE_POLL_BUDGET_SECONDS: '60' } },
     });
 
     const other = newStack();

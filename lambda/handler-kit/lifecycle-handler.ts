@@ -4,7 +4,7 @@ import { DmsOperation, isAccessDenied, isTransient, OperationMark, realClock, wa
 import { ResourcePropertyReader } from './resource-properties';
 
 /** Default for the longest poll inside one isComplete invocation. */
-const DEFAULT_POLL_BUDGET_MS = 40_000;
+const DEFAULT_POLL_BUDGET_MS = 60_000;
 /** Time kept free at the end of an invocation so the Lambda never times out mid-check. */
 const INVOCATION_MARGIN_MS = 5_000;
 /** How long onEvent retries errors that pass: IAM propagation after a policy update, throttling. */

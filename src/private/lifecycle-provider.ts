@@ -17,14 +17,15 @@ export type LifecycleKind = 'schema-refresh' | 'connection-test' | 'replication-
 /**
  * The waiter retries isComplete after this pause. Short, because each isComplete
  * polls DMS itself for up to POLL_BUDGET (on the user's pollInterval): detection is
- * then as quick as the poll interval, with about 1.5 framework round trips a minute
- * instead of the default 12.
+ * then as quick as the poll interval, with about one framework round trip a minute
+ * instead of the default provider's 12. A budget of 60 s keeps every wait longer
+ * than a minute at ≤ 2 round trips per minute.
  */
 const QUERY_INTERVAL = Duration.seconds(1);
 /** ≥ every instance's timeout; our isComplete fails first with its own reason. */
 const TOTAL_TIMEOUT = Duration.hours(1);
-const POLL_BUDGET = Duration.seconds(40);
-const HANDLER_TIMEOUT = Duration.minutes(1);
+const POLL_BUDGET = Duration.seconds(60);
+const HANDLER_TIMEOUT = Duration.seconds(90);
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets', 'lambda');
 

@@ -172,3 +172,14 @@ describe('connection precondition', () => {
     expect(ops(p.endpointArn)).toEqual(['TestConnection']);
   });
 });
+
+test('a late or repeated isComplete is harmless: no second refresh once ours finished', async () => {
+  const p = pair({ refreshDurationMs: 500 });
+  const event = cfnEvent('Create', props(p));
+  const merged = { ...event, ...(await handlers.onEvent(event)) };
+  let first = await handlers.isComplete(merged, lambdaContext());
+  while (!first.IsComplete) first = await handlers.isComplete(merged, lambdaContext());
+  const again = await Promise.all([handlers.isComplete(merged, lambdaContext()), handlers.isComplete(merged, lambdaContext())]);
+  expect(again).toEqual([first, first]);
+  expect(dms().callsTo('RefreshSchemas').filter((c) => c.input.EndpointArn === p.endpointArn)).toHaveLength(1);
+});

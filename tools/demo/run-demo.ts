@@ -50,10 +50,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   const emulator = await DmsEmulator.start();
   const account = emulatedAccount(emulator, scenario);
   const watcher = new DmsWatcher(emulator, account.created, (subject, status) => write(`${clock()}    DMS  ${subject}: ${status}`));
-  let hidden = 0;
+  const hidden = new Set<string>();
   const progress = (e: ProgressEvent) => {
     if (!SHOWN.test(e.resourceType)) {
-      hidden++;
+      hidden.add(e.logicalId);
       return;
     }
     const reason = e.reason ? `  ${e.reason.split('\n')[0]}` : '';
@@ -75,14 +75,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   try {
     write(`\n${clock()}  == cdk deploy ==`);
     const deploy = await driver.deploy();
-    write(`${clock()}  (${hidden} provider resources — functions, roles, waiter state machine — not shown)`);
+    write(`${clock()}  (${hidden.size} provider resources — functions, roles, policies, log group, waiter state machines — not shown)`);
     let destroy: StackOperationResult | undefined;
     if (deploy.status === 'CREATE_COMPLETE') {
       write(`\n${clock()}  the replications are started (as a pipeline step or the console would)`);
       startReplications(emulator, account.created, scenario.stopMs);
       await new Promise((resolve) => setTimeout(resolve, 500));
       write(`\n${clock()}  == cdk destroy ==`);
-      hidden = 0;
       destroy = await driver.destroy();
     }
     watcher.stop();
