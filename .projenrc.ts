@@ -30,6 +30,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/aws-lambda@^8',
     `aws-cdk@${CDK_CLI}`,
     'aws-sdk-client-mock@^4',
+    'cdk-nag@^3',
     'esbuild@^0.28',
   ],
 
