@@ -41,7 +41,7 @@ export class DmsConnectionTest extends Construct {
 
   public constructor(scope: Construct, id: string, props: DmsConnectionTestProps) {
     super(scope, id);
-    validateEndpointPair(props);
+    validateEndpointPair(this, props);
     const wait = waitSettings(props, Duration.minutes(10));
 
     const provider = LifecycleProvider.of(this, 'connection-test');

@@ -84,8 +84,8 @@ export class DmsReplicationTeardown extends Construct {
         `DmsReplicationTeardown needs exactly one of replicationConfigArn (DMS Serverless) or replicationTaskArn (classic task); got ${configArn === undefined ? 'neither' : 'both'}`,
       );
     }
-    if (configArn !== undefined) validateDmsArn('replicationConfigArn', configArn, 'replication-config');
-    if (taskArn !== undefined) validateDmsArn('replicationTaskArn', taskArn, 'task');
+    if (configArn !== undefined) validateDmsArn(this, 'replicationConfigArn', configArn, 'replication-config');
+    if (taskArn !== undefined) validateDmsArn(this, 'replicationTaskArn', taskArn, 'task');
     const wait = waitSettings(props, Duration.minutes(30));
 
     const provider = LifecycleProvider.of(this, 'replication-teardown');

@@ -94,7 +94,7 @@ export class DmsSchemaRefresh extends Construct {
 
   public constructor(scope: Construct, id: string, props: DmsSchemaRefreshProps) {
     super(scope, id);
-    validateEndpointPair(props);
+    validateEndpointPair(this, props);
     const wait = waitSettings(props, Duration.minutes(30));
     const precondition = props.connectionPrecondition ?? ConnectionPrecondition.TEST_UNLESS_SUCCESSFUL;
 

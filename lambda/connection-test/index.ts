@@ -1,4 +1,4 @@
-import { connectionTest, dmsClient } from '../dms';
+import { connectionTest, dmsClientFor } from '../dms';
 import { lifecycleHandlers } from '../handler-kit/lifecycle-handler';
 
 /** Properties whose change asks for a new test. */
@@ -13,8 +13,9 @@ export const { onEvent, isComplete } = lifecycleHandlers({
   physicalId: (props) => `${props.string('EndpointArn')}|${props.string('ReplicationInstanceArn')}`,
   operation(request, props, old) {
     const changed = request === 'Create' || TEST_INPUTS.some((name) => props.optionalString(name) !== old?.optionalString(name));
-    return connectionTest(dmsClient(), {
-      endpointArn: props.string('EndpointArn'),
+    const endpointArn = props.string('EndpointArn');
+    return connectionTest(dmsClientFor(endpointArn), {
+      endpointArn,
       replicationInstanceArn: props.string('ReplicationInstanceArn'),
       // An Update that touched only timing settings reports the record as it stands.
       reuseSuccessful: !changed,

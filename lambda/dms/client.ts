@@ -1,4 +1,5 @@
 import { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
+import { parseDmsArn } from '../../src/private/dms-arn-syntax';
 
 let cached: { key: string; client: DatabaseMigrationServiceClient } | undefined;
 
@@ -17,4 +18,12 @@ export function dmsClient(region?: string): DatabaseMigrationServiceClient {
     cached = { key, client: new DatabaseMigrationServiceClient({ region, retryMode: 'standard', maxAttempts: 5 }) };
   }
   return cached.client;
+}
+
+/**
+ * The client for the region a DMS resource lives in: DMS APIs are regional, and a
+ * literal ARN may name another region than the one the handler runs in.
+ */
+export function dmsClientFor(arn: string): DatabaseMigrationServiceClient {
+  return dmsClient(parseDmsArn(arn)?.region);
 }

@@ -1,4 +1,4 @@
-import { dmsClient, ReplicationTarget, replicationStop } from '../dms';
+import { dmsClientFor, ReplicationTarget, replicationStop } from '../dms';
 import { lifecycleHandlers } from '../handler-kit/lifecycle-handler';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
 
@@ -17,5 +17,8 @@ function targetOf(props: ResourcePropertyReader): ReplicationTarget {
 export const { onEvent, isComplete } = lifecycleHandlers({
   actsOn: ['Delete'],
   physicalId: (props) => targetOf(props).arn,
-  operation: (_request, props) => replicationStop(dmsClient(), targetOf(props)),
+  operation(_request, props) {
+    const target = targetOf(props);
+    return replicationStop(dmsClientFor(target.arn), target);
+  },
 });

@@ -1,5 +1,5 @@
 import { ConnectionPreconditionMode } from '../../src/private/handler-contract';
-import { ConnectionPrecondition, currentRefreshStatus, dmsClient, schemaRefresh } from '../dms';
+import { ConnectionPrecondition, currentRefreshStatus, dmsClientFor, schemaRefresh } from '../dms';
 import { lifecycleHandlers } from '../handler-kit/lifecycle-handler';
 
 /** Properties whose change asks for a new refresh. */
@@ -18,8 +18,9 @@ export const { onEvent, isComplete } = lifecycleHandlers({
     const endpointArn = props.string('EndpointArn');
     const changed = request === 'Create' || REFRESH_INPUTS.some((name) => props.optionalString(name) !== old?.optionalString(name));
     // An Update that touched only timing settings still reports the current status.
-    if (!changed) return currentRefreshStatus(dmsClient(), endpointArn);
-    return schemaRefresh(dmsClient(), {
+    const client = dmsClientFor(endpointArn);
+    if (!changed) return currentRefreshStatus(client, endpointArn);
+    return schemaRefresh(client, {
       endpointArn,
       replicationInstanceArn: props.string('ReplicationInstanceArn'),
       connectionPrecondition: (props.optionalString('ConnectionPrecondition') ??

@@ -183,3 +183,14 @@ test('a late or repeated isComplete is harmless: no second refresh once ours fin
   expect(again).toEqual([first, first]);
   expect(dms().callsTo('RefreshSchemas').filter((c) => c.input.EndpointArn === p.endpointArn)).toHaveLength(1);
 });
+
+test('DMS is called in the region of the ARN, not the region the handler runs in', async () => {
+  const endpointArn = 'arn:aws:dms:eu-west-1:123456789012:endpoint:FAR';
+  const replicationInstanceArn = 'arn:aws:dms:eu-west-1:123456789012:rep:FAR';
+  dms().addReplicationInstance(replicationInstanceArn);
+  dms().addEndpoint(endpointArn, { refreshDurationMs: 300 });
+  expect(process.env.AWS_REGION).toBe('us-east-1');
+  await runHandlers(handlers, cfnEvent('Create', props({ endpointArn, replicationInstanceArn })));
+  const regions = dms().calls.filter((c) => c.input?.EndpointArn === endpointArn).map((c) => c.signingRegion);
+  expect(new Set(regions)).toEqual(new Set(['eu-west-1']));
+});

@@ -47,6 +47,8 @@ export interface EmulatorCall {
   readonly at: number;
   /** The error code answered, if the call failed (injected or not). */
   readonly errorCode?: string;
+  /** The region the request was signed for: DMS is regional, so it must be the resource's. */
+  readonly signingRegion?: string;
 }
 
 /** How an endpoint's schema refreshes go. */

@@ -83,7 +83,7 @@ export class DmsHttpServer {
     } catch (e) {
       answer = errorAnswer(e);
     }
-    this.options.record({ operation, input, at, errorCode: answer.errorCode });
+    this.options.record({ operation, input, at, errorCode: answer.errorCode, signingRegion: signingRegion(req) });
     if (this.options.latencyMs > 0) await sleep(this.options.latencyMs);
     send(res, answer, this.closing !== undefined);
   }
@@ -134,6 +134,11 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** The region the SDK signed for (SigV4 credential scope: key/date/region/service/aws4_request). */
+function signingRegion(req: IncomingMessage): string | undefined {
+  return /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(headerValue(req, 'authorization') ?? '')?.[1];
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {
