@@ -6,6 +6,13 @@ const CDK_FLOOR = '2.257.0';
 const CDK_CLI = '2.1148.1';
 /** Handler bundles run on Node.js 20+ locally and on the newest Lambda runtime. */
 const BUNDLE_TARGET = 'node20';
+/**
+ * integ-tests-alpha is released with aws-cdk-lib, but the registry we reach serves
+ * 2.245.0-alpha.0 as its newest (no 2.257.0-alpha.0); it takes aws-cdk-lib ^2.245.0.
+ */
+const INTEG_TESTS_ALPHA = '2.245.0-alpha.0';
+/** integ-runner 2.197 reads cloud assemblies up to schema 53, which aws-cdk-lib 2.257 writes. */
+const INTEG_RUNNER = '2.197.10';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-dms-lifecycle',
@@ -26,6 +33,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   minNodeVersion: '20.0.0',
 
   devDeps: [
+    `@aws-cdk/integ-runner@${INTEG_RUNNER}`,
+    `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA}`,
+    '@aws-sdk/client-cloudformation@^3',
     '@aws-sdk/client-database-migration-service@^3',
     '@types/aws-lambda@^8',
     `aws-cdk@${CDK_CLI}`,
@@ -33,6 +43,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^3',
     'esbuild@^0.28',
   ],
+
+  // jsii targets (package.json jsii.targets). Only JS is packaged by CI (`.ci/run`):
+  // pacmak needs Python, Maven, .NET and Go toolchains and their registries for the others.
+  publishToPypi: { distName: 'cdk-dms-lifecycle', module: 'cdk_dms_lifecycle' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkdmslifecycle',
+    mavenGroupId: 'io.github.cdk-dms-lifecycle',
+    mavenArtifactId: 'cdk-dms-lifecycle',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkDmsLifecycle', packageId: 'CdkDmsLifecycle' },
+  publishToGo: { moduleName: 'github.com/cdk-dms-lifecycle/cdk-dms-lifecycle-go' },
 
   // No release workflow or GitHub automation: CI is `.ci/run` on a fresh clone.
   github: false,
@@ -61,7 +82,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['src'],
     devdirs: ['test', 'lambda', 'cli', 'tools', 'examples'],
   },
-  gitignore: ['/assets/', 'cdk.out/', '/bench-results/'],
+  // .jsii.tabl.json: jsii-rosetta's tablet, rebuilt by every compile; shipped in the npm package.
+  // cdk-integ.out.*: integ-runner's scratch output next to the integ test. Snapshot assets:
+  // the integ-tests-alpha assertion handler (2.2 MB of third-party JS) is all that is left in
+  // them, and the snapshot check reads only templates and asset manifests. (No leading slash:
+  // projen drops patterns under /test/ when it adds !/test/.)
+  gitignore: ['/assets/', 'cdk.out/', '/bench-results/', '.jsii.tabl.json', 'cdk-integ.out.*', 'test/*.snapshot/asset.*'],
 });
 
 for (const pattern of ['/lambda/', '/cli/', '/tools/', '/examples/', '/.ci/', '/bench-results/', '/cdk.out/']) {
@@ -119,6 +145,53 @@ project.addTask('bench', {
   description: 'Measure detection latency, round trips, scale and bundle sizes (writes bench-results/)',
   exec: 'ts-node --transpile-only tools/bench/run.ts',
   receiveArgs: true,
+});
+
+// Every TypeScript example (README blocks and TSDoc @examples, read from the
+// assembly) must compile: strict extraction after jsii and docgen. @examples are
+// inserted into rosetta/default.ts-fixture; README blocks are `ts nofixture`.
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile every README and @example snippet with jsii-rosetta (strict), writing .jsii.tabl.json',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.spawn(rosetta);
+project.npmignore?.include('.jsii.tabl.json');
+
+// `projen package` (and so `projen build`) packages JS only, in CI and locally alike: the
+// Python, Java, .NET and Go targets need toolchains and registries (PyPI, Maven Central,
+// NuGet, the Go proxy) that this project's machines cannot reach. `npx projen package-all`
+// builds every target where they can be reached.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// Integration test (test/integ.schema-refresh.ts, @aws-cdk/integ-tests-alpha). `integ` checks
+// the committed snapshot offline: it synthesizes the app and compares the templates, with
+// asset hashes normalised, so a changed handler bundle alone does not fail it. `integ:update`
+// rewrites the snapshot without deploying (after a deliberate change to the integ app or the
+// constructs' resources). Running it against an account: see README.
+// test/ is type-checked by pre-compile (tsc -p test/tsconfig.json): ts-node only transpiles.
+const integEnv = { TS_NODE_TRANSPILE_ONLY: 'true' };
+project.addTask('integ', {
+  description: 'Check the integ test snapshot (synthesizes; no AWS account, no deploy)',
+  env: integEnv,
+  steps: [{ spawn: project.bundler.bundleTask.name }, { exec: 'integ-runner --language typescript --directory test' }],
+});
+project.addTask('integ:update', {
+  description: 'Rewrite the integ test snapshot without deploying (after changing the integ app or the constructs)',
+  env: integEnv,
+  steps: [
+    { spawn: project.bundler.bundleTask.name },
+    { exec: 'integ-runner --language typescript --directory test --force --dry-run' },
+    // What is left of the snapshot's assets is the assertion handler: not committed (.gitignore).
+    {
+      execArgs: ['node', '-e', [
+        "const fs = require('fs'), path = require('path');",
+        "for (const d of fs.readdirSync('test').filter((n) => n.endsWith('.snapshot')))",
+        "  for (const a of fs.readdirSync(path.join('test', d)).filter((n) => n.startsWith('asset.')))",
+        "    fs.rmSync(path.join('test', d, a), { recursive: true });",
+      ].join('\n')],
+    },
+  ],
 });
 
 project.synth();

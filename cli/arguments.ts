@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { DmsArn, parseDmsArn, parseDuration } from './option-values';
 import { UsageError } from './usage-error';
 import type { ConnectionPrecondition, ReplicationTarget } from '../lambda/dms';
+import { ConnectionPreconditionMode } from '../src/private/handler-contract';
 
 export type CommandName = 'refresh-schemas' | 'test-connection' | 'stop-replication';
 
@@ -65,7 +66,7 @@ export interface CommandSpec {
   build(values: OptionValues, common: (arns: DmsArn[]) => CommonSettings): CliCommand;
 }
 
-const PRECONDITIONS: readonly ConnectionPrecondition[] = ['test-unless-successful', 'always-test', 'none'];
+const PRECONDITIONS: readonly ConnectionPrecondition[] = Object.values(ConnectionPreconditionMode);
 const DEFAULT_POLL_INTERVAL = '2s';
 
 /** Options every command takes; only the default timeout differs between commands. */
@@ -104,7 +105,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     defaultTimeout: '30m',
     build(values, common) {
       const pair = endpointAndInstance(values);
-      const precondition = values.string('connection-precondition') ?? 'test-unless-successful';
+      const precondition = values.string('connection-precondition') ?? ConnectionPreconditionMode.TEST_UNLESS_SUCCESSFUL;
       if (!(PRECONDITIONS as readonly string[]).includes(precondition)) {
         throw new UsageError(`--connection-precondition must be one of ${PRECONDITIONS.join(', ')}; got "${precondition}"`);
       }

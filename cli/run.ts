@@ -16,7 +16,7 @@ export async function runOperation(
   // bounds the whole step, and the first check falls one poll interval later.
   const startedAt = Date.now();
   const mark = await watched.start();
-  if (!wait) return watched.check(mark);
+  if (!wait) return startedOnly(watched, mark, startedAt);
   const deadline = startedAt + wait.timeoutMs;
   // returnBy = deadline: never return unfinished; at the deadline the loop throws WaitTimedOut.
   return waitForOperation(watched, mark, {
@@ -26,6 +26,36 @@ export async function runOperation(
     returnBy: deadline,
     timeoutAdvice: 'Raise --timeout or look at the resource in the DMS console.',
   });
+}
+
+/** Without --wait, how long to wait for a precondition (a connection test) before the operation can start. */
+const PRECONDITION_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * Without --wait the operation is only started. A refresh that first needs a
+ * connection test has not started after `start()`: wait through that phase (the
+ * test takes about a minute), so that exit 0 means DMS is really refreshing.
+ */
+async function startedOnly(operation: DmsOperation, mark: OperationMark, startedAt: number): Promise<Progress> {
+  let last = await operation.check(mark);
+  if (!last.preparing) return last;
+  const untilStarted: DmsOperation = {
+    subject: operation.subject,
+    start: () => operation.start(),
+    async check(m) {
+      last = await operation.check(m);
+      return last.preparing ? last : { ...last, done: true };
+    },
+  };
+  const deadline = startedAt + PRECONDITION_TIMEOUT_MS;
+  await waitForOperation(untilStarted, mark, {
+    startedAt,
+    deadline,
+    pollIntervalMs: 2_000,
+    returnBy: deadline,
+    timeoutAdvice: 'Use --wait with a longer --timeout, or look at the connection in the DMS console.',
+  });
+  return last;
 }
 
 /** The operation, unchanged, except that a check whose status differs from the last one is reported. */

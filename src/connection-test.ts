@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { validateEndpointPair } from './private/dms-arn';
+import { Attribute, ConnectionTestProperties } from './private/handler-contract';
 import { LifecycleProvider } from './private/lifecycle-provider';
 import { waitSettings } from './private/wait-settings';
 import { DmsWaitOptions } from './wait-options';
@@ -47,11 +48,11 @@ export class DmsConnectionTest extends Construct {
     const provider = LifecycleProvider.of(this, 'connection-test');
     provider.grantConnectionTest(props.endpointArn, props.replicationInstanceArn);
 
-    const resource = provider.newResource(this, 'Resource', wait, {
+    const resource = provider.newResource<ConnectionTestProperties>(this, 'Resource', wait, {
       EndpointArn: props.endpointArn,
       ReplicationInstanceArn: props.replicationInstanceArn,
       TestTrigger: props.testTrigger,
     });
-    this.connectionStatus = resource.getAttString('Status');
+    this.connectionStatus = resource.getAttString(Attribute.STATUS);
   }
 }

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as dms from 'aws-cdk-lib/aws-dms';
 import { Construct, IConstruct } from 'constructs';
 import { validateDmsArn } from './private/dms-arn';
+import { ReplicationTeardownProperties } from './private/handler-contract';
 import { LifecycleProvider } from './private/lifecycle-provider';
 import { waitSettings } from './private/wait-settings';
 import { DmsWaitOptions } from './wait-options';
@@ -90,16 +91,16 @@ export class DmsReplicationTeardown extends Construct {
 
     const provider = LifecycleProvider.of(this, 'replication-teardown');
     if (configArn !== undefined) {
-      provider.grant(['dms:StopReplication'], 'replication-config', configArn);
+      provider.grantStop('dms:StopReplication', 'replication-config', configArn);
       // IAM offers no resource-level scoping for DescribeReplications.
       provider.grantUnscoped('dms:DescribeReplications');
     } else {
-      provider.grant(['dms:StopReplicationTask'], 'task', taskArn!);
+      provider.grantStop('dms:StopReplicationTask', 'task', taskArn!);
       // IAM offers no resource-level scoping for DescribeReplicationTasks.
       provider.grantUnscoped('dms:DescribeReplicationTasks');
     }
 
-    const resource = provider.newResource(this, 'Resource', wait, {
+    const resource = provider.newResource<ReplicationTeardownProperties>(this, 'Resource', wait, {
       ReplicationConfigArn: configArn,
       ReplicationTaskArn: taskArn,
     });

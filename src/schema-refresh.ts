@@ -1,6 +1,7 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { validateEndpointPair } from './private/dms-arn';
+import { Attribute, SchemaRefreshProperties } from './private/handler-contract';
 import { LifecycleProvider } from './private/lifecycle-provider';
 import { waitSettings } from './private/wait-settings';
 import { DmsWaitOptions } from './wait-options';
@@ -106,14 +107,14 @@ export class DmsSchemaRefresh extends Construct {
       provider.grantConnectionTest(props.endpointArn, props.replicationInstanceArn);
     }
 
-    const resource = provider.newResource(this, 'Resource', wait, {
+    const resource = provider.newResource<SchemaRefreshProperties>(this, 'Resource', wait, {
       EndpointArn: props.endpointArn,
       ReplicationInstanceArn: props.replicationInstanceArn,
       RefreshTrigger: props.refreshTrigger,
       ConnectionPrecondition: precondition,
     });
-    this.refreshStatus = resource.getAttString('Status');
-    this.lastRefreshDate = resource.getAttString('LastRefreshDate');
+    this.refreshStatus = resource.getAttString(Attribute.STATUS);
+    this.lastRefreshDate = resource.getAttString(Attribute.LAST_REFRESH_DATE);
     this.endpointArn = props.endpointArn;
   }
 

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib';
 
 /** How long a lifecycle construct waits for DMS, and how often it looks. */
 export interface DmsWaitOptions {
@@ -17,6 +17,3 @@ export interface DmsWaitOptions {
    */
   readonly pollInterval?: Duration;
 }
-
-/** The default poll interval of every lifecycle construct. */
-export const DEFAULT_POLL_INTERVAL = Duration.seconds(2);

@@ -119,3 +119,22 @@ test.each([
 ])('formatDuration(%d) = %s', (ms, text) => {
   expect(formatDuration(ms)).toBe(text);
 });
+
+test('a DMS that does not answer for the unanswered limit fails the operation with the last error', async () => {
+  const clock = fakeClock();
+  const unavailable = () => Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' });
+  const { op, checkedAt } = scripted(Array.from({ length: 20 }, unavailable), clock);
+  await expect(
+    waitForOperation(op, {}, { ...windowOf(clock.t, 600_000, 1_000, clock.t + 60_000), unansweredLimitMs: 5_000 }, clock),
+  ).rejects.toThrow('DMS did not answer for 5s while waiting for the test operation; last error: ServiceUnavailable: Service Unavailable');
+  expect(checkedAt).toHaveLength(6);
+});
+
+test('an answer in between resets the unanswered clock', async () => {
+  const clock = fakeClock();
+  const unavailable = () => Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' });
+  const script = [unavailable(), unavailable(), unavailable(), waiting, unavailable(), unavailable(), unavailable(), { done: true, status: 'successful' }];
+  const { op } = scripted(script, clock);
+  const result = await waitForOperation(op, {}, { ...windowOf(clock.t, 600_000, 1_000, clock.t + 60_000), unansweredLimitMs: 3_500 }, clock);
+  expect(result.status).toBe('successful');
+});

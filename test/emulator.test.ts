@@ -535,6 +535,97 @@ describe('fault injection and call recording', () => {
   });
 });
 
+describe('network faults', () => {
+  test('dropNext: the connection is destroyed without an answer; maxAttempts 1 sees it, the operation did not run', async () => {
+    const { emulator, instanceArn, endpointArn } = await refreshSetup();
+    emulator.dropNext('RefreshSchemas');
+    const client = clientFor(emulator, { maxAttempts: 1 });
+    const input = { EndpointArn: endpointArn, ReplicationInstanceArn: instanceArn };
+
+    // The SDK wraps Node's ECONNRESET "socket hang up" (a transient error: retried by default).
+    const error = await errorOf(client.send(new RefreshSchemasCommand(input)));
+    expect(error.message).toMatch(/socket hang up/);
+    expect(error.$metadata?.attempts).toBe(1);
+    expect(emulator.refreshStatus(endpointArn)).toEqual({});
+    // Consumed: the next call goes through.
+    await client.send(new RefreshSchemasCommand(input));
+    expect(emulator.callsTo('RefreshSchemas').map(c => c.errorCode)).toEqual(['ConnectionDropped', undefined]);
+    expect(emulator.calls[0].input).toEqual(input);
+  });
+
+  test('dropNext: the default retry strategy rides out a single drop', async () => {
+    const { emulator, endpointArn } = await refreshSetup();
+    emulator.dropNext('DescribeRefreshSchemasStatus');
+    const client = clientFor(emulator);
+
+    const status = await client.send(new DescribeRefreshSchemasStatusCommand({ EndpointArn: endpointArn }));
+    expect(status.RefreshSchemasStatus?.EndpointArn).toBe(endpointArn);
+    expect(status.$metadata.attempts).toBe(2);
+    expect(emulator.callsTo('DescribeRefreshSchemasStatus').map(c => c.errorCode)).toEqual(['ConnectionDropped', undefined]);
+  });
+
+  test('faults of all kinds queue per operation, first queued first applied', async () => {
+    const { emulator, endpointArn } = await refreshSetup();
+    emulator.failNext('DescribeRefreshSchemasStatus', 'ServiceUnavailable', 'Service unavailable');
+    emulator.dropNext('DescribeRefreshSchemasStatus', 2);
+    emulator.throttle('DescribeRefreshSchemasStatus', 1);
+    const client = clientFor(emulator, { maxAttempts: 1 });
+    const describe = () => client.send(new DescribeRefreshSchemasStatusCommand({ EndpointArn: endpointArn }));
+
+    const errors = [];
+    for (let i = 0; i < 4; i++) errors.push(await errorOf(describe()));
+    expect(errors.map(e => (/socket hang up/.test(e.message) ? 'hang up' : e.name))).toEqual(['ServiceUnavailable', 'hang up', 'hang up', 'ThrottlingException']);
+    expect(errors[0].$metadata?.httpStatusCode).toBe(503);
+    await describe();
+    expect(emulator.calls.map(c => c.errorCode)).toEqual(['ServiceUnavailable', 'ConnectionDropped', 'ConnectionDropped', 'ThrottlingException', undefined]);
+  });
+
+  test('delayNext: a client with a shorter request timeout gives up, yet the operation took effect', async () => {
+    const { emulator, instanceArn, endpointArn } = await refreshSetup();
+    emulator.delayNext('RefreshSchemas', 1_000);
+    const client = clientFor(emulator, { maxAttempts: 1, requestHandler: { requestTimeout: 300, throwOnRequestTimeout: true } });
+
+    const started = Date.now();
+    const error = await errorOf(client.send(new RefreshSchemasCommand({ EndpointArn: endpointArn, ReplicationInstanceArn: instanceArn })));
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(error.name).toBe('TimeoutError');
+    expect(error.message).toMatch(/exceeded the configured 300 ms requestTimeout/);
+    // DMS got the request: the refresh is running, and a retry of it would now be refused.
+    expect(emulator.refreshStatus(endpointArn)?.Status).toBe('refreshing');
+    expect(emulator.callsTo('RefreshSchemas')).toEqual([expect.objectContaining({ delayMs: 1_000 })]);
+    expect(emulator.calls[0].errorCode).toBeUndefined();
+  });
+
+  test('delayNext: a delay shorter than the timeout only slows the answer; with retries a timeout is ridden out', async () => {
+    const { emulator, endpointArn } = await refreshSetup();
+    const patient = clientFor(emulator, { maxAttempts: 1 });
+    emulator.delayNext('DescribeRefreshSchemasStatus', 200);
+    let started = Date.now();
+    await patient.send(new DescribeRefreshSchemasStatusCommand({ EndpointArn: endpointArn }));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+
+    emulator.delayNext('DescribeRefreshSchemasStatus', 1_000);
+    const retrying = clientFor(emulator, { maxAttempts: 3, requestHandler: { requestTimeout: 300, throwOnRequestTimeout: true } });
+    started = Date.now();
+    const status = await retrying.send(new DescribeRefreshSchemasStatusCommand({ EndpointArn: endpointArn }));
+    expect(status.$metadata.attempts).toBe(2);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  test('close() drops answers still held back at once', async () => {
+    const { emulator, endpointArn } = await refreshSetup();
+    emulator.delayNext('DescribeRefreshSchemasStatus', 30_000);
+    const client = clientFor(emulator, { maxAttempts: 1 });
+    const pending = errorOf(client.send(new DescribeRefreshSchemasStatusCommand({ EndpointArn: endpointArn })));
+    while (emulator.calls.length === 0) await sleep(10);
+
+    const started = Date.now();
+    await emulator.close();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect((await pending).message).toMatch(/socket hang up/);
+  });
+});
+
 describe('env()', () => {
   test('a client configured from environment variables alone reaches the emulator', async () => {
     const { emulator, endpointArn } = await refreshSetup({ region: 'ap-southeast-2' });

@@ -1,7 +1,8 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as dms from 'aws-cdk-lib/aws-dms';
-import { DmsConnectionTest, DmsReplicationTeardown } from '../src';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { DmsConnectionTest, DmsLifecycleProviders, DmsReplicationTeardown } from '../src';
 
 const ENDPOINT = 'arn:aws:dms:us-east-1:123456789012:endpoint:SOURCE';
 const INSTANCE = 'arn:aws:dms:us-east-1:123456789012:rep:INSTANCE';
@@ -48,20 +49,20 @@ describe('DmsReplicationTeardown', () => {
     expect(() => new DmsReplicationTeardown(newStack(), 'T', { replicationTaskArn: 'task-1' })).toThrow(/replicationTaskArn must be a DMS replication task ARN/);
   });
 
-  test('a config teardown grants StopReplication on the config and DescribeReplications on *', () => {
+  test('a config teardown grants StopReplication on the account/region\'s configs and DescribeReplications on *', () => {
     const stack = newStack();
     new DmsReplicationTeardown(stack, 'T', { replicationConfigArn: CONFIG });
     expect(statements(stack)).toEqual([
-      { Effect: 'Allow', Action: ['dms:StopReplication'], Resource: [CONFIG] },
+      { Effect: 'Allow', Action: ['dms:StopReplication'], Resource: ['arn:aws:dms:us-east-1:123456789012:replication-config:*'] },
       { Effect: 'Allow', Action: ['dms:DescribeReplications'], Resource: '*' },
     ]);
   });
 
-  test('a task teardown grants StopReplicationTask on the task and DescribeReplicationTasks on *', () => {
+  test('a task teardown grants StopReplicationTask on the account/region\'s tasks and DescribeReplicationTasks on *', () => {
     const stack = newStack();
     new DmsReplicationTeardown(stack, 'T', { replicationTaskArn: TASK, timeout: Duration.minutes(5) });
     expect(statements(stack)).toEqual([
-      { Effect: 'Allow', Action: ['dms:StopReplicationTask'], Resource: [TASK] },
+      { Effect: 'Allow', Action: ['dms:StopReplicationTask'], Resource: ['arn:aws:dms:us-east-1:123456789012:task:*'] },
       { Effect: 'Allow', Action: ['dms:DescribeReplicationTasks'], Resource: '*' },
     ]);
     Template.fromStack(stack).hasResourceProperties('Custom::DmsReplicationTeardown', { ReplicationTaskArn: TASK, TimeoutSeconds: '300' });
@@ -100,5 +101,26 @@ describe('DmsReplicationTeardown', () => {
     });
     new DmsReplicationTeardown(stack, 'Stop', { replicationConfigArn: CONFIG, stopBefore: [config] });
     Template.fromStack(stack).hasResource('Custom::DmsReplicationTeardown', { DependsOn: ['Config'] });
+  });
+});
+
+describe('options users expect', () => {
+  test('stack tags reach the shared provider\'s functions, roles, log group and waiter', () => {
+    const stack = newStack();
+    Tags.of(stack).add('team', 'data-platform');
+    new DmsConnectionTest(stack, 'Test', { endpointArn: ENDPOINT, replicationInstanceArn: INSTANCE });
+    const template = Template.fromStack(stack);
+    for (const type of ['AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::Logs::LogGroup', 'AWS::StepFunctions::StateMachine']) {
+      const resources = Object.values(template.findResources(type)) as any[];
+      expect(resources.length).toBeGreaterThan(0);
+      for (const r of resources) expect(JSON.stringify(r.Properties.Tags)).toContain('data-platform');
+    }
+  });
+
+  test('log retention and removal policy are set per stack', () => {
+    const stack = newStack();
+    DmsLifecycleProviders.configure(stack, { logRetention: logs.RetentionDays.ONE_YEAR, logRemovalPolicy: RemovalPolicy.RETAIN });
+    new DmsReplicationTeardown(stack, 'T', { replicationTaskArn: TASK });
+    Template.fromStack(stack).hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365 }, DeletionPolicy: 'Retain' });
   });
 });

@@ -22,6 +22,8 @@ interface Call {
   event: any;
   env: Record<string, string | undefined>;
   context: { functionName: string; remainingMs: number };
+  /** What DescribeStacks answered the handler (AskStackStatus). */
+  stackStatus?: string;
 }
 
 interface FixtureOptions {
@@ -376,6 +378,251 @@ describe('update', () => {
     expect(result.events.some((e) => e.resourceType === 'AWS::Lambda::Function' && e.status === 'UPDATE_COMPLETE')).toBe(true);
     const newCalls = calls().slice(before);
     expect(newCalls.every((c) => c.env.functionEnv === 'v2')).toBe(true);
+  });
+});
+
+/** A stack A → New (v2 only) → B where B's Update to v2 fails; every onEvent asks DescribeStacks. */
+function rollbackStack(stackName: string, n: 1 | 2, options: { rollbackFails?: boolean } = {}) {
+  return synth((app) => {
+    const { resource } = fixtureStack(app, stackName);
+    const ask = { AskStackStatus: 'true' };
+    const a = resource('A', { ...ask, PhysicalId: `a-${n}`, Version: n });
+    const added = n === 2 ? resource('New', { ...ask, Static: 'n' }) : undefined;
+    const failsOnUpdate = n === 2 || options.rollbackFails ? { FailIn: 'onEvent', FailOn: 'Update', FailMessage: `B cannot take v${n}` } : {};
+    resource('B', { ...ask, Version: n, RefA: a.ref, ...(added ? { RefNew: added.ref } : {}), ...failsOnUpdate });
+  });
+}
+
+const stackEvents = (events: ProgressEvent[], stackName: string) => events.filter((e) => e.logicalId === stackName).map((e) => e.status);
+
+describe('update rollback', () => {
+  test('a failed Update rolls back: updated resources get their old properties, created ones are deleted', async () => {
+    const { driver, calls } = driverFor(rollbackStack('Rollback', 1), 'Rollback');
+    expect((await driver.deploy()).status).toBe('CREATE_COMPLETE');
+    const bBefore = { ...driver.resources.get('B')! };
+    const before = calls().length;
+
+    const result = await driver.update(rollbackStack('Rollback', 2));
+    expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(driver.stackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(stackEvents(result.events, 'Rollback')).toEqual([
+      'UPDATE_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE',
+    ]);
+    expect(result.events.find((e) => e.status === 'UPDATE_ROLLBACK_IN_PROGRESS')!.reason).toBe('The following resource(s) failed to update: [B].');
+    expect(result.failures).toEqual([{ logicalId: 'B', reason: expect.stringMatching(/^B cannot take v2\n\nLogs: /) }]);
+    const rollbackAt = result.events.findIndex((e) => e.status === 'UPDATE_ROLLBACK_IN_PROGRESS');
+    const cleanupAt = result.events.findIndex((e) => e.status === 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
+    expect(statusesOf(result.events.slice(0, rollbackAt))).toEqual([
+      'A UPDATE_IN_PROGRESS', 'A UPDATE_IN_PROGRESS', 'A UPDATE_COMPLETE', 'New CREATE_IN_PROGRESS', 'New CREATE_COMPLETE', 'B UPDATE_IN_PROGRESS', 'B UPDATE_FAILED',
+    ]);
+    // Rollback: A goes back to a-1 (a new physical id again), B gets its old properties.
+    expect(statusesOf(result.events.slice(rollbackAt, cleanupAt))).toEqual([
+      'A UPDATE_IN_PROGRESS', 'A UPDATE_IN_PROGRESS', 'A UPDATE_COMPLETE', 'B UPDATE_IN_PROGRESS', 'B UPDATE_COMPLETE',
+    ]);
+    // Cleanup: the resource this update created and the physical id the rollback replaced.
+    expect(statusesOf(result.events.slice(cleanupAt)).sort()).toEqual(['A DELETE_COMPLETE', 'A DELETE_IN_PROGRESS', 'New DELETE_COMPLETE', 'New DELETE_IN_PROGRESS']);
+    expect(result.events.find((e) => e.logicalId === 'A' && e.status === 'DELETE_IN_PROGRESS')!.physicalId).toBe('a-2');
+
+    const onEvents = calls().slice(before).filter((c) => c.handler === 'onEvent');
+    const summary = onEvents.map((c) => `${c.event.RequestType} ${c.event.LogicalResourceId} ${c.event.PhysicalResourceId ?? '-'} ${c.stackStatus}`);
+    expect(summary.slice(0, 5)).toEqual([
+      'Update A a-1 UPDATE_IN_PROGRESS',
+      expect.stringMatching(/^Create New - UPDATE_IN_PROGRESS$/),
+      `Update B ${bBefore.physicalId} UPDATE_IN_PROGRESS`,
+      'Update A a-2 UPDATE_ROLLBACK_IN_PROGRESS',
+      `Update B ${bBefore.physicalId} UPDATE_ROLLBACK_IN_PROGRESS`,
+    ]);
+    expect(summary.slice(5).sort()).toEqual([
+      'Delete A a-2 UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
+      expect.stringMatching(/^Delete New \S+ UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS$/),
+    ]);
+    // Rollback Updates: ResourceProperties = the old ones, OldResourceProperties = the failed new ones.
+    const [, , bForward, aBack, bBack] = onEvents.map((c) => c.event);
+    expect(aBack).toMatchObject({ ResourceProperties: { PhysicalId: 'a-1', Version: '1' }, OldResourceProperties: { PhysicalId: 'a-2', Version: '2' } });
+    expect(bBack.ResourceProperties).toEqual(bBefore.properties);
+    expect(bBack.OldResourceProperties).toEqual(bForward.ResourceProperties);
+    expect(bBack.OldResourceProperties).toMatchObject({ FailIn: 'onEvent', RefA: 'a-2' });
+
+    // State: as before the update; the stack can be updated again.
+    expect(driver.resources.get('A')).toMatchObject({ physicalId: 'a-1', properties: { Version: '1' }, status: 'UPDATE_COMPLETE' });
+    expect(driver.resources.get('B')).toMatchObject({ physicalId: bBefore.physicalId, properties: bBefore.properties });
+    expect(driver.resources.has('New')).toBe(false);
+    const again = await driver.update(rollbackStack('Rollback', 1), { stackName: 'Rollback' });
+    expect(again.status).toBe('UPDATE_COMPLETE');
+    expect(statusesOf(again.events)).toEqual([]);
+  });
+
+  test('a failed rollback Update ends UPDATE_ROLLBACK_FAILED, with nothing cleaned up; disableRollback leaves UPDATE_FAILED', async () => {
+    const { driver } = driverFor(rollbackStack('RollbackFails', 1, { rollbackFails: true }), 'RollbackFails');
+    expect((await driver.deploy()).status).toBe('CREATE_COMPLETE');
+    const result = await driver.update(rollbackStack('RollbackFails', 2, { rollbackFails: true }));
+    expect(result.status).toBe('UPDATE_ROLLBACK_FAILED');
+    expect(stackEvents(result.events, 'RollbackFails')).toEqual(['UPDATE_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_FAILED']);
+    expect(result.failures.map((f) => `${f.logicalId} ${f.reason.split('\n')[0]}`)).toEqual(['B B cannot take v2', 'B B cannot take v1']);
+    expect(driver.resources.get('B')!.status).toBe('UPDATE_FAILED');
+    expect(driver.resources.get('New')!.status).toBe('CREATE_COMPLETE');
+    await expect(driver.update(rollbackStack('RollbackFails', 1))).rejects.toThrow(/is in UPDATE_ROLLBACK_FAILED state and can not be updated/);
+
+    const noRollback = driverFor(rollbackStack('Rollback', 1), 'Rollback');
+    await noRollback.driver.deploy();
+    const before = noRollback.calls().length;
+    const failed = await noRollback.driver.update(rollbackStack('Rollback', 2), { disableRollback: true });
+    expect(failed.status).toBe('UPDATE_FAILED');
+    expect(noRollback.calls().slice(before).filter((c) => c.handler === 'onEvent').map((c) => c.event.LogicalResourceId)).toEqual(['A', 'New', 'B']);
+  });
+});
+
+describe('create rollback', () => {
+  test("onFailure 'ROLLBACK' deletes what was created; the Delete handlers see ROLLBACK_IN_PROGRESS", async () => {
+    const dir = synth((app) => {
+      const { resource } = fixtureStack(app, 'CreateRollback');
+      const a = resource('A', { AskStackStatus: 'true', CompleteOnPoll: 2 });
+      resource('B', { RefA: a.ref, FailIn: 'onEvent', FailMessage: 'B cannot be created' });
+    });
+    const { driver, calls } = driverFor(dir, 'CreateRollback');
+    const result = await driver.deploy({ onFailure: 'ROLLBACK' });
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    expect(stackEvents(result.events, 'CreateRollback')).toEqual(['CREATE_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_COMPLETE']);
+    expect(result.events.find((e) => e.status === 'ROLLBACK_IN_PROGRESS')!.reason)
+      .toBe('The following resource(s) failed to create: [B]. Rollback requested by user.');
+    expect(statusesOf(result.events)).toEqual([
+      'A CREATE_IN_PROGRESS', 'A CREATE_COMPLETE', 'B CREATE_IN_PROGRESS', 'B CREATE_FAILED',
+      'B DELETE_IN_PROGRESS', 'B DELETE_COMPLETE', 'A DELETE_IN_PROGRESS', 'A DELETE_COMPLETE',
+    ]);
+    expect(driver.resources.size).toBe(0);
+    // B's Create failed in onEvent: the framework skips its Delete. A's Delete ran during the rollback.
+    const deletes = calls().filter((c) => c.handler === 'onEvent' && c.event.RequestType === 'Delete');
+    expect(deletes.map((c) => `${c.event.LogicalResourceId} ${c.stackStatus}`)).toEqual(['A ROLLBACK_IN_PROGRESS']);
+    await expect(driver.update(dir)).rejects.toThrow(/ROLLBACK_COMPLETE state and can not be updated/);
+    expect((await driver.destroy()).status).toBe('DELETE_COMPLETE');
+  });
+});
+
+describe('CloudFormation endpoint (DescribeStacks)', () => {
+  const describeStacks = (url: string, params: Record<string, string>) => fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    body: new URLSearchParams({ Action: 'DescribeStacks', Version: '2010-05-15', ...params }).toString(),
+  });
+  const tag = (xml: string, name: string) => [...xml.matchAll(new RegExp(`<${name}>([^<]*)</${name}>`, 'g'))].map((m) => m[1]);
+
+  test('answers the live status by StackId or name in the Query protocol XML; unknown stacks are ValidationError', async () => {
+    // stackStatus is live: at every stack event it is that event's status.
+    const stackStatusAtEvents: string[] = [];
+    const { driver, calls } = driverFor(rollbackStack('Described', 1), 'Described', {
+      onProgress: (e) => {
+        if (e.resourceType === 'AWS::CloudFormation::Stack') stackStatusAtEvents.push(`${e.status} ${driver.stackStatus}`);
+      },
+    });
+    const url = await driver.cloudFormationEndpoint();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await driver.deploy();
+    expect(stackStatusAtEvents).toEqual(['CREATE_IN_PROGRESS CREATE_IN_PROGRESS', 'CREATE_COMPLETE CREATE_COMPLETE']);
+    // Handlers got the endpoint and saw the stack being created.
+    expect(calls().filter((c) => c.handler === 'onEvent').map((c) => c.stackStatus)).toEqual(['CREATE_IN_PROGRESS', 'CREATE_IN_PROGRESS']);
+
+    const response = await describeStacks(url, { StackName: driver.stackId });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/xml');
+    const xml = await response.text();
+    expect(xml).toMatch(/^<DescribeStacksResponse xmlns="http:\/\/cloudformation\.amazonaws\.com\/doc\/2010-05-15\/"><DescribeStacksResult><Stacks><member>/);
+    expect(xml).toMatch(/<\/member><\/Stacks><\/DescribeStacksResult><ResponseMetadata><RequestId>[0-9a-f-]{36}<\/RequestId><\/ResponseMetadata><\/DescribeStacksResponse>$/);
+    expect(tag(xml, 'StackId')).toEqual([driver.stackId]);
+    expect(tag(xml, 'StackName')).toEqual(['Described']);
+    expect(tag(xml, 'StackStatus')).toEqual(['CREATE_COMPLETE']);
+    expect(new Date(tag(xml, 'CreationTime')[0]).getTime()).toBeLessThanOrEqual(Date.now() + 60_000);
+    expect(tag(await (await describeStacks(url, { StackName: 'Described' })).text(), 'StackStatus')).toEqual(['CREATE_COMPLETE']);
+    expect(tag(await (await describeStacks(url, {})).text(), 'StackName')).toEqual(['Described']);
+
+    // Live during an update and its rollback, as the handlers saw it.
+    const result = await driver.update(rollbackStack('Described', 2));
+    expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    const during = calls().filter((c) => c.handler === 'onEvent' && c.event.RequestType === 'Update').map((c) => `${c.event.LogicalResourceId} ${c.stackStatus}`);
+    expect(during).toEqual(['A UPDATE_IN_PROGRESS', 'B UPDATE_IN_PROGRESS', 'A UPDATE_ROLLBACK_IN_PROGRESS', 'B UPDATE_ROLLBACK_IN_PROGRESS']);
+    const afterUpdate = await (await describeStacks(url, { StackName: driver.stackId })).text();
+    expect(tag(afterUpdate, 'StackStatus')).toEqual(['UPDATE_ROLLBACK_COMPLETE']);
+    expect(tag(afterUpdate, 'LastUpdatedTime')).toHaveLength(1);
+
+    // Unknown stack: HTTP 400 ValidationError in the Query protocol's error shape.
+    const unknown = await describeStacks(url, { StackName: 'NoSuchStack' });
+    expect(unknown.status).toBe(400);
+    const error = await unknown.text();
+    expect(error).toMatch(/^<ErrorResponse xmlns="http:\/\/cloudformation\.amazonaws\.com\/doc\/2010-05-15\/"><Error><Type>Sender<\/Type><Code>ValidationError<\/Code><Message>Stack with id NoSuchStack does not exist<\/Message><\/Error><RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>$/);
+    const other = await fetch(url, { method: 'POST', body: 'Action=DeleteStack&Version=2010-05-15&StackName=Described' });
+    expect(other.status).toBe(400);
+    expect(tag(await other.text(), 'Code')).toEqual(['InvalidAction']);
+
+    // Destroyed: still found by id (DELETE_COMPLETE), no longer by name.
+    const stackId = driver.stackId;
+    await driver.destroy();
+    expect(tag(await (await describeStacks(url, { StackName: stackId })).text(), 'StackStatus')).toEqual(['DELETE_COMPLETE']);
+    expect((await describeStacks(url, { StackName: 'Described' })).status).toBe(400);
+    expect(driver.cloudFormationCalls.filter((c) => c.errorCode === 'ValidationError').map((c) => c.stackName)).toEqual(['NoSuchStack', 'Described']);
+  });
+});
+
+describe('replay and cancel', () => {
+  test('replay re-sends the last request exactly and returns what the handlers answered; the stack does not change', async () => {
+    const dir = synth((app) => {
+      fixtureStack(app, 'Replay').resource('A', { CompleteOnPoll: 2, OnEventData: { On: 'x' } });
+    });
+    const { driver, calls } = driverFor(dir, 'Replay');
+    await driver.deploy();
+    const a = { ...driver.resources.get('A')! };
+    const original = calls().find((c) => c.handler === 'onEvent')!.event;
+
+    const replayed = await driver.replay('A');
+    expect(replayed).toMatchObject({ status: 'SUCCESS', physicalResourceId: a.physicalId, data: { On: 'x', Polls: 3 } });
+    expect(replayed.stats).toMatchObject({ requestType: 'Create', onEventInvocations: 1, isCompleteInvocations: 1 });
+    const again = calls().filter((c) => c.handler === 'onEvent');
+    expect(again).toHaveLength(2);
+    expect(again[1].event).toEqual(original);
+    expect(driver.resources.get('A')).toEqual(a);
+
+    // After destroy the Delete is replayed, even though the provider's functions are gone.
+    await driver.destroy();
+    const replayedDelete = await driver.replay('A');
+    expect(replayedDelete).toMatchObject({ status: 'SUCCESS', request: { RequestType: 'Delete', PhysicalResourceId: a.physicalId } });
+    const deletes = calls().filter((c) => c.handler === 'onEvent' && c.event.RequestType === 'Delete');
+    expect(deletes.map((c) => c.event.RequestId)).toEqual([replayedDelete.request.RequestId, replayedDelete.request.RequestId]);
+    await expect(driver.replay('Nope')).rejects.toThrow(/No request was sent to custom resource Nope/);
+  });
+
+  test('cancelAfterMs: Delete reaches a resource whose Create is still being polled; its waiter polls on in the background', async () => {
+    const dir = synth((app) => {
+      const { resource } = fixtureStack(app, 'Cancel');
+      const a = resource('A', {});
+      resource('B', { AskStackStatus: 'true', PhysicalId: 'b-from-on-event', CompleteOnPoll: 4, RefA: a.ref });
+    });
+    const { driver, calls } = driverFor(dir, 'Cancel');
+    const result = await driver.deploy({ cancelAfterMs: 1_500 });
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    expect(stackEvents(result.events, 'Cancel')).toEqual(['CREATE_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_COMPLETE']);
+    expect(result.events.find((e) => e.status === 'ROLLBACK_IN_PROGRESS')!.reason)
+      .toBe('Stack creation cancelled after 1500 ms. The following resource(s) failed to create: [B].');
+    expect(result.failures).toEqual([{ logicalId: 'B', reason: 'Resource creation cancelled' }]);
+    expect(statusesOf(result.events)).toEqual([
+      'A CREATE_IN_PROGRESS', 'A CREATE_COMPLETE', 'B CREATE_IN_PROGRESS', 'B CREATE_FAILED',
+      'B DELETE_IN_PROGRESS', 'B DELETE_COMPLETE', 'A DELETE_IN_PROGRESS', 'A DELETE_COMPLETE',
+    ]);
+    expect(driver.resources.size).toBe(0);
+    await driver.settle();
+
+    const log = calls().filter((c) => c.event.LogicalResourceId === 'B');
+    const create = log[0].event;
+    const deleteAt = log.findIndex((c) => c.handler === 'onEvent' && c.event.RequestType === 'Delete');
+    expect(log[deleteAt]).toMatchObject({ stackStatus: 'ROLLBACK_IN_PROGRESS', event: { PhysicalResourceId: 'b-from-on-event' } });
+    // Two polls before the cancel (at 0 s and 1 s), and more of the same Create afterwards.
+    const createPolls = log.map((c, i) => ({ c, i })).filter(({ c }) => c.handler === 'isComplete' && c.event.RequestId === create.RequestId);
+    expect(createPolls.filter(({ i }) => i < deleteAt)).toHaveLength(2);
+    expect(createPolls.filter(({ i }) => i > deleteAt).length).toBeGreaterThan(0);
+
+    // Cancelled before anything started: nothing is created.
+    const early = driverFor(dir, 'Cancel');
+    const none = await early.driver.deploy({ cancelAfterMs: 0 });
+    expect(none.status).toBe('ROLLBACK_COMPLETE');
+    expect(none.events.filter((e) => e.status === 'CREATE_COMPLETE')).toEqual([]);
+    expect(early.calls()).toEqual([]);
   });
 });
 

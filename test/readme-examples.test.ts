@@ -5,11 +5,19 @@ import * as ts from 'typescript';
 
 const ROOT = path.join(__dirname, '..');
 
-/** The ```ts blocks of README.md, each a self-contained module. */
+/**
+ * The ```ts blocks of README.md, each a self-contained module. Their info string may go
+ * on (```ts nofixture: jsii-rosetta compiles them as they are, without rosetta/default.ts-fixture).
+ */
 function readmeExamples(): string[] {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  return [...readme.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m) => m[1]);
+  return [...readme.matchAll(/^```ts(?:[ \t][^\n]*)?\n([\s\S]*?)^```/gm)].map((m) => m[1]);
 }
+
+test('every TypeScript block of README.md is found (```ts, with or without an info string)', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  expect(readmeExamples()).toHaveLength(readme.match(/^```(ts|typescript)\b/gm)!.length);
+});
 
 test('README has TypeScript examples', () => {
   expect(readmeExamples().length).toBeGreaterThanOrEqual(5);

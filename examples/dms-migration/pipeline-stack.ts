@@ -1,5 +1,6 @@
-import { CfnOutput, Stack, StackProps, Stage, StageProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Stack, StackProps, Stage, StageProps } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
 import { MigrationConfig } from './migration-config';
@@ -45,8 +46,19 @@ export class DmsMigrationPipelineStack extends Stack {
     });
     // The same step as a command, for targets whose schemas change outside CloudFormation
     // (the CLI uses the same DMS code as the construct; exit code 1 = DMS failure, 3 = timeout).
-    const refreshTarget = new pipelines.ShellStep('RefreshTargetSchemas', {
+    const refreshTarget = new pipelines.CodeBuildStep('RefreshTargetSchemas', {
       input: source,
+      // The step's CodeBuild role calls DMS itself: grant it what the CLI needs, on
+      // the account's endpoints and instances (a pipeline cannot reference the stage's ARNs).
+      rolePolicyStatements: [
+        new iam.PolicyStatement({
+          actions: ['dms:RefreshSchemas', 'dms:TestConnection'],
+          resources: [this.dmsArn('endpoint'), this.dmsArn('rep')],
+        }),
+        new iam.PolicyStatement({ actions: ['dms:DescribeRefreshSchemasStatus'], resources: [this.dmsArn('endpoint')] }),
+        // IAM offers no resource-level scoping for DescribeConnections.
+        new iam.PolicyStatement({ actions: ['dms:DescribeConnections'], resources: ['*'] }),
+      ],
       envFromCfnOutputs: {
         TARGET_ENDPOINT_ARN: new CfnOutput(migrate.migration, 'TargetEndpointArn', { value: targetEndpoint.ref }),
         REPLICATION_INSTANCE_ARN: new CfnOutput(migrate.migration, 'ReplicationInstanceArn', { value: instance.ref }),
@@ -59,5 +71,10 @@ export class DmsMigrationPipelineStack extends Stack {
     refreshTarget.addStepDependency(verify);
     // Stages added after this one start only once these steps succeeded.
     pipeline.addStage(migrate, { post: [verify, refreshTarget] });
+  }
+
+  /** Every DMS resource of a type in this stack's account and region. */
+  private dmsArn(type: 'endpoint' | 'rep'): string {
+    return this.formatArn({ service: 'dms', resource: type, resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   }
 }

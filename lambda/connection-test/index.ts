@@ -1,24 +1,19 @@
-import { connectionTest, dmsClientFor } from '../dms';
+import { connectionTest, currentConnectionStatus, dmsClientFor } from '../dms';
 import { lifecycleHandlers } from '../handler-kit/lifecycle-handler';
-
-/** Properties whose change asks for a new test. */
-const TEST_INPUTS = ['EndpointArn', 'ReplicationInstanceArn', 'TestTrigger'];
+import { pairPhysicalId } from '../handler-kit/resource-properties';
 
 /**
  * Connection test provider: Create and Update (ARNs or trigger changed) run
- * TestConnection and wait for the result; Delete makes no DMS call.
+ * TestConnection and wait for the result; other Updates report the record as it
+ * stands; Delete makes no DMS call.
  */
 export const { onEvent, isComplete } = lifecycleHandlers({
   actsOn: ['Create', 'Update'],
-  physicalId: (props) => `${props.string('EndpointArn')}|${props.string('ReplicationInstanceArn')}`,
-  operation(request, props, old) {
-    const changed = request === 'Create' || TEST_INPUTS.some((name) => props.optionalString(name) !== old?.optionalString(name));
-    const endpointArn = props.string('EndpointArn');
-    return connectionTest(dmsClientFor(endpointArn), {
-      endpointArn,
-      replicationInstanceArn: props.string('ReplicationInstanceArn'),
-      // An Update that touched only timing settings reports the record as it stands.
-      reuseSuccessful: !changed,
-    });
+  inputs: ['EndpointArn', 'ReplicationInstanceArn', 'TestTrigger'],
+  physicalId: pairPhysicalId,
+  operation(props, intent) {
+    const pair = { endpointArn: props.string('EndpointArn'), replicationInstanceArn: props.string('ReplicationInstanceArn') };
+    const client = dmsClientFor(pair.endpointArn);
+    return intent === 'report' ? currentConnectionStatus(client, pair) : connectionTest(client, { ...pair, reuseSuccessful: false });
   },
 });

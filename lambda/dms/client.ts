@@ -1,6 +1,14 @@
 import { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
 import { parseDmsArn } from '../../src/private/dms-arn-syntax';
 
+/** Longest wait for one DMS answer; tests shorten it with DMS_LIFECYCLE_REQUEST_TIMEOUT_MS. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+function requestTimeoutMs(): number {
+  const ms = Number(process.env.DMS_LIFECYCLE_REQUEST_TIMEOUT_MS);
+  return Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_REQUEST_TIMEOUT_MS;
+}
+
 let cached: { key: string; client: DatabaseMigrationServiceClient } | undefined;
 
 /**
@@ -13,9 +21,20 @@ export function dmsClient(region?: string): DatabaseMigrationServiceClient {
   const key = [
     region ?? process.env.AWS_REGION ?? '',
     process.env.AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE ?? process.env.AWS_ENDPOINT_URL ?? '',
+    requestTimeoutMs(),
   ].join('|');
   if (cached?.key !== key) {
-    cached = { key, client: new DatabaseMigrationServiceClient({ region, retryMode: 'standard', maxAttempts: 5 }) };
+    cached = {
+      key,
+      client: new DatabaseMigrationServiceClient({
+        region,
+        // Standard retries with backoff ride out throttling, 5xx and dropped connections.
+        retryMode: 'standard',
+        maxAttempts: 5,
+        // Without a request timeout a hung call would end as Lambda's own "Task timed out".
+        requestHandler: { connectionTimeout: 3_000, requestTimeout: requestTimeoutMs(), throwOnRequestTimeout: true },
+      }),
+    };
   }
   return cached.client;
 }

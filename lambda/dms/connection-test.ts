@@ -108,3 +108,15 @@ export function connectionTest(client: DatabaseMigrationServiceClient, options: 
     },
   };
 }
+
+/** Reports the pair's connection record as it stands, without testing. */
+export function currentConnectionStatus(client: DatabaseMigrationServiceClient, pair: ConnectionPair): DmsOperation {
+  return {
+    subject: `the connection status between ${describePair(pair)}`,
+    start: async () => ({}),
+    async check() {
+      const status = (await findConnection(client, pair))?.Status ?? 'missing';
+      return { done: true, status, attributes: { Status: status } };
+    },
+  };
+}

@@ -5,15 +5,19 @@
  * provider framework adds the log group and the trace to the message.
  */
 
-/** Longest piece of DMS-provided text we quote in a reason. */
-const MAX_QUOTED_CHARS = 700;
-/** Longest reason we raise. */
-const MAX_REASON_CHARS = 1500;
+/**
+ * Longest piece of DMS-provided text we quote in a reason, in UTF-8 bytes. The
+ * framework repeats a reason's lines as the trace, so a reason counts about twice
+ * toward CloudFormation's 4096-byte response: keep it to about a quarter.
+ */
+const MAX_QUOTED_BYTES = 500;
+/** Longest reason we raise, in UTF-8 bytes. */
+const MAX_REASON_BYTES = 1000;
 
 /** Base class of the failures we expect: no stack trace, just the reason. */
 export abstract class LifecycleError extends Error {
   protected constructor(message: string) {
-    super(clip(message, MAX_REASON_CHARS));
+    super(clip(message, MAX_REASON_BYTES));
     this.name = new.target.name;
     // The trace of an expected failure helps nobody and costs response bytes.
     this.stack = `${this.name}: ${this.message}`;
@@ -71,10 +75,16 @@ export function isAccessDenied(err: unknown): boolean {
   return code === 'AccessDeniedFault' || code === 'AccessDeniedException';
 }
 
-/** Throttling that outlived the SDK's own retries: worth another try at the next poll, not a failure. */
+/**
+ * A fault that outlived the SDK's own retries but may pass: throttling, a 5xx,
+ * a dropped connection or a request timeout. Worth another try at the next poll.
+ */
 export function isTransient(err: unknown): boolean {
   const code = dmsCode(err) ?? '';
-  return /Throttl|TooManyRequests|RequestLimitExceeded|ServiceUnavailable|InternalFailure/.test(code);
+  if (/Throttl|TooManyRequests|RequestLimitExceeded|ServiceUnavailable|InternalFailure|InternalError|TimeoutError|RequestTimeout/.test(code)) return true;
+  if (/^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND)$/.test(code)) return true;
+  const status = (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  return status !== undefined && status >= 500;
 }
 
 /** Wraps a DMS API error in a reason that says which call failed and for what. */
@@ -84,13 +94,25 @@ export function apiFailure(operation: string, subject: string, err: unknown): Dm
   return new DmsOperationFailed(`DMS ${operation} failed for ${subject}: ${code}: ${quote(message)}`, code);
 }
 
-/** DMS text quoted in a reason, clipped so the reason stays small. */
+/**
+ * DMS text quoted in a reason: on one line (a multi-line message would come back
+ * once more as trace lines) and clipped, so the reason stays small.
+ */
 export function quote(text: string | undefined): string {
-  return clip((text ?? '').trim() || '(DMS gave no message)', MAX_QUOTED_CHARS);
+  return clip((text ?? '').replace(/\s+/g, ' ').trim() || '(DMS gave no message)', MAX_QUOTED_BYTES);
 }
 
-export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+/** `text` cut to at most `maxBytes` UTF-8 bytes (never inside a character), marked with … when cut. */
+export function clip(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  let out = '';
+  let bytes = Buffer.byteLength('…');
+  for (const ch of text) {
+    bytes += Buffer.byteLength(ch);
+    if (bytes > maxBytes) break;
+    out += ch;
+  }
+  return `${out}…`;
 }
 
 /** `1h 2m 3s` style, for reasons and CLI output. */

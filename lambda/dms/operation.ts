@@ -6,6 +6,12 @@ export interface Progress {
   readonly status: string;
   /** Extra facts worth quoting if we time out (stop reason, failure messages). */
   readonly detail?: string;
+  /**
+   * True while a precondition is still being met and the operation proper has not
+   * started (a refresh waiting for its connection test): a caller that only starts
+   * the operation (the CLI without --wait) waits through this phase.
+   */
+  readonly preparing?: boolean;
   /** Attributes to hand back when done (custom resource Data, CLI output). */
   readonly attributes?: Record<string, string>;
 }

@@ -49,7 +49,7 @@ const SERVERLESS: ReplicationApi = {
     const out = await client.send(
       new DescribeReplicationsCommand({ Filters: [{ Name: 'replication-config-arn', Values: [arn] }] }),
     );
-    const r = out.Replications?.find((x) => x.ReplicationConfigArn === arn) ?? out.Replications?.[0];
+    const r = out.Replications?.find((x) => x.ReplicationConfigArn === arn);
     return r && { status: r.Status ?? 'unknown', stopReason: r.StopReason, failureMessage: r.FailureMessages?.join(' | ') };
   },
   stop: (client, arn) => client.send(new StopReplicationCommand({ ReplicationConfigArn: arn })),
@@ -63,7 +63,7 @@ const TASK: ReplicationApi = {
     const out = await client.send(
       new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-arn', Values: [arn] }], WithoutSettings: true }),
     );
-    const t = out.ReplicationTasks?.find((x) => x.ReplicationTaskArn === arn) ?? out.ReplicationTasks?.[0];
+    const t = out.ReplicationTasks?.find((x) => x.ReplicationTaskArn === arn);
     return t && { status: t.Status ?? 'unknown', stopReason: t.StopReason, failureMessage: t.LastFailureMessage };
   },
   stop: (client, arn) => client.send(new StopReplicationTaskCommand({ ReplicationTaskArn: arn })),

@@ -7,9 +7,10 @@ import {
 import { connectionTest, ConnectionPair } from './connection-test';
 import { apiFailure, DmsOperationFailed, isInvalidState, isNotFound, quote } from './errors';
 import { DmsOperation, OperationMark, Progress } from './operation';
+import { ConnectionPreconditionValue } from '../../src/private/handler-contract';
 
 /** How the refresh makes sure the pair has a usable connection first. */
-export type ConnectionPrecondition = 'test-unless-successful' | 'always-test' | 'none';
+export type ConnectionPrecondition = ConnectionPreconditionValue;
 
 export interface SchemaRefreshOptions extends ConnectionPair {
   readonly connectionPrecondition: ConnectionPrecondition;
@@ -93,7 +94,9 @@ export function schemaRefresh(client: DatabaseMigrationServiceClient, options: S
       }
       if (connection) {
         const tested = await connection.check({});
-        if (!tested.done) return { done: false, status: `connection ${tested.status}`, detail: 'the refresh starts once the connection test succeeds' };
+        if (!tested.done) {
+          return { done: false, preparing: true, status: `connection ${tested.status}`, detail: 'the refresh starts once the connection test succeeds' };
+        }
       }
       await requestRefresh(client, options);
       return { done: false, status: 'refresh requested' };

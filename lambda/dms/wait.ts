@@ -1,4 +1,4 @@
-import { CONSTRUCT_TIMEOUT_ADVICE, isTransient, WaitTimedOut } from './errors';
+import { CONSTRUCT_TIMEOUT_ADVICE, DmsOperationFailed, errorCode, formatDuration, isTransient, quote, WaitTimedOut } from './errors';
 import { DmsOperation, OperationMark, Progress } from './operation';
 
 /** When and how long to check an operation. All times are epoch milliseconds. */
@@ -12,7 +12,15 @@ export interface WaitWindow {
   readonly returnBy: number;
   /** What the timeout reason advises. Defaults to the constructs' advice (raise the `timeout` prop). */
   readonly timeoutAdvice?: string;
+  /**
+   * A DMS that has not answered (throttling, 5xx, dropped connections, timeouts
+   * that outlived the SDK's retries) for this long in a row fails the operation
+   * rather than wait for the deadline. Default 45 s.
+   */
+  readonly unansweredLimitMs?: number;
 }
+
+const DEFAULT_UNANSWERED_LIMIT_MS = 45_000;
 
 export interface WaitClock {
   now(): number;
@@ -39,12 +47,26 @@ export async function waitForOperation(
 ): Promise<Progress> {
   const { startedAt, deadline, pollIntervalMs, returnBy } = window;
   let progress: Progress = { done: false, status: 'not checked yet' };
+  let unansweredSince: number | undefined;
   let slot = Math.max(0, Math.ceil((clock.now() - startedAt) / pollIntervalMs));
   for (;;) {
     const dueAt = Math.min(startedAt + slot * pollIntervalMs, deadline);
     if (dueAt > returnBy) return progress;
     await clock.sleep(Math.max(0, dueAt - clock.now()));
-    progress = await checkOnce(operation, mark, progress);
+    const checkedAt = clock.now();
+    const outcome = await checkOnce(operation, mark, progress);
+    if (outcome.fault) {
+      unansweredSince ??= checkedAt;
+      if (clock.now() - unansweredSince >= (window.unansweredLimitMs ?? DEFAULT_UNANSWERED_LIMIT_MS)) {
+        throw new DmsOperationFailed(
+          `DMS did not answer for ${formatDuration(clock.now() - unansweredSince)} while waiting for ${operation.subject}; last error: ${describeFault(outcome.fault)}`,
+          errorCode(outcome.fault),
+        );
+      }
+    } else {
+      unansweredSince = undefined;
+    }
+    progress = outcome.progress;
     if (progress.done) return progress;
     const now = clock.now();
     if (now >= deadline) {
@@ -54,12 +76,18 @@ export async function waitForOperation(
   }
 }
 
-/** One check; throttling that outlived the SDK's retries only postpones the answer. */
-async function checkOnce(operation: DmsOperation, mark: OperationMark, previous: Progress): Promise<Progress> {
+/** One check; a transient fault that outlived the SDK's retries only postpones the answer. */
+async function checkOnce(operation: DmsOperation, mark: OperationMark, previous: Progress): Promise<{ progress: Progress; fault?: Error }> {
   try {
-    return await operation.check(mark);
+    return { progress: await operation.check(mark) };
   } catch (err) {
     if (!isTransient(err)) throw err;
-    return { ...previous, done: false, detail: `last check throttled (${(err as Error).name})` };
+    const fault = err as Error;
+    return { progress: { ...previous, done: false, detail: `last check failed: ${describeFault(fault)}` }, fault };
   }
+}
+
+/** A fault in a reason: our own failures already name the call; raw SDK errors get their code. */
+function describeFault(fault: Error): string {
+  return fault instanceof DmsOperationFailed ? fault.message : `${errorCode(fault)}: ${quote(fault.message)}`;
 }

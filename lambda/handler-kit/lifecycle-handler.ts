@@ -2,6 +2,7 @@ import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { HandlerEnv } from '../../src/private/handler-contract';
 import { DmsOperation, isAccessDenied, isTransient, OperationMark, realClock, waitForOperation } from '../dms';
 import { ResourcePropertyReader } from './resource-properties';
+import { isRollingBack } from './stack-status';
 
 /** Default for the longest poll inside one isComplete invocation. */
 const DEFAULT_POLL_BUDGET_MS = 60_000;
@@ -9,20 +10,28 @@ const DEFAULT_POLL_BUDGET_MS = 60_000;
 const INVOCATION_MARGIN_MS = 5_000;
 /** How long onEvent retries errors that pass: IAM propagation after a policy update, throttling. */
 const START_RETRY_MS = 20_000;
+/** A DMS that does not answer for this share of an isComplete invocation (45 s of 60) fails the resource. */
+const UNANSWERED_SHARE_OF_BUDGET = 0.75;
 
 type RequestType = CloudFormationCustomResourceEvent['RequestType'];
+
+/**
+ * What a request asks of a kind: `run` its DMS operation (Create, Delete, an Update
+ * that changed an input), or only `report` the current state (an Update that
+ * changed timing alone, or any Update during a rollback).
+ */
+export type Intent = 'run' | 'report';
 
 /** The part of a lifecycle custom resource that differs between kinds. */
 export interface LifecycleResourceKind {
   /** The request types on which this kind calls DMS; on others it succeeds without a call. */
   readonly actsOn: ReadonlyArray<RequestType>;
+  /** Properties whose change on Update runs the operation again. */
+  readonly inputs?: ReadonlyArray<string>;
   /** The physical id for the resource's properties: a change of it replaces the resource. */
   physicalId(props: ResourcePropertyReader): string;
-  /**
-   * The DMS operation for this request, or undefined when there is nothing to do
-   * (for example an Update that changed only the timeout).
-   */
-  operation(request: RequestType, props: ResourcePropertyReader, oldProps?: ResourcePropertyReader): DmsOperation | undefined;
+  /** The DMS operation for this request. */
+  operation(props: ResourcePropertyReader, intent: Intent): DmsOperation;
 }
 
 /** What onEvent hands to every isComplete (the provider framework merges it into the event). */
@@ -30,6 +39,7 @@ export interface WaitState {
   readonly startedAt: number;
   readonly deadline: number;
   readonly pollIntervalMs: number;
+  readonly intent: Intent;
   readonly mark: OperationMark;
 }
 
@@ -47,46 +57,56 @@ export interface LifecycleHandlers {
  * "Operation timed out").
  */
 export function lifecycleHandlers(kind: LifecycleResourceKind): LifecycleHandlers {
-  function operationOf(event: CloudFormationCustomResourceEvent): DmsOperation | undefined {
+  /** Run or report; undefined when this request type needs no DMS call at all. */
+  async function intentOf(event: CloudFormationCustomResourceEvent, props: ResourcePropertyReader): Promise<Intent | undefined> {
     if (!kind.actsOn.includes(event.RequestType)) return undefined;
-    const props = new ResourcePropertyReader(event.ResourceProperties);
-    const old = event.RequestType === 'Update' ? new ResourcePropertyReader(event.OldResourceProperties) : undefined;
-    return kind.operation(event.RequestType, props, old);
+    if (event.RequestType !== 'Update') return 'run';
+    const old = new ResourcePropertyReader(event.OldResourceProperties);
+    const changed = (kind.inputs ?? []).some((name) => props.optionalString(name) !== old.optionalString(name));
+    return changed && !(await isRollingBack(event.StackId)) ? 'run' : 'report';
   }
 
   return {
     async onEvent(event) {
-      // Delete keeps the id it was created with, even if the properties no longer parse.
-      const physicalId = event.RequestType === 'Delete'
-        ? event.PhysicalResourceId
-        : kind.physicalId(new ResourcePropertyReader(event.ResourceProperties));
-      const operation = operationOf(event);
-      log(event, { phase: 'onEvent', physicalId, subject: operation?.subject ?? 'nothing to do' });
-      if (!operation) return { PhysicalResourceId: physicalId };
-
       const props = new ResourcePropertyReader(event.ResourceProperties);
+      // Delete keeps the id it was created with, even if the properties no longer parse.
+      const physicalId = event.RequestType === 'Delete' ? event.PhysicalResourceId : kind.physicalId(props);
+      const intent = await intentOf(event, props);
+      const operation = intent && kind.operation(props, intent);
+      log(event, { phase: 'onEvent', physicalId, intent: intent ?? 'none', subject: operation?.subject });
+      if (!intent || !operation) return { PhysicalResourceId: physicalId };
+
       const startedAt = Date.now();
       const mark = await startWithRetries(operation);
       return {
         PhysicalResourceId: physicalId,
         Lifecycle: {
           startedAt,
-          deadline: startedAt + props.seconds('TimeoutSeconds'),
-          pollIntervalMs: props.seconds('PollIntervalSeconds'),
+          deadline: startedAt + props.secondsAsMs('TimeoutSeconds'),
+          pollIntervalMs: props.secondsAsMs('PollIntervalSeconds'),
+          intent,
           mark,
         },
       };
     },
 
     async isComplete(event, context) {
-      const operation = operationOf(event);
-      if (!operation || !event.Lifecycle) return { IsComplete: true };
-      const budget = Math.min(pollBudgetMs(), context.getRemainingTimeInMillis() - INVOCATION_MARGIN_MS);
-      const progress = await waitForOperation(operation, event.Lifecycle.mark, {
-        ...event.Lifecycle,
-        returnBy: Date.now() + Math.max(0, budget),
+      const state = event.Lifecycle;
+      if (!state) return { IsComplete: true };
+      const operation = kind.operation(new ResourcePropertyReader(event.ResourceProperties), state.intent);
+      const budget = Math.max(0, Math.min(pollBudgetMs(), context.getRemainingTimeInMillis() - INVOCATION_MARGIN_MS));
+      const progress = await waitForOperation(operation, state.mark, {
+        ...state,
+        returnBy: Date.now() + budget,
+        unansweredLimitMs: budget * UNANSWERED_SHARE_OF_BUDGET,
       });
-      log(event, { phase: 'isComplete', status: progress.status, done: progress.done });
+      log(event, {
+        phase: 'isComplete',
+        physicalId: event.PhysicalResourceId,
+        status: progress.status,
+        done: progress.done,
+        elapsedMs: Date.now() - state.startedAt,
+      });
       return progress.done ? { IsComplete: true, Data: progress.attributes } : { IsComplete: false };
     },
   };
@@ -95,8 +115,8 @@ export function lifecycleHandlers(kind: LifecycleResourceKind): LifecycleHandler
 /**
  * Starts the operation, retrying for a short while what passes: AccessDenied (the
  * shared role's policy grows when a construct is added, and a new grant can take
- * seconds to reach DMS, aws/aws-cdk#37675) and throttling that outlived the SDK's
- * retries. An error that persists fails with DMS's own message.
+ * seconds to reach DMS, aws/aws-cdk#37675) and transient faults that outlived the
+ * SDK's retries. An error that persists fails with DMS's own message.
  */
 async function startWithRetries(operation: DmsOperation): Promise<OperationMark> {
   const giveUpAt = Date.now() + START_RETRY_MS;
@@ -115,6 +135,7 @@ function pollBudgetMs(): number {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_POLL_BUDGET_MS;
 }
 
+/** One JSON line per invocation: what was asked and what DMS said; never the properties (no secrets). */
 function log(event: CloudFormationCustomResourceEvent, fields: Record<string, unknown>): void {
   console.log(JSON.stringify({ requestType: event.RequestType, logicalId: event.LogicalResourceId, ...fields }));
 }

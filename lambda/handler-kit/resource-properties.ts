@@ -14,10 +14,15 @@ export class ResourcePropertyReader {
     return value === undefined || value === null || value === '' ? undefined : String(value);
   }
 
-  /** A whole number of seconds, returned in milliseconds. */
-  public seconds(name: string): number {
+  /** A property holding a whole number of seconds, returned in milliseconds. */
+  public secondsAsMs(name: string): number {
     const value = Number(this.string(name));
     if (!Number.isInteger(value) || value <= 0) throw new Error(`Resource property ${name} must be a positive whole number of seconds`);
     return value * 1000;
   }
+}
+
+/** The physical id of a resource about an endpoint / replication instance pair: a new pair replaces it. */
+export function pairPhysicalId(props: ResourcePropertyReader): string {
+  return `${props.string('EndpointArn')}|${props.string('ReplicationInstanceArn')}`;
 }

@@ -17,7 +17,7 @@ function targetOf(props: ResourcePropertyReader): ReplicationTarget {
 export const { onEvent, isComplete } = lifecycleHandlers({
   actsOn: ['Delete'],
   physicalId: (props) => targetOf(props).arn,
-  operation(_request, props) {
+  operation(props) {
     const target = targetOf(props);
     return replicationStop(dmsClientFor(target.arn), target);
   },

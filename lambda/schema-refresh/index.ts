@@ -1,25 +1,22 @@
 import { ConnectionPreconditionMode } from '../../src/private/handler-contract';
 import { ConnectionPrecondition, currentRefreshStatus, dmsClientFor, schemaRefresh } from '../dms';
 import { lifecycleHandlers } from '../handler-kit/lifecycle-handler';
-
-/** Properties whose change asks for a new refresh. */
-const REFRESH_INPUTS = ['EndpointArn', 'ReplicationInstanceArn', 'RefreshTrigger'];
+import { pairPhysicalId } from '../handler-kit/resource-properties';
 
 /**
  * Schema refresh provider: Create and Update (ARNs or trigger changed) refresh
- * the endpoint's schemas; Delete makes no DMS call. The physical id names the
- * pair, so a new endpoint or instance replaces the resource and the old one's
- * Delete is a no-op.
+ * the endpoint's schemas; other Updates report the current status; Delete makes
+ * no DMS call. The physical id names the pair, so a new endpoint or instance
+ * replaces the resource and the old one's Delete is a no-op.
  */
 export const { onEvent, isComplete } = lifecycleHandlers({
   actsOn: ['Create', 'Update'],
-  physicalId: (props) => `${props.string('EndpointArn')}|${props.string('ReplicationInstanceArn')}`,
-  operation(request, props, old) {
+  inputs: ['EndpointArn', 'ReplicationInstanceArn', 'RefreshTrigger'],
+  physicalId: pairPhysicalId,
+  operation(props, intent) {
     const endpointArn = props.string('EndpointArn');
-    const changed = request === 'Create' || REFRESH_INPUTS.some((name) => props.optionalString(name) !== old?.optionalString(name));
-    // An Update that touched only timing settings still reports the current status.
     const client = dmsClientFor(endpointArn);
-    if (!changed) return currentRefreshStatus(client, endpointArn);
+    if (intent === 'report') return currentRefreshStatus(client, endpointArn);
     return schemaRefresh(client, {
       endpointArn,
       replicationInstanceArn: props.string('ReplicationInstanceArn'),

@@ -1,5 +1,6 @@
-import { Aws, Lazy, Token } from 'aws-cdk-lib';
+import { Aws, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { DmsResourceType, parseDmsArn } from './dms-arn';
 
@@ -15,6 +16,8 @@ interface Grant {
   readonly actions: string[];
   readonly resourceType: DmsResourceType;
   readonly arn: string;
+  /** Name every resource of the type in the ARN's account and region, however few. */
+  readonly wholeType?: boolean;
 }
 
 /**
@@ -25,6 +28,7 @@ export class BoundedDmsPolicy extends Construct {
   public readonly policy: iam.CfnPolicy;
   private readonly grants: Grant[] = [];
   private readonly unscoped = new Set<string>();
+  private readonly fixed = new Map<string, string>();
 
   public constructor(scope: Construct, id: string, role: iam.IRole) {
     super(scope, id);
@@ -40,9 +44,23 @@ export class BoundedDmsPolicy extends Construct {
     this.grants.push({ actions: [...actions].sort(), resourceType, arn });
   }
 
+  /**
+   * Allows `actions` on every resource of `resourceType` in the account and region
+   * of `arn`: for calls that must keep working on a resource after it left the
+   * template (the shared policy is updated before CloudFormation deletes it).
+   */
+  public grantWholeType(actions: string[], resourceType: DmsResourceType, arn: string): void {
+    this.grants.push({ actions: [...actions].sort(), resourceType, arn, wholeType: true });
+  }
+
   /** Allows `actions` on `*`, for DMS calls IAM cannot scope to a resource. */
   public grantUnscoped(...actions: string[]): void {
     actions.forEach((a) => this.unscoped.add(a));
+  }
+
+  /** Allows a non-DMS call on one resource (for example the stack itself). */
+  public grantOn(action: string, resource: string): void {
+    this.fixed.set(action, resource);
   }
 
   private render(): any {
@@ -55,6 +73,9 @@ export class BoundedDmsPolicy extends Construct {
     for (const [key, grants] of byActions) {
       statements.push({ Effect: 'Allow', Action: key.split(','), Resource: this.resources(grants) });
     }
+    for (const [action, resource] of this.fixed) {
+      statements.push({ Effect: 'Allow', Action: action, Resource: resource });
+    }
     if (this.unscoped.size > 0) {
       statements.push({ Effect: 'Allow', Action: [...this.unscoped].sort(), Resource: '*' });
     }
@@ -64,21 +85,31 @@ export class BoundedDmsPolicy extends Construct {
   private resources(grants: Grant[]): string[] {
     const out: string[] = [];
     for (const type of new Set(grants.map((g) => g.resourceType))) {
-      const arns = [...new Set(grants.filter((g) => g.resourceType === type).map((g) => g.arn))];
-      out.push(...(arns.length <= MAX_LISTED_ARNS ? arns : this.wildcards(type, arns)));
+      const ofType = grants.filter((g) => g.resourceType === type);
+      const arns = [...new Set(ofType.map((g) => g.arn))];
+      const listed = arns.length <= MAX_LISTED_ARNS && !ofType.some((g) => g.wholeType);
+      out.push(...(listed ? arns : this.wildcards(type, arns)));
     }
     return out;
   }
 
-  /** One `…:<type>:*` ARN per account/region the ARNs live in (tokens: the stack's). */
+  /** One `…:<type>:*` ARN per account/region the ARNs live in. */
   private wildcards(type: DmsResourceType, arns: string[]): string[] {
-    const scopes = new Set<string>();
-    for (const arn of arns) {
-      const parsed = Token.isUnresolved(arn) ? undefined : parseDmsArn(arn);
-      scopes.add(parsed ? `arn:${parsed.partition}:dms:${parsed.region}:${parsed.account}` : '');
-    }
-    return [...scopes].map((s) =>
-      s ? `${s}:${type}:*` : `arn:${Aws.PARTITION}:dms:${Aws.REGION}:${Aws.ACCOUNT_ID}:${type}:*`,
-    );
+    return [...new Set(arns.map((arn) => this.wildcardFor(type, arn)))];
+  }
+
+  /**
+   * `arn:<partition>:dms:<region>:<account>:<type>:*` for the account and region of
+   * `arn` (a literal), or of the stack (a token). Literal where the stack's
+   * environment is known, so that the string can be named, e.g. in a cdk-nag
+   * acknowledgment.
+   */
+  public wildcardFor(type: DmsResourceType, arn: string): string {
+    const parsed = Token.isUnresolved(arn) ? undefined : parseDmsArn(arn);
+    if (parsed) return `arn:${parsed.partition}:dms:${parsed.region}:${parsed.account}:${type}:*`;
+    const stack = Stack.of(this);
+    const region = stack.region;
+    const partition = Token.isUnresolved(region) ? Aws.PARTITION : RegionInfo.get(region).partition ?? Aws.PARTITION;
+    return `arn:${partition}:dms:${region}:${stack.account}:${type}:*`;
   }
 }

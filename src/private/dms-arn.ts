@@ -29,4 +29,11 @@ export function validateDmsArn(scope: IConstruct, prop: string, value: string, e
 export function validateEndpointPair(scope: IConstruct, props: { readonly endpointArn: string; readonly replicationInstanceArn: string }): void {
   validateDmsArn(scope, 'endpointArn', props.endpointArn, 'endpoint');
   validateDmsArn(scope, 'replicationInstanceArn', props.replicationInstanceArn, 'rep');
+  const endpoint = Token.isUnresolved(props.endpointArn) ? undefined : parseDmsArn(props.endpointArn);
+  const instance = Token.isUnresolved(props.replicationInstanceArn) ? undefined : parseDmsArn(props.replicationInstanceArn);
+  if (endpoint && instance && (endpoint.region !== instance.region || endpoint.account !== instance.account)) {
+    throw new Error(
+      `endpointArn and replicationInstanceArn must be in the same account and region (DMS uses them together); got endpoint ${endpoint.account}/${endpoint.region} and replication instance ${instance.account}/${instance.region}`,
+    );
+  }
 }

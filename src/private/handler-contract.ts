@@ -18,7 +18,7 @@ export interface SchemaRefreshProperties extends LifecycleResourceProperties {
   /** Any value; a change asks for a new refresh although the ARNs are the same. */
   readonly RefreshTrigger?: string;
   /** One of {@link ConnectionPreconditionMode}. */
-  readonly ConnectionPrecondition?: string;
+  readonly ConnectionPrecondition?: ConnectionPreconditionValue;
 }
 
 export interface ConnectionTestProperties extends LifecycleResourceProperties {
@@ -43,6 +43,9 @@ export const ConnectionPreconditionMode = {
   /** Do not look at the connection at all. */
   NONE: 'none',
 } as const;
+
+/** A value of {@link ConnectionPreconditionMode}. */
+export type ConnectionPreconditionValue = (typeof ConnectionPreconditionMode)[keyof typeof ConnectionPreconditionMode];
 
 /** Environment variables of the handler functions. */
 export const HandlerEnv = {

@@ -1,14 +1,15 @@
 import * as path from 'path';
-import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { DmsLifecycleProviders } from '../provider-settings';
 import { BoundedDmsPolicy } from './bounded-dms-policy';
 import { DmsResourceType } from './dms-arn';
-import { HandlerEnv } from './handler-contract';
+import { HandlerEnv, LifecycleResourceProperties } from './handler-contract';
 import { WaitSettings } from './wait-settings';
 
 /** The kinds of lifecycle custom resource; each has its own handler bundle and provider. */
@@ -65,6 +66,10 @@ export class LifecycleProvider extends Construct {
     });
     logGroup.grantWrite(role);
     this.policy = new BoundedDmsPolicy(this, 'DmsAccess', role);
+    if (kind !== 'replication-teardown') {
+      // An Update during a rollback must not refresh or test again: the handlers ask the stack's status.
+      this.policy.grantOn('cloudformation:DescribeStacks', stack.stackId);
+    }
 
     const handler = (name: 'onEvent' | 'isComplete', description: string) => {
       const fn = new lambda.Function(this, name === 'onEvent' ? 'OnEvent' : 'IsComplete', {
@@ -102,6 +107,9 @@ export class LifecycleProvider extends Construct {
       isCompleteHandler: isComplete,
       frameworkOnEventRole: frameworkRole('FrameworkOnEventRole', 'onEvent function'),
       frameworkCompleteAndTimeoutRole: frameworkRole('FrameworkWaiterRole', 'isComplete and onTimeout functions'),
+      // The waiter logs its transitions too (not the events: they carry the resource properties).
+      disableWaiterStateMachineLogging: false,
+      waiterStateMachineLogOptions: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       queryInterval: QUERY_INTERVAL,
       totalTimeout: TOTAL_TIMEOUT,
       logGroup,
@@ -123,7 +131,6 @@ export class LifecycleProvider extends Construct {
     Validations.of(this).acknowledge(
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'DMS DescribeConnections, DescribeReplications and DescribeReplicationTasks support no resource-level permissions' },
       { id: 'AwsSolutions-L1', reason: `framework functions: ${framework} and pins their runtime; our handlers use the newest Node.js runtime` },
-      { id: 'AwsSolutions-SF1', reason: 'the waiter is one retrying task; its outcome is logged by the framework functions and shown by CloudFormation' },
       { id: 'AwsSolutions-SF2', reason: 'the waiter only retries one Lambda task; tracing would add cost and no insight' },
       ...invokeTargets.map((id) => ({ id, reason: `permission to invoke the function's versions: ${framework}` })),
     );
@@ -132,6 +139,24 @@ export class LifecycleProvider extends Construct {
   /** Allows the handlers `actions` on one DMS resource. */
   public grant(actions: string[], resourceType: DmsResourceType, arn: string): void {
     this.policy.grant(actions, resourceType, arn);
+  }
+
+  /**
+   * Allows the handlers to stop replications of the config's (or task's) type in
+   * its account and region. Not just the one ARN: when an update replaces or
+   * removes a config, CloudFormation updates this shared policy first and deletes
+   * the old teardown afterwards, which must still be allowed to stop the old one.
+   * The handler only ever stops the ARN in its own resource properties.
+   */
+  public grantStop(action: string, resourceType: DmsResourceType, arn: string): void {
+    this.policy.grantWholeType([action], resourceType, arn);
+    const wildcard = this.policy.wildcardFor(resourceType, arn);
+    if (!Token.isUnresolved(wildcard)) {
+      Validations.of(this).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${wildcard}]`,
+        reason: `${action} must still work on a ${resourceType} that an update replaced or removed (the shared policy changes before its teardown runs); the handler stops only the ARN it was given`,
+      });
+    }
   }
 
   /** Allows the handlers to test the pair's connection (refreshes and connection tests both do). */
@@ -148,7 +173,12 @@ export class LifecycleProvider extends Construct {
   }
 
   /** A custom resource of this kind, with the timing of `wait`. */
-  public newResource(scope: Construct, id: string, wait: WaitSettings, properties: Record<string, string | undefined>): CustomResource {
+  public newResource<P extends LifecycleResourceProperties>(
+    scope: Construct,
+    id: string,
+    wait: WaitSettings,
+    properties: Omit<P, keyof LifecycleResourceProperties>,
+  ): CustomResource {
     return new CustomResource(scope, id, {
       serviceToken: this.provider.serviceToken,
       resourceType: KINDS[this.kind].resourceType,
@@ -157,7 +187,7 @@ export class LifecycleProvider extends Construct {
         ...properties,
         TimeoutSeconds: String(wait.timeoutSeconds),
         PollIntervalSeconds: String(wait.pollIntervalSeconds),
-      },
+      } satisfies LifecycleResourceProperties,
     });
   }
 }

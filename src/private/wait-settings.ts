@@ -1,6 +1,8 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import { DEFAULT_POLL_INTERVAL, DmsWaitOptions } from '../wait-options';
+import { DmsWaitOptions } from '../wait-options';
 
+/** The default poll interval of every lifecycle construct. */
+const DEFAULT_POLL_INTERVAL = Duration.seconds(2);
 /** CloudFormation waits at most 1 hour for a custom resource (ServiceTimeout 3600 s). */
 const MAX_TIMEOUT = Duration.hours(1);
 /** Our own deadline fires this long before CloudFormation's, so the user reads our reason. */

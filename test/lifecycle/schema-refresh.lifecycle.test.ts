@@ -134,3 +134,14 @@ test('Update refreshes again when the trigger changes; a new endpoint replaces t
   expect((await driver.destroy()).status).toBe('DELETE_COMPLETE');
   expect(dms().calls).toEqual([]);
 });
+
+test('a huge multi-line DMS failure message still fits CloudFormation\'s 4096-byte response', async () => {
+  const message = Array.from({ length: 300 }, (_, i) => `ORA-${1000 + i}: 表領域の割当て制限を超えました (line ${i})`).join('\n');
+  const p = pair({ refreshOutcome: 'failed', refreshFailureMessage: message });
+  const result = await driverFor(refreshStack(p)).deploy();
+  expect(result.status).toBe('CREATE_FAILED');
+  const reason = result.failures[0].reason;
+  expect(reason).toMatch(/^Schema refresh failed for endpoint .*: ORA-1000: 表領域/);
+  expect(reason).not.toMatch(/Response object is too long/);
+  expect(Buffer.byteLength(reason)).toBeLessThan(3_000);
+});

@@ -27,6 +27,10 @@ type OperationHandler = (input: RequestInput) => object;
  * Register resources with the `add*` methods, point a client at {@link url}
  * (or put {@link env} in the environment), and inspect {@link calls}.
  * Status changes happen in real time, computed from timestamps when read.
+ *
+ * Faults are queued per operation and applied to its next calls, first queued first applied:
+ * DMS errors ({@link throttle}, {@link failNext}; server faults as HTTP 5xx), a dropped connection
+ * ({@link dropNext}) and a late answer ({@link delayNext}).
  */
 export class DmsEmulator {
   /** Starts an emulator on 127.0.0.1; call {@link close} when done. */
@@ -36,6 +40,8 @@ export class DmsEmulator {
       port: options.port ?? 0,
       latencyMs: options.latencyMs ?? 0,
       dispatch: (operation, input) => emulator.dispatch(operation, input),
+      // Unknown operations keep their faults queued: they answer UnknownOperationException.
+      takeFault: operation => (emulator.operations[operation] ? emulator.faults.take(operation) : undefined),
       record: call => emulator.calls.push(call),
     });
     return emulator;
@@ -45,7 +51,7 @@ export class DmsEmulator {
   readonly region: string;
   /** Account in ARNs. */
   readonly account: string;
-  /** Every request answered, in arrival order, including injected faults. */
+  /** Every request answered (or dropped), in arrival order, including injected faults. */
   readonly calls: EmulatorCall[] = [];
 
   private server!: DmsHttpServer;
@@ -229,16 +235,36 @@ export class DmsEmulator {
     this.faults.throttle(operation, times);
   }
 
-  /** The next `times` (default 1) calls to `operation` answer this error. */
+  /**
+   * The next `times` (default 1) calls to `operation` answer this error. Server faults
+   * (InternalFailure, ServiceUnavailable, ...) are answered with HTTP 500/503, others with 400.
+   */
   failNext(operation: string, code: string, message: string, times: number = 1): void {
     this.faults.failNext(operation, code, message, times);
+  }
+
+  /**
+   * The next `times` (default 1) calls to `operation` get their connection destroyed without
+   * any response (the SDK sees a socket hang up / ECONNRESET, which it retries). The operation
+   * does not run. Recorded in {@link calls} with errorCode 'ConnectionDropped'.
+   */
+  dropNext(operation: string, times: number = 1): void {
+    this.faults.dropNext(operation, times);
+  }
+
+  /**
+   * The next `times` (default 1) calls to `operation` run normally when they arrive, but their
+   * answer is sent only `ms` later (on top of `latencyMs`): a client whose request timeout is
+   * shorter gives up, and the operation has still taken effect. Recorded in {@link calls} with
+   * `delayMs`. {@link close} drops held-back answers at once.
+   */
+  delayNext(operation: string, ms: number, times: number = 1): void {
+    this.faults.delayNext(operation, ms, times);
   }
 
   private dispatch(operation: string, input: RequestInput): object {
     const handler = this.operations[operation];
     if (!handler) throw new DmsError('UnknownOperationException', `Unknown operation: ${operation}`);
-    const fault = this.faults.take(operation);
-    if (fault) throw fault;
     return handler(input);
   }
 }

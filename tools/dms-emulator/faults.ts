@@ -1,24 +1,47 @@
 import { DmsError, throttled } from './dms-error';
 
+/**
+ * What an injected fault does to one request:
+ * - `error`: answered with this DMS error instead of running the operation;
+ * - `drop`: the socket is destroyed without any response, and the operation does not run;
+ * - `delay`: the operation runs when the request arrives, its answer is sent `ms` later.
+ */
+export type Fault =
+  | { readonly kind: 'error'; readonly error: DmsError }
+  | { readonly kind: 'drop' }
+  | { readonly kind: 'delay'; readonly ms: number };
+
+/** Error code recorded for a call whose connection was dropped (never sent on the wire). */
+export const CONNECTION_DROPPED = 'ConnectionDropped';
+
 interface QueuedFault {
-  readonly make: () => DmsError;
+  readonly make: () => Fault;
   remaining: number;
 }
 
-/** Errors queued per operation, answered before the operation runs (first queued, first answered). */
+/** Faults queued per operation, applied before the operation runs (first queued, first applied). */
 export class FaultInjector {
   private readonly queues = new Map<string, QueuedFault[]>();
 
   throttle(operation: string, times: number): void {
-    this.enqueue(operation, throttled, times);
+    this.enqueue(operation, () => ({ kind: 'error', error: throttled() }), times);
   }
 
   failNext(operation: string, code: string, message: string, times: number): void {
-    this.enqueue(operation, () => new DmsError(code, message), times);
+    this.enqueue(operation, () => ({ kind: 'error', error: new DmsError(code, message) }), times);
   }
 
-  /** The fault the next call to `operation` must answer, if any; consumes it. */
-  take(operation: string): DmsError | undefined {
+  dropNext(operation: string, times: number): void {
+    this.enqueue(operation, () => ({ kind: 'drop' }), times);
+  }
+
+  delayNext(operation: string, ms: number, times: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`delayNext: ms must be a finite number >= 0, got ${ms}`);
+    this.enqueue(operation, () => ({ kind: 'delay', ms }), times);
+  }
+
+  /** The fault the next call to `operation` must suffer, if any; consumes it. */
+  take(operation: string): Fault | undefined {
     const queue = this.queues.get(operation);
     const head = queue?.[0];
     if (!queue || !head) return undefined;
@@ -27,7 +50,7 @@ export class FaultInjector {
     return head.make();
   }
 
-  private enqueue(operation: string, make: () => DmsError, times: number): void {
+  private enqueue(operation: string, make: () => Fault, times: number): void {
     if (!Number.isInteger(times) || times < 1) return;
     const queue = this.queues.get(operation) ?? [];
     queue.push({ make, remaining: times });

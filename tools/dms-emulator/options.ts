@@ -45,8 +45,13 @@ export interface EmulatorCall {
   readonly input: any;
   /** When the request arrived, epoch milliseconds. */
   readonly at: number;
-  /** The error code answered, if the call failed (injected or not). */
+  /**
+   * The error code answered, if the call failed (injected or not); 'ConnectionDropped' when
+   * {@link DmsEmulator.dropNext} dropped the connection instead of answering.
+   */
   readonly errorCode?: string;
+  /** Set when {@link DmsEmulator.delayNext} held the answer back this many ms (beyond `latencyMs`). */
+  readonly delayMs?: number;
   /** The region the request was signed for: DMS is regional, so it must be the resource's. */
   readonly signingRegion?: string;
 }

@@ -3,6 +3,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { nowMs } from './clock';
 import { DmsError, httpStatusFor } from './dms-error';
+import { CONNECTION_DROPPED, Fault } from './faults';
 import { EmulatorCall } from './options';
 import { RequestInput } from './request-input';
 
@@ -17,6 +18,8 @@ export interface DmsHttpServerOptions {
   readonly port: number;
   readonly latencyMs: number;
   readonly dispatch: OperationDispatcher;
+  /** The injected fault the request must suffer, if any (consumed); asked once the body parsed. */
+  readonly takeFault: (operation: string) => Fault | undefined;
   /** Told about every request once its answer is decided. */
   readonly record: (call: EmulatorCall) => void;
 }
@@ -44,6 +47,8 @@ export class DmsHttpServer {
 
   private readonly server: Server;
   private closing?: Promise<void>;
+  /** Answers held back (latency, delayNext): each entry abandons its wait and drops the socket. */
+  private readonly waiting = new Set<() => void>();
 
   private constructor(private readonly options: DmsHttpServerOptions) {
     this.server = createServer((req, res) => {
@@ -56,12 +61,16 @@ export class DmsHttpServer {
     return `http://127.0.0.1:${address.port}`;
   }
 
-  /** Stops listening, lets requests in flight finish, and drops idle keep-alive sockets. */
+  /**
+   * Stops listening, lets requests in flight finish, drops idle keep-alive sockets, and drops
+   * the connections of answers still held back (so a long delay never holds close() up).
+   */
   close(): Promise<void> {
     if (!this.closing) {
       this.closing = new Promise<void>((resolve, reject) => {
         this.server.close(err => (err ? reject(err) : resolve()));
         this.server.closeIdleConnections();
+        [...this.waiting].forEach(abandon => abandon());
       });
     }
     return this.closing;
@@ -72,20 +81,56 @@ export class DmsHttpServer {
     const body = await readBody(req);
     const target = headerValue(req, 'x-amz-target') ?? '';
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+    const region = signingRegion(req);
     let input: RequestInput | undefined;
+    let fault: Fault | undefined;
     let answer: Answer;
     try {
       if (req.method !== 'POST' || !target.startsWith(TARGET_PREFIX)) {
         throw new DmsError('UnknownOperationException', `Unknown operation: ${target || '(no X-Amz-Target header)'}`);
       }
       input = parseBody(body);
+      fault = this.options.takeFault(operation);
+      if (fault?.kind === 'error') throw fault.error;
+      if (fault?.kind === 'drop') {
+        this.options.record({ operation, input, at, errorCode: CONNECTION_DROPPED, signingRegion: region });
+        res.destroy();
+        return;
+      }
       answer = { status: 200, body: this.options.dispatch(operation, input) };
     } catch (e) {
       answer = errorAnswer(e);
     }
-    this.options.record({ operation, input, at, errorCode: answer.errorCode, signingRegion: signingRegion(req) });
-    if (this.options.latencyMs > 0) await sleep(this.options.latencyMs);
+    const delayMs = fault?.kind === 'delay' ? fault.ms : undefined;
+    this.options.record({ operation, input, at, errorCode: answer.errorCode, signingRegion: region, ...(delayMs !== undefined ? { delayMs } : {}) });
+    const holdMs = this.options.latencyMs + (delayMs ?? 0);
+    if (holdMs > 0 && !(await this.holdBack(res, holdMs))) return;
     send(res, answer, this.closing !== undefined);
+  }
+
+  /**
+   * Waits `ms` before an answer; false if there is nobody left to answer: the client hung up
+   * (e.g. its request timeout fired) or the server is closing (the socket is then dropped).
+   */
+  private holdBack(res: ServerResponse, ms: number): Promise<boolean> {
+    // Already closing: answer at once (with Connection: close) rather than hold close() up.
+    if (this.closing) return Promise.resolve(true);
+    return new Promise<boolean>(resolve => {
+      const finish = (answer: boolean) => {
+        clearTimeout(timer);
+        res.off('close', onClientGone);
+        this.waiting.delete(abandon);
+        resolve(answer);
+      };
+      const onClientGone = () => finish(false);
+      const abandon = () => {
+        finish(false);
+        res.destroy();
+      };
+      const timer = setTimeout(() => finish(!res.destroyed), ms);
+      res.on('close', onClientGone);
+      this.waiting.add(abandon);
+    });
   }
 }
 
@@ -144,8 +189,4 @@ function signingRegion(req: IncomingMessage): string | undefined {
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms));
 }

@@ -22,13 +22,16 @@ export function noResponseReason(requestId: string): string {
 
 /** What CloudFormation concluded from one request. */
 export interface CustomResourceOutcome {
-  readonly status: 'SUCCESS' | 'FAILED';
+  /** CANCELLED: CloudFormation stopped waiting at `cancelAt` (see {@link SendOptions.cancelAt}). */
+  readonly status: 'SUCCESS' | 'FAILED' | 'CANCELLED';
   readonly reason?: string;
   /** The physical id CloudFormation now records for the resource. */
   readonly physicalResourceId: string;
   readonly data: Record<string, any>;
   readonly noEcho: boolean;
   readonly stats: CustomResourceStats;
+  /** For CANCELLED: the framework run CloudFormation walked away from; resolves once its waiter has ended. */
+  readonly abandoned?: Promise<void>;
 }
 
 /** Inputs to build a request. */
@@ -74,9 +77,19 @@ export interface SendOptions {
    * the current one on Update/Delete; on Create a CloudFormation-generated one.
    */
   readonly physicalIdWithoutResponse: string;
+  /**
+   * Simulated epoch ms at which CloudFormation stops waiting for this request (a cancelled
+   * operation), checked before each waiter attempt and during waiter waits. The outcome is then
+   * CANCELLED with the physical id onEvent returned, while the framework's waiter goes on in the
+   * background as it does in AWS (aws/aws-cdk#31541), its answer ignored.
+   */
+  readonly cancelAt?: number;
+  /** Asked before each attempt of an abandoned waiter: true stops it there. */
+  readonly stopAbandoned?: () => boolean;
 }
 
 class ServiceTimeoutExceeded extends Error {}
+class AbandonedWaiterStopped extends Error {}
 
 /** Sends `request` to the Provider framework and waits for its answer like CloudFormation. */
 export async function sendCustomResourceRequest(request: CloudFormationRequest, options: SendOptions): Promise<CustomResourceOutcome> {
@@ -87,7 +100,7 @@ export async function sendCustomResourceRequest(request: CloudFormationRequest, 
   const deadline = started + timeoutSeconds * 1000;
   const run: FrameworkRun = { onEventInvocations: 0, isCompleteInvocations: 0 };
 
-  const outcome = (o: { status: 'SUCCESS' | 'FAILED'; reason?: string; physicalResourceId?: string; data?: Record<string, any>; noEcho?: boolean }): CustomResourceOutcome => ({
+  const outcome = (o: { status: CustomResourceOutcome['status']; reason?: string; physicalResourceId?: string; data?: Record<string, any>; noEcho?: boolean }): CustomResourceOutcome => ({
     status: o.status,
     reason: o.reason,
     physicalResourceId: o.physicalResourceId ?? options.physicalIdWithoutResponse,
@@ -107,34 +120,52 @@ export async function sendCustomResourceRequest(request: CloudFormationRequest, 
     return outcome({ status: 'FAILED', physicalResourceId: '', reason: `ServiceTimeout must be an integer from 1 to 3600, got ${JSON.stringify(request.ServiceTimeout)}` });
   }
 
+  // CloudFormation stops waiting at the earlier of the deadline and the cancellation.
+  const cancelAt = options.cancelAt !== undefined && options.cancelAt <= deadline ? options.cancelAt : undefined;
+  let cancelled = false;
+  let signalCancelled = () => {};
+  const cancellation = new Promise<'cancelled'>((resolve) => {
+    signalCancelled = () => {
+      cancelled = true;
+      resolve('cancelled');
+    };
+  });
   const checkDeadline = () => {
+    if (cancelAt !== undefined && clock.now() >= cancelAt) signalCancelled();
+    if (cancelled) {
+      if (options.stopAbandoned?.()) throw new AbandonedWaiterStopped();
+      return;
+    }
     if (clock.now() >= deadline) throw new ServiceTimeoutExceeded();
   };
-  let body: string | undefined;
-  try {
-    await runProviderFramework(request, options.frameworkEnvironment, {
-      ...options.services,
-      beforeWaiterAttempt: checkDeadline,
-      // CloudFormation gives up at the deadline even while the waiter sleeps.
-      sleep: async (ms) => {
-        const remaining = deadline - clock.now();
-        if (ms >= remaining) {
-          await clock.sleep(remaining);
-          throw new ServiceTimeoutExceeded();
-        }
-        await clock.sleep(ms);
-      },
-    }, run);
-    body = run.responseBody;
-  } catch (e) {
-    if (e instanceof ServiceTimeoutExceeded) return timedOut();
-    throw e;
+  const framework = runProviderFramework(request, options.frameworkEnvironment, {
+    ...options.services,
+    beforeWaiterAttempt: checkDeadline,
+    // CloudFormation gives up at the deadline (or the cancellation) even while the waiter sleeps.
+    sleep: async (ms) => {
+      const stopAt = cancelled ? Infinity : cancelAt ?? deadline;
+      const remaining = stopAt - clock.now();
+      if (ms < remaining) return clock.sleep(ms);
+      await clock.sleep(remaining);
+      if (cancelAt === undefined) throw new ServiceTimeoutExceeded();
+      signalCancelled();
+      await clock.sleep(ms - Math.max(0, remaining));
+    },
+  }, run).then(() => ({ error: undefined as unknown }), (error: unknown) => ({ error }));
+
+  const first = await Promise.race([framework, cancellation]);
+  if (first === 'cancelled') {
+    const abandoned = framework.then(() => undefined);
+    return { ...outcome({ status: 'CANCELLED', physicalResourceId: run.physicalResourceId }), abandoned };
   }
+  if (first.error instanceof ServiceTimeoutExceeded) return timedOut();
+  if (first.error !== undefined) throw first.error;
+  const body = run.responseBody;
 
   if (body === undefined) {
     // Nobody answered (e.g. a waiter without Catch): CloudFormation waits out ServiceTimeout.
-    await clock.sleep(deadline - clock.now());
-    return timedOut();
+    await clock.sleep((cancelAt ?? deadline) - clock.now());
+    return cancelAt !== undefined ? outcome({ status: 'CANCELLED', physicalResourceId: run.physicalResourceId }) : timedOut();
   }
   if (clock.now() > deadline) {
     return timedOut();

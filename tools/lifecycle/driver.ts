@@ -4,21 +4,25 @@
  * resources through a re-enactment of the provider framework.
  */
 import { randomUUID } from 'crypto';
+import { CloudFormationEndpoint, type CloudFormationCall, type StackDescription } from './cloudformation-endpoint';
 import { buildRequest, sendCustomResourceRequest, type CustomResourceOutcome } from './custom-resource';
-import { HandlerRunner, type LambdaFunctionSpec, type LambdaInvokeResult } from './handler-runner';
+import { HandlerRunner, type LambdaFunctionSpec } from './handler-runner';
 import { evaluateCondition, collectReferences, pseudoParameters, resolveValue, ResolutionError, toCloudFormationStrings, type IntrinsicContext } from './intrinsics';
 import { defaultAttribute, defaultPhysicalId, generatedName } from './physical-ids';
-import type { CloudFormationRequest, FrameworkEnvironment } from './provider-framework';
+import type { CloudFormationRequest, FrameworkEnvironment, FrameworkServices } from './provider-framework';
 import { SimulatedClock } from './simulated-clock';
 import { creationOrder, dependenciesOf, StackModel, type TemplateResource } from './template-model';
 import type {
   CustomResourceStats,
+  DeployOptions,
   LifecycleDriverOptions,
   PhysicalIdContext,
   PhysicalIdFunction,
   ProgressEvent,
+  ReplayResult,
   ResourceState,
   StackOperationResult,
+  UpdateOptions,
 } from './types';
 import { readWaiterRetryPolicy, type WaiterRetryPolicy } from './waiter-state-machine';
 
@@ -45,11 +49,39 @@ interface DeployedResource extends ResourceState {
 /** The provider behind a ServiceToken, or why there is none. */
 type ProviderBinding = { readonly env: FrameworkEnvironment } | { readonly error: string };
 
+/** The last request sent to a custom resource, with what it ran on, so it can be replayed. */
+interface SentRequest {
+  readonly request: CloudFormationRequest;
+  readonly env: FrameworkEnvironment;
+  readonly physicalIdWithoutResponse: string;
+  /** The functions and waiter it used, by ARN, as they were then. */
+  readonly functions: Map<string, LambdaFunctionSpec>;
+  readonly waiters: Map<string, WaiterRetryPolicy>;
+}
+
+/** What a stack update did to one resource, so that a rollback can undo it. */
+type UpdateJournalEntry =
+  /** Created in this update; `previous` is the (unchanged) entry of an earlier failed create it replaces. */
+  | { readonly kind: 'created'; readonly logicalId: string; readonly previous?: DeployedResource }
+  /** Updated (or its update attempted) in this update; `before` is the resource as it was. */
+  | { readonly kind: 'updated'; readonly logicalId: string; readonly before: DeployedResource; readonly attempted: any; requestSent: boolean };
+
+/** Bookkeeping of a forward update: physical ids to delete at cleanup, and what to roll back. */
+interface UpdateProgress {
+  readonly cleanup: DeployedResource[];
+  readonly journal: UpdateJournalEntry[];
+}
+
 /** Events and failures of one stack operation. */
 class Operation {
   public readonly events: ProgressEvent[] = [];
   public readonly failures: { logicalId: string; reason: string }[] = [];
-  private readonly started: number;
+  /** Simulated epoch ms when the operation started. */
+  public readonly started: number;
+  /** Simulated epoch ms at which a deploy is cancelled (DeployOptions.cancelAfterMs). */
+  public cancelAt?: number;
+  /** Set once a custom resource's create was cancelled. */
+  public cancelled = false;
 
   constructor(private readonly clock: SimulatedClock, private readonly onProgress?: (e: ProgressEvent) => void) {
     this.started = clock.now();
@@ -86,6 +118,11 @@ class Operation {
  *
  * Resources are processed one at a time in dependency order (CloudFormation would run independent
  * ones in parallel); handler invocations never overlap.
+ *
+ * A failed update rolls back (UPDATE_ROLLBACK_IN_PROGRESS → UPDATE_ROLLBACK_COMPLETE) unless
+ * `disableRollback`; a failed create rolls back only with `onFailure: 'ROLLBACK'` (or a cancel).
+ * Handlers can ask the stack's live status: every invocation gets `AWS_ENDPOINT_URL_CLOUDFORMATION`
+ * pointing at a local endpoint that answers `DescribeStacks` (see {@link cloudFormationEndpoint}).
  */
 export class LifecycleDriver {
   private readonly stackName: string;
@@ -96,9 +133,22 @@ export class LifecycleDriver {
   private readonly physicalIdFn: PhysicalIdFunction;
   private readonly state = new Map<string, DeployedResource>();
   private readonly lastStats = new Map<string, CustomResourceStats>();
+  private readonly lastRequests = new Map<string, SentRequest>();
   private model: StackModel | undefined;
-  private stackId = '';
-  private stackStatus: string | undefined;
+  private currentStackId = '';
+  private currentStatus: string | undefined;
+  private statusReason: string | undefined;
+  private creationTime = 0;
+  private lastUpdatedTime: number | undefined;
+  private createRollbackDisabled = true;
+  /** Stacks this driver deployed and destroyed before the current one (DescribeStacks by id still finds them). */
+  private readonly deletedStacks: StackDescription[] = [];
+  private endpoint: CloudFormationEndpoint | undefined;
+  private endpointStarting: Promise<CloudFormationEndpoint> | undefined;
+  /** Framework runs abandoned by a cancelled deploy, still polling. */
+  private readonly abandoned = new Set<Promise<void>>();
+  /** dispose() calls so far: waiters abandoned before a dispose() stop at their next attempt. */
+  private disposals = 0;
 
   constructor(private readonly options: LifecycleDriverOptions) {
     this.stackName = options.stackName;
@@ -119,9 +169,47 @@ export class LifecycleDriver {
     return this.state;
   }
 
-  /** Stack status after the last operation (undefined before the first). */
+  /**
+   * The stack's status right now, as DescribeStacks answers it: e.g. CREATE_IN_PROGRESS during
+   * deploy(), UPDATE_ROLLBACK_IN_PROGRESS during a rollback, the final status afterwards
+   * (undefined before the first operation).
+   */
+  public get stackStatus(): string | undefined {
+    return this.currentStatus;
+  }
+
+  /** Same as {@link stackStatus}. */
   public get status(): string | undefined {
-    return this.stackStatus;
+    return this.currentStatus;
+  }
+
+  /** The current stack's id (`arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>`), as in every request's StackId; '' before deploy(). */
+  public get stackId(): string {
+    return this.currentStackId;
+  }
+
+  /**
+   * Base URL of the local CloudFormation endpoint (started on first use; handler invocations
+   * get it as `AWS_ENDPOINT_URL_CLOUDFORMATION` unless `options.env` sets that variable).
+   * It answers the AWS Query protocol's `DescribeStacks` with this driver's stacks: by StackId
+   * (the current stack, and destroyed ones as DELETE_COMPLETE) or by stack name (the live stack);
+   * an unknown stack is HTTP 400 ValidationError "Stack with id X does not exist".
+   */
+  public async cloudFormationEndpoint(): Promise<string> {
+    if (!this.endpointStarting) {
+      const starting = CloudFormationEndpoint.start(() => this.stackDescriptions());
+      this.endpointStarting = starting;
+      const endpoint = await starting;
+      // dispose() may have come in the meantime.
+      if (this.endpointStarting === starting) this.endpoint = endpoint;
+      else void endpoint.close();
+    }
+    return (await this.endpointStarting).url;
+  }
+
+  /** Requests the CloudFormation endpoint answered (DescribeStacks from the handlers), in order. */
+  public get cloudFormationCalls(): readonly CloudFormationCall[] {
+    return this.endpoint?.calls ?? [];
   }
 
   /** Numbers about the last request sent to custom resource `logicalId`. */
@@ -132,7 +220,7 @@ export class LifecycleDriver {
 
   /** The stack's Outputs, resolved against the current state. Throws if one cannot be resolved. */
   public outputs(): Record<string, string> {
-    if (!this.model || this.stackStatus === 'DELETE_COMPLETE') return {};
+    if (!this.model || this.currentStatus === 'DELETE_COMPLETE') return {};
     const ctx = this.intrinsicContext(this.model);
     const out: Record<string, string> = {};
     for (const [name, output] of Object.entries(this.model.template.Outputs ?? {})) {
@@ -143,27 +231,48 @@ export class LifecycleDriver {
     return out;
   }
 
-  /** Creates every resource in dependency order, stopping at the first failure (no rollback). */
-  public async deploy(): Promise<StackOperationResult> {
-    if (this.stackStatus !== undefined && this.stackStatus !== 'DELETE_COMPLETE') {
-      throw new Error(`Stack [${this.stackName}] already exists (${this.stackStatus}): update() or destroy() it`);
+  /**
+   * Creates every resource in dependency order. At the first failure the stack is CREATE_FAILED
+   * with what was created left in place (`onFailure: 'DO_NOTHING'`, the default), or rolls back:
+   * ROLLBACK_IN_PROGRESS, every created resource deleted in reverse dependency order (custom
+   * resources get a Delete), then ROLLBACK_COMPLETE (ROLLBACK_FAILED if a delete fails).
+   * With `cancelAfterMs` the create is cancelled at that point: see {@link DeployOptions}.
+   */
+  public async deploy(options: DeployOptions = {}): Promise<StackOperationResult> {
+    if (this.currentStatus !== undefined && this.currentStatus !== 'DELETE_COMPLETE') {
+      throw new Error(`Stack [${this.stackName}] already exists (${this.currentStatus}): destroy() it first`);
+    }
+    if (options.cancelAfterMs !== undefined && !(options.cancelAfterMs >= 0)) {
+      throw new Error(`cancelAfterMs must be a number >= 0, got ${options.cancelAfterMs}`);
     }
     const model = StackModel.fromAssembly(this.options.assemblyDir, this.options.stackName);
-    this.stackId = `arn:aws:cloudformation:${this.region}:${this.account}:stack/${this.stackName}/${randomUUID()}`;
     const { order, dependencies } = this.plan(model);
+    if (this.currentStackId) this.deletedStacks.push(...this.stackDescriptions().filter((d) => d.stackId === this.currentStackId));
+    this.currentStackId = `arn:aws:cloudformation:${this.region}:${this.account}:stack/${this.stackName}/${randomUUID()}`;
     this.model = model;
     this.state.clear();
     this.lastStats.clear();
+    this.lastRequests.clear();
+    this.createRollbackDisabled = options.onFailure !== 'ROLLBACK';
 
     const op = this.begin();
-    op.emit(this.stackName, STACK_RESOURCE_TYPE, 'CREATE_IN_PROGRESS', 'User Initiated', this.stackId);
+    this.creationTime = op.started;
+    this.lastUpdatedTime = undefined;
+    if (options.cancelAfterMs !== undefined) op.cancelAt = op.started + options.cancelAfterMs;
+    this.stackEvent(op, 'CREATE_IN_PROGRESS', 'User Initiated');
+    const rollBack = (reason: string) => (op.cancelled || !this.createRollbackDisabled ? this.rollbackCreate(op, reason) : this.finish(op, 'CREATE_FAILED', reason));
     for (const id of order) {
+      if (op.cancelAt !== undefined && this.clock.now() >= op.cancelAt) {
+        op.cancelled = true;
+        return rollBack(`Stack creation cancelled after ${options.cancelAfterMs} ms, before [${id}] was created.`);
+      }
       if (!(await this.createResource(op, model, id, dependencies.get(id)!))) {
-        return this.finish(op, 'CREATE_FAILED', `The following resource(s) failed to create: [${id}].`);
+        const failed = `The following resource(s) failed to create: [${id}].`;
+        return rollBack(op.cancelled ? `Stack creation cancelled after ${options.cancelAfterMs} ms. ${failed}` : failed);
       }
     }
     const outputError = this.outputError();
-    if (outputError) return this.finish(op, 'CREATE_FAILED', outputError);
+    if (outputError) return rollBack(outputError);
     return this.finish(op, 'CREATE_COMPLETE');
   }
 
@@ -172,43 +281,57 @@ export class LifecycleDriver {
    * new resources are created, changed ones updated (custom resources get an Update request), then
    * in the cleanup phase removed resources and replaced physical ids are deleted, in reverse
    * dependency order. Cleanup failures are reported but, as in CloudFormation, do not fail the update.
+   *
+   * At the first failure the update rolls back (unless `disableRollback`, which leaves UPDATE_FAILED):
+   * UPDATE_ROLLBACK_IN_PROGRESS; every resource updated in this operation, the failed one included,
+   * gets its previous properties back (custom resources an Update with ResourceProperties = the old
+   * ones, OldResourceProperties = the failed new ones, and their current physical id); then
+   * UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS deletes the resources this update created and the
+   * physical ids the rollback replaced; then UPDATE_ROLLBACK_COMPLETE. If a rollback Update fails, the
+   * other rollbacks still run, nothing is cleaned up, and the stack ends UPDATE_ROLLBACK_FAILED
+   * (it cannot be updated again). A string second argument is the stack name (as before).
    */
-  public async update(assemblyDir: string, stackName?: string): Promise<StackOperationResult> {
-    if (!this.model || this.stackStatus === undefined || this.stackStatus === 'DELETE_COMPLETE') {
+  public async update(assemblyDir: string, options: string | UpdateOptions = {}): Promise<StackOperationResult> {
+    const { stackName, disableRollback } = typeof options === 'string' ? { stackName: options, disableRollback: false } : options;
+    if (!this.model || this.currentStatus === undefined || this.currentStatus === 'DELETE_COMPLETE') {
       throw new Error(`Stack [${this.stackName}] does not exist: deploy() it first`);
     }
-    if (!['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_FAILED'].includes(this.stackStatus)) {
-      throw new Error(`Stack:${this.stackId} is in ${this.stackStatus} state and can not be updated.`);
+    if (!['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'UPDATE_FAILED'].includes(this.currentStatus)) {
+      throw new Error(`Stack:${this.currentStackId} is in ${this.currentStatus} state and can not be updated.`);
     }
     const model = StackModel.fromAssembly(assemblyDir, stackName ?? this.options.stackName);
     const { order, dependencies } = this.plan(model);
+    const previousModel = this.model;
 
     const op = this.begin();
-    op.emit(this.stackName, STACK_RESOURCE_TYPE, 'UPDATE_IN_PROGRESS', 'User Initiated', this.stackId);
+    this.lastUpdatedTime = op.started;
+    this.stackEvent(op, 'UPDATE_IN_PROGRESS', 'User Initiated');
+    const progress: UpdateProgress = { cleanup: [], journal: [] };
+    const fail = (reason: string) => (disableRollback ? this.finish(op, 'UPDATE_FAILED', reason) : this.rollbackUpdate(op, previousModel, progress.journal, reason));
     const retyped = order.filter((id) => this.state.has(id) && this.state.get(id)!.resourceType !== model.resource(id).Type);
     if (retyped.length > 0) {
-      return this.finish(op, 'UPDATE_FAILED', `Update of resource type is not permitted. The new template modifies resource type of the following resources: [${retyped.join(', ')}]`);
+      return fail(`Update of resource type is not permitted. The new template modifies resource type of the following resources: [${retyped.join(', ')}]`);
     }
     this.model = model;
-    const cleanup: DeployedResource[] = [];
     for (const id of order) {
       const existing = this.state.get(id);
       // A resource whose create failed in an earlier update is created again; its old id is cleaned up.
       const create = !existing || existing.status === 'CREATE_FAILED';
-      if (existing && create && existing.physicalId) cleanup.push({ ...existing });
+      if (existing && create && existing.physicalId) progress.cleanup.push({ ...existing });
+      if (create) progress.journal.push({ kind: 'created', logicalId: id, previous: existing });
       const ok = create
         ? await this.createResource(op, model, id, dependencies.get(id)!)
-        : await this.updateResource(op, model, existing!, dependencies.get(id)!, cleanup);
+        : await this.updateResource(op, model, existing!, dependencies.get(id)!, progress);
       if (!ok) {
-        return this.finish(op, 'UPDATE_FAILED', `The following resource(s) failed to ${create ? 'create' : 'update'}: [${id}].`);
+        return fail(`The following resource(s) failed to ${create ? 'create' : 'update'}: [${id}].`);
       }
     }
     const outputError = this.outputError();
-    if (outputError) return this.finish(op, 'UPDATE_FAILED', outputError);
+    if (outputError) return fail(outputError);
 
     const removed = [...this.state.values()].filter((r) => !dependencies.has(r.logicalId));
-    op.emit(this.stackName, STACK_RESOURCE_TYPE, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', undefined, this.stackId);
-    const items = [...cleanup.map((r) => ({ r, removed: false })), ...removed.map((r) => ({ r, removed: true }))];
+    this.stackEvent(op, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+    const items = [...progress.cleanup.map((r) => ({ r, removed: false })), ...removed.map((r) => ({ r, removed: true }))];
     for (const { r, removed: isRemoved } of this.deletionOrder(items.map((i) => i.r)).map((i) => items[i])) {
       await this.deleteResource(op, r, isRemoved ? r.template.DeletionPolicy : r.template.UpdateReplacePolicy);
       // CloudFormation forgets removed resources even when their delete fails.
@@ -223,34 +346,188 @@ export class LifecycleDriver {
    */
   public async destroy(): Promise<StackOperationResult> {
     const op = this.begin();
-    op.emit(this.stackName, STACK_RESOURCE_TYPE, 'DELETE_IN_PROGRESS', 'User Initiated', this.stackId || undefined);
-    const resources = [...this.state.values()];
-    const kept = new Set<string>();
-    for (const i of this.deletionOrder(resources)) {
-      const r = resources[i];
-      if (kept.has(r.logicalId)) continue;
-      if (await this.deleteResource(op, r, r.template.DeletionPolicy)) {
-        this.state.delete(r.logicalId);
-      } else {
-        this.keepDependencies(r, kept);
-      }
-    }
-    return this.finish(op, op.failures.length > 0 ? 'DELETE_FAILED' : 'DELETE_COMPLETE');
+    this.stackEvent(op, 'DELETE_IN_PROGRESS', 'User Initiated');
+    const deleted = await this.deleteAll(op, false);
+    return this.finish(op, deleted ? 'DELETE_COMPLETE' : 'DELETE_FAILED');
   }
 
-  /** Removes the driver's temporary copies of handler code. */
+  /**
+   * Sends the last request CloudFormation sent to custom resource `logicalId` again, exactly
+   * (same RequestId, ResponseURL, properties and physical id), through the whole framework
+   * sequence (onEvent, then the waiter's isComplete polls), as when a request is delivered twice.
+   * CloudFormation keeps the first response to a request, so the stack does not change: the
+   * replay's outcome is returned instead. Works after the resource (or the whole stack, with its
+   * provider functions) was deleted: functions that no longer exist run as they were.
+   * Throws if no request was ever sent to `logicalId` since the last deploy().
+   */
+  public async replay(logicalId: string): Promise<ReplayResult> {
+    const sent = this.lastRequests.get(logicalId);
+    if (!sent) throw new Error(`No request was sent to custom resource ${logicalId} since the last deploy()`);
+    const outcome = await sendCustomResourceRequest(sent.request, {
+      frameworkEnvironment: sent.env,
+      services: this.frameworkServices(sent, true),
+      clock: this.clock,
+      physicalIdWithoutResponse: sent.physicalIdWithoutResponse,
+    });
+    const { status, reason, physicalResourceId, data, stats } = outcome;
+    return { request: sent.request, status: status === 'SUCCESS' ? 'SUCCESS' : 'FAILED', reason, physicalResourceId, data, stats };
+  }
+
+  /**
+   * Resolves once every waiter abandoned by a cancelled deploy has ended (answered, run out of
+   * attempts, or failed because its functions were deleted). Call it before a test ends.
+   */
+  public async settle(): Promise<void> {
+    while (this.abandoned.size > 0) await Promise.all([...this.abandoned]);
+  }
+
+  /**
+   * Removes the driver's temporary copies of handler code and stops the CloudFormation endpoint
+   * (a later operation starts a new one, at a new URL). Abandoned waiters stop at their next attempt.
+   */
   public dispose(): void {
+    this.disposals++;
     this.runner.dispose();
+    void this.endpoint?.close();
+    this.endpoint = undefined;
+    this.endpointStarting = undefined;
   }
 
   private begin(): Operation {
     return new Operation(this.clock, this.options.onProgress);
   }
 
+  /** A stack-level event; the stack's live status (what DescribeStacks answers) follows it. */
+  private stackEvent(op: Operation, status: string, reason?: string): void {
+    this.currentStatus = status;
+    this.statusReason = reason;
+    op.emit(this.stackName, STACK_RESOURCE_TYPE, status, reason, this.currentStackId || undefined);
+  }
+
   private finish(op: Operation, status: string, reason?: string): StackOperationResult {
-    op.emit(this.stackName, STACK_RESOURCE_TYPE, status, reason, this.stackId || undefined);
-    this.stackStatus = status;
+    this.stackEvent(op, status, reason);
     return op.result(status);
+  }
+
+  private stackDescriptions(): StackDescription[] {
+    const current: StackDescription[] = this.currentStackId
+      ? [{
+        stackId: this.currentStackId,
+        stackName: this.stackName,
+        stackStatus: this.currentStatus ?? 'CREATE_IN_PROGRESS',
+        stackStatusReason: this.statusReason,
+        creationTime: this.creationTime,
+        lastUpdatedTime: this.lastUpdatedTime,
+        disableRollback: this.createRollbackDisabled,
+      }]
+      : [];
+    return [...this.deletedStacks, ...current];
+  }
+
+  /**
+   * Create rollback: ROLLBACK_IN_PROGRESS, delete everything created (RetainExceptOnCreate
+   * resources too), ROLLBACK_COMPLETE or ROLLBACK_FAILED.
+   */
+  private async rollbackCreate(op: Operation, reason: string): Promise<StackOperationResult> {
+    this.stackEvent(op, 'ROLLBACK_IN_PROGRESS', op.cancelled ? reason : `${reason} Rollback requested by user.`);
+    const deleted = await this.deleteAll(op, true);
+    return this.finish(op, deleted ? 'ROLLBACK_COMPLETE' : 'ROLLBACK_FAILED');
+  }
+
+  /** Deletes every resource in reverse dependency order; false if any delete failed. */
+  private async deleteAll(op: Operation, createdInThisOperation: boolean): Promise<boolean> {
+    const failuresBefore = op.failures.length;
+    const resources = [...this.state.values()];
+    const kept = new Set<string>();
+    for (const i of this.deletionOrder(resources)) {
+      const r = resources[i];
+      if (kept.has(r.logicalId)) continue;
+      if (await this.deleteResource(op, r, r.template.DeletionPolicy, createdInThisOperation)) {
+        this.state.delete(r.logicalId);
+      } else {
+        this.keepDependencies(r, kept);
+      }
+    }
+    return op.failures.length === failuresBefore;
+  }
+
+  /** Update rollback; see {@link update}. */
+  private async rollbackUpdate(
+    op: Operation,
+    previousModel: StackModel,
+    journal: UpdateJournalEntry[],
+    reason: string,
+  ): Promise<StackOperationResult> {
+    this.stackEvent(op, 'UPDATE_ROLLBACK_IN_PROGRESS', reason);
+    this.model = previousModel;
+    const failuresBefore = op.failures.length;
+    const replaced: DeployedResource[] = [];
+    for (const entry of journal) {
+      if (entry.kind === 'updated') await this.rollBackUpdatedResource(op, entry, replaced);
+    }
+    if (op.failures.length > failuresBefore) return this.finish(op, 'UPDATE_ROLLBACK_FAILED');
+
+    this.stackEvent(op, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
+    // A create that failed before CloudFormation recorded anything left the earlier entry (if any) in place.
+    const created = journal.flatMap((e) => {
+      const r = e.kind === 'created' ? this.state.get(e.logicalId) : undefined;
+      return e.kind === 'created' && r && r !== e.previous ? [{ entry: e, r }] : [];
+    });
+    const items = [...created.map(({ entry, r }) => ({ r, entry })), ...replaced.map((r) => ({ r, entry: undefined }))];
+    for (const { r, entry } of this.deletionOrder(items.map((i) => i.r)).map((i) => items[i])) {
+      if (entry) {
+        await this.deleteResource(op, r, r.template.DeletionPolicy, true);
+        // Not in the previous template: forgotten even if its delete failed (or back to its earlier failed create).
+        if (entry.previous) this.state.set(entry.logicalId, entry.previous);
+        else this.state.delete(entry.logicalId);
+      } else {
+        await this.deleteResource(op, r, r.template.UpdateReplacePolicy);
+      }
+    }
+    return this.finish(op, 'UPDATE_ROLLBACK_COMPLETE');
+  }
+
+  /** Gives one resource its pre-update properties back (a custom resource gets an Update request). */
+  private async rollBackUpdatedResource(op: Operation, entry: Extract<UpdateJournalEntry, { kind: 'updated' }>, replaced: DeployedResource[]): Promise<void> {
+    const r = this.state.get(entry.logicalId);
+    if (!r) return;
+    const { before } = entry;
+    const { logicalId: id, resourceType: type } = r;
+    op.emit(id, type, 'UPDATE_IN_PROGRESS');
+    const restored = { template: before.template, dependencies: before.dependencies, properties: before.properties, status: 'UPDATE_COMPLETE' };
+    if (!isCustomResourceType(type) || r.simulated || !entry.requestSent) {
+      Object.assign(r, restored, { physicalId: before.physicalId, attributes: before.attributes, codeDirectory: before.codeDirectory });
+      op.emit(id, type, 'UPDATE_COMPLETE', undefined, r.physicalId);
+      return;
+    }
+    const binding = this.providerBinding(before.properties.ServiceToken);
+    if ('error' in binding) {
+      r.status = 'UPDATE_FAILED';
+      op.fail(id, type, 'UPDATE_FAILED', binding.error);
+      return;
+    }
+    const request = buildRequest({
+      requestType: 'Update',
+      stackId: this.currentStackId,
+      region: this.region,
+      logicalId: id,
+      resourceType: type,
+      properties: before.properties,
+      oldProperties: entry.attempted,
+      physicalResourceId: r.physicalId,
+    });
+    const outcome = await this.send(request, binding.env, r.physicalId);
+    if (outcome.status !== 'SUCCESS') {
+      r.status = 'UPDATE_FAILED';
+      op.fail(id, type, 'UPDATE_FAILED', outcome.reason ?? 'FAILED');
+      return;
+    }
+    if (outcome.physicalResourceId !== r.physicalId) {
+      replaced.push({ ...r });
+      op.emit(id, type, 'UPDATE_IN_PROGRESS', 'Requested update required the provider to create a new physical resource', outcome.physicalResourceId);
+    }
+    Object.assign(r, restored, { physicalId: outcome.physicalResourceId, attributes: outcome.data, lastRequestId: request.RequestId });
+    op.emit(id, type, 'UPDATE_COMPLETE', undefined, r.physicalId);
   }
 
   /** Active resources (conditions applied), their dependencies and a creation order; validates references. */
@@ -316,7 +593,7 @@ export class LifecycleDriver {
       if ('env' in binding) {
         const request = buildRequest({ requestType: 'Create', stackId: this.stackId, region: this.region, logicalId: id, resourceType: type, properties });
         // With no accepted response CloudFormation makes up a physical id (and later deletes it).
-        const outcome = await this.send(request, binding.env, generatedName(this.stackName, id));
+        const outcome = await this.send(request, binding.env, generatedName(this.stackName, id), op.cancelAt);
         const succeeded = outcome.status === 'SUCCESS';
         this.state.set(id, {
           ...base,
@@ -326,6 +603,12 @@ export class LifecycleDriver {
           status: succeeded ? 'CREATE_COMPLETE' : 'CREATE_FAILED',
           lastRequestId: request.RequestId,
         });
+        if (outcome.status === 'CANCELLED') {
+          // The waiter polls on in the background; the rollback's Delete gets onEvent's physical id.
+          op.cancelled = true;
+          op.fail(id, type, 'CREATE_FAILED', 'Resource creation cancelled');
+          return false;
+        }
         if (!succeeded) {
           op.fail(id, type, 'CREATE_FAILED', outcome.reason ?? 'FAILED');
           return false;
@@ -359,7 +642,7 @@ export class LifecycleDriver {
     model: StackModel,
     existing: DeployedResource,
     dependencies: string[],
-    cleanup: DeployedResource[],
+    progress: UpdateProgress,
   ): Promise<boolean> {
     const id = existing.logicalId;
     const template = model.resource(id);
@@ -382,6 +665,8 @@ export class LifecycleDriver {
       return true;
     }
     op.emit(id, type, 'UPDATE_IN_PROGRESS');
+    const journalEntry = { kind: 'updated' as const, logicalId: id, before: { ...existing }, attempted: props, requestSent: false };
+    progress.journal.push(journalEntry);
 
     if (!custom) {
       try {
@@ -417,15 +702,16 @@ export class LifecycleDriver {
       oldProperties: existing.properties,
       physicalResourceId: existing.physicalId,
     });
+    journalEntry.requestSent = true;
     const outcome = await this.send(request, binding.env, existing.physicalId);
-    if (outcome.status === 'FAILED') {
-      // No rollback: the resource keeps its last good properties and physical id.
+    if (outcome.status !== 'SUCCESS') {
+      // The resource keeps its last good properties and physical id (the rollback sends them again).
       existing.status = 'UPDATE_FAILED';
       op.fail(id, type, 'UPDATE_FAILED', outcome.reason ?? 'FAILED');
       return false;
     }
     if (outcome.physicalResourceId !== existing.physicalId) {
-      cleanup.push({ ...existing });
+      progress.cleanup.push({ ...existing });
       op.emit(id, type, 'UPDATE_IN_PROGRESS', 'Requested update required the provider to create a new physical resource', outcome.physicalResourceId);
     }
     Object.assign(existing, {
@@ -441,10 +727,13 @@ export class LifecycleDriver {
     return true;
   }
 
-  /** Deletes one resource (sending a Delete to custom resources); false if it failed. */
-  private async deleteResource(op: Operation, r: DeployedResource, policy: string | undefined): Promise<boolean> {
+  /**
+   * Deletes one resource (sending a Delete to custom resources); false if it failed.
+   * `createdInThisOperation`: a rollback deleting what the operation created (RetainExceptOnCreate deletes).
+   */
+  private async deleteResource(op: Operation, r: DeployedResource, policy: string | undefined, createdInThisOperation = false): Promise<boolean> {
     const { logicalId: id, resourceType: type } = r;
-    const retain = policy === 'Retain' || (policy === 'RetainExceptOnCreate' && r.status !== 'CREATE_FAILED');
+    const retain = policy === 'Retain' || (policy === 'RetainExceptOnCreate' && r.status !== 'CREATE_FAILED' && !createdInThisOperation);
     if (retain) {
       op.emit(id, type, 'DELETE_SKIPPED', undefined, r.physicalId);
       return true;
@@ -468,7 +757,7 @@ export class LifecycleDriver {
         physicalResourceId: r.physicalId,
       });
       const outcome = await this.send(request, binding.env, r.physicalId);
-      if (outcome.status === 'FAILED') {
+      if (outcome.status !== 'SUCCESS') {
         r.status = 'DELETE_FAILED';
         op.fail(id, type, 'DELETE_FAILED', outcome.reason ?? 'FAILED');
         return false;
@@ -479,18 +768,59 @@ export class LifecycleDriver {
     return true;
   }
 
-  private async send(request: CloudFormationRequest, env: FrameworkEnvironment, physicalIdWithoutResponse: string): Promise<CustomResourceOutcome> {
+  /**
+   * Sends a request through the framework and waits like CloudFormation (until `cancelAt`, if
+   * given); remembers it for {@link replay} and keeps track of a waiter it walks away from.
+   */
+  private async send(
+    request: CloudFormationRequest,
+    env: FrameworkEnvironment,
+    physicalIdWithoutResponse: string,
+    cancelAt?: number,
+  ): Promise<CustomResourceOutcome> {
+    const sent: SentRequest = { request, env, physicalIdWithoutResponse, functions: new Map(), waiters: new Map() };
+    const disposals = this.disposals;
+    this.lastRequests.set(request.LogicalResourceId, sent);
     const outcome = await sendCustomResourceRequest(request, {
       frameworkEnvironment: env,
-      services: {
-        invokeFunction: (arn, payload) => this.invokeFunction(arn, payload),
-        describeWaiter: (arn) => this.describeWaiter(arn),
-      },
+      services: this.frameworkServices(sent, false),
       clock: this.clock,
       physicalIdWithoutResponse,
+      cancelAt,
+      stopAbandoned: () => this.disposals !== disposals,
     });
     this.lastStats.set(request.LogicalResourceId, outcome.stats);
+    if (outcome.abandoned) {
+      const abandoned = outcome.abandoned.finally(() => this.abandoned.delete(abandoned));
+      this.abandoned.add(abandoned);
+    }
     return outcome;
+  }
+
+  /**
+   * Lambda and Step Functions as the framework sees them: the stack's live functions and waiter,
+   * recorded in `sent`; with `remembered`, the recorded ones stand in for those since deleted.
+   */
+  private frameworkServices(sent: SentRequest, remembered: boolean): Pick<FrameworkServices, 'invokeFunction' | 'describeWaiter'> {
+    return {
+      invokeFunction: async (arn, payload) => {
+        const fn = this.findFunction(arn);
+        const spec = fn ? this.lambdaSpec(fn, await this.cloudFormationEndpoint()) : remembered ? sent.functions.get(arn) : undefined;
+        if (!spec) {
+          const e = new Error(`Function not found: ${arn}`);
+          e.name = 'ResourceNotFoundException';
+          throw e;
+        }
+        sent.functions.set(arn, spec);
+        return this.runner.invoke(spec, payload);
+      },
+      describeWaiter: (arn) => {
+        const policy = remembered && !this.findWaiter(arn) ? sent.waiters.get(arn) : undefined;
+        const found = policy ?? this.describeWaiter(arn);
+        sent.waiters.set(arn, found);
+        return found;
+      },
+    };
   }
 
   /** The Provider framework onEvent function behind a ServiceToken, via its environment. */
@@ -521,17 +851,8 @@ export class LifecycleDriver {
     return undefined;
   }
 
-  private async invokeFunction(functionArn: string, payload: string): Promise<LambdaInvokeResult> {
-    const fn = this.findFunction(functionArn);
-    if (!fn) {
-      const e = new Error(`Function not found: ${functionArn}`);
-      e.name = 'ResourceNotFoundException';
-      throw e;
-    }
-    return this.runner.invoke(this.lambdaSpec(fn), payload);
-  }
-
-  private lambdaSpec(fn: DeployedResource): LambdaFunctionSpec {
+  /** How the runner invokes `fn`; its environment gains AWS_ENDPOINT_URL_CLOUDFORMATION (options.env still wins). */
+  private lambdaSpec(fn: DeployedResource, cloudFormationUrl: string): LambdaFunctionSpec {
     const p = fn.properties ?? {};
     const code = fn.codeDirectory !== undefined ? { directory: fn.codeDirectory } : { inline: String(p.Code?.ZipFile ?? '') };
     return {
@@ -542,7 +863,7 @@ export class LifecycleDriver {
       timeoutSeconds: p.Timeout !== undefined ? Number(p.Timeout) : undefined,
       memorySizeMb: p.MemorySize !== undefined ? Number(p.MemorySize) : undefined,
       runtime: p.Runtime,
-      environment: toCloudFormationStrings(p.Environment?.Variables ?? {}),
+      environment: { ...toCloudFormationStrings(p.Environment?.Variables ?? {}), AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormationUrl },
     };
   }
 
@@ -564,13 +885,17 @@ export class LifecycleDriver {
 
   /** StartExecution's view of the waiter: its retry policy, or StateMachineDoesNotExist. */
   private describeWaiter(stateMachineArn: string): WaiterRetryPolicy {
-    const sm = [...this.state.values()].find((r) => r.resourceType === 'AWS::StepFunctions::StateMachine' && r.physicalId === stateMachineArn);
+    const sm = this.findWaiter(stateMachineArn);
     if (!sm) {
       const e = new Error(`State Machine Does Not Exist: '${stateMachineArn}'`);
       e.name = 'StateMachineDoesNotExist';
       throw e;
     }
     return readWaiterRetryPolicy(sm.properties.DefinitionString ?? sm.properties.Definition);
+  }
+
+  private findWaiter(stateMachineArn: string): DeployedResource | undefined {
+    return [...this.state.values()].find((r) => r.resourceType === 'AWS::StepFunctions::StateMachine' && r.physicalId === stateMachineArn);
   }
 
   private get physicalIdContext(): PhysicalIdContext {

@@ -11,7 +11,9 @@
  * });
  * const created = await driver.deploy();   // created.status === 'CREATE_COMPLETE' | 'CREATE_FAILED'
  * driver.stats('Refresh');                 // { onEventInvocations, isCompleteInvocations, durationMs, ... }
- * await driver.update(app2.synth().directory);
+ * await driver.update(app2.synth().directory);   // a failure rolls back: 'UPDATE_ROLLBACK_COMPLETE'
+ * driver.stackStatus;                      // live; handlers read it via DescribeStacks (AWS_ENDPOINT_URL_CLOUDFORMATION)
+ * await driver.replay('Refresh');          // the same request once more; returns what the handlers answered
  * await driver.destroy();
  * driver.dispose();
  */
@@ -26,15 +28,20 @@ export {
 export type { CloudFormationRequest, FrameworkEnvironment, FrameworkRun, FrameworkServices } from './provider-framework';
 export { MAX_RESPONSE_BYTES, RESPONSE_TOO_LONG_REASON, noResponseReason } from './custom-resource';
 export { HandlerRunner } from './handler-runner';
+export { CloudFormationEndpoint, CLOUDFORMATION_API_VERSION, describeStacksXml } from './cloudformation-endpoint';
+export type { CloudFormationCall, StackDescription } from './cloudformation-endpoint';
 export type { HandlerRunnerOptions, LambdaFunctionSpec, LambdaInvokeResult } from './handler-runner';
 export { readWaiterRetryPolicy, retryDelayMs } from './waiter-state-machine';
 export type { WaiterRetryPolicy } from './waiter-state-machine';
 export type {
   CustomResourceStats,
+  DeployOptions,
   LifecycleDriverOptions,
   PhysicalIdContext,
   PhysicalIdFunction,
   ProgressEvent,
+  ReplayResult,
   ResourceState,
   StackOperationResult,
+  UpdateOptions,
 } from './types';

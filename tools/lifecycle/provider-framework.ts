@@ -55,6 +55,8 @@ export interface FrameworkRun {
   responseBody?: string;
   onEventInvocations: number;
   isCompleteInvocations: number;
+  /** The physical id the waiter polls with, once onEvent has answered (what CloudFormation would get on success). */
+  physicalResourceId?: string;
 }
 
 /** Thrown by the framework isComplete to ask Step Functions for a retry (cfn-response.js `Retry`). */
@@ -138,6 +140,7 @@ export async function runProviderFramework(
     run.onEventInvocations++;
     const onEventResult = await invokeUserFunction('USER_ON_EVENT_FUNCTION_ARN', sanitizedRequest, request.ResponseURL);
     const resourceEvent = createResponseEvent(request, onEventResult);
+    run.physicalResourceId = resourceEvent.PhysicalResourceId;
     if (!env.USER_IS_COMPLETE_FUNCTION_ARN) {
       submitResponse('SUCCESS', resourceEvent, { noEcho: resourceEvent.NoEcho });
       return;

@@ -5,7 +5,9 @@ import { setTimeout as delay } from 'timers/promises';
 
 /**
  * Wall time plus the part of every wait that was skipped: a 1 s wait at scale 0.01 takes
- * 10 ms but moves this clock by 1 s. At scale 1 it is the wall clock.
+ * 10 ms but moves this clock by 1 s. At scale 1 it is the wall clock. Waits may overlap (an
+ * abandoned waiter keeps polling while the driver goes on): each guarantees only its own end
+ * time, so overlapping waits are not counted twice.
  */
 export class SimulatedClock {
   private skippedMs = 0;
@@ -22,9 +24,9 @@ export class SimulatedClock {
   /** Waits `ms` simulated milliseconds (`ms × scale` of wall time); afterwards now() has moved by at least `ms`. */
   public async sleep(ms: number): Promise<void> {
     if (ms <= 0) return;
-    const started = Date.now();
+    const target = this.now() + ms;
     await delay(ms * this.scale);
     // Timers may fire a little early or late: skip exactly what the wall clock did not cover.
-    this.skippedMs += Math.max(0, ms - (Date.now() - started));
+    this.skippedMs = Math.max(this.skippedMs, target - Date.now());
   }
 }

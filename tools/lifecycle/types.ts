@@ -1,6 +1,7 @@
 /**
  * Public types of the lifecycle driver: options, events, results and resource state.
  */
+import type { CloudFormationRequest } from './provider-framework';
 
 /** One CloudFormation-like stack event (resource or stack level). */
 export interface ProgressEvent {
@@ -10,7 +11,9 @@ export interface ProgressEvent {
   readonly resourceType: string;
   /**
    * CREATE_IN_PROGRESS, CREATE_COMPLETE, CREATE_FAILED, UPDATE_*, DELETE_*, DELETE_SKIPPED,
-   * and for the stack also UPDATE_COMPLETE_CLEANUP_IN_PROGRESS.
+   * and for the stack also UPDATE_COMPLETE_CLEANUP_IN_PROGRESS, UPDATE_ROLLBACK_IN_PROGRESS,
+   * UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS, UPDATE_ROLLBACK_COMPLETE, UPDATE_ROLLBACK_FAILED,
+   * ROLLBACK_IN_PROGRESS, ROLLBACK_COMPLETE and ROLLBACK_FAILED.
    */
   readonly status: string;
   /** Status reason, as CloudFormation would show it (for failures: the provider's reason). */
@@ -73,12 +76,58 @@ export interface LifecycleDriverOptions {
   readonly unsupportedCustomResources?: 'fail' | 'simulate';
 }
 
+/** Options of {@link LifecycleDriver.deploy}. */
+export interface DeployOptions {
+  /**
+   * What a failed create does, like CreateStack's `OnFailure`: 'DO_NOTHING' leaves what was
+   * created (CREATE_FAILED; destroy() deletes it), 'ROLLBACK' deletes it right away
+   * (ROLLBACK_IN_PROGRESS → ROLLBACK_COMPLETE, or ROLLBACK_FAILED if a delete fails).
+   * @default 'DO_NOTHING'
+   */
+  readonly onFailure?: 'DO_NOTHING' | 'ROLLBACK';
+  /**
+   * Cancels the create this many simulated ms after it started, the way CloudFormation cancels a
+   * custom resource still in progress when the create is rolled back: the custom resource being
+   * polled at that time (checked before each waiter attempt and during waiter waits) goes
+   * CREATE_FAILED "Resource creation cancelled", the stack rolls back whatever `onFailure` says,
+   * and the rollback sends that resource a Delete with the physical id its onEvent returned.
+   * As in AWS, the abandoned waiter keeps calling isComplete in the background (interleaved with
+   * the rollback, failing once the provider functions are deleted); await `settle()` before the
+   * test ends. If nothing is in progress at that time, the next resource is not started.
+   */
+  readonly cancelAfterMs?: number;
+}
+
+/** Options of {@link LifecycleDriver.update}. */
+export interface UpdateOptions {
+  /** The stack artifact in the new assembly. @default the driver's stackName */
+  readonly stackName?: string;
+  /** Leave a failed update as UPDATE_FAILED instead of rolling it back (like `cdk deploy --no-rollback`). @default false */
+  readonly disableRollback?: boolean;
+}
+
+/** What a replayed request got (see {@link LifecycleDriver.replay}); the stack does not change. */
+export interface ReplayResult {
+  /** The request sent again, identical to the original (same RequestId). */
+  readonly request: CloudFormationRequest;
+  /** SUCCESS or FAILED as the framework answered (or CloudFormation concluded) this time. */
+  readonly status: 'SUCCESS' | 'FAILED';
+  readonly reason?: string;
+  readonly physicalResourceId: string;
+  readonly data: Record<string, any>;
+  readonly stats: CustomResourceStats;
+}
+
 /** Outcome of deploy, update or destroy. */
 export interface StackOperationResult {
-  /** CREATE_COMPLETE, CREATE_FAILED, UPDATE_COMPLETE, UPDATE_FAILED, DELETE_COMPLETE or DELETE_FAILED. */
+  /**
+   * CREATE_COMPLETE, CREATE_FAILED, ROLLBACK_COMPLETE, ROLLBACK_FAILED, UPDATE_COMPLETE,
+   * UPDATE_ROLLBACK_COMPLETE, UPDATE_ROLLBACK_FAILED, UPDATE_FAILED (disableRollback),
+   * DELETE_COMPLETE or DELETE_FAILED.
+   */
   readonly status: string;
   readonly events: ProgressEvent[];
-  /** Every resource that failed, with its reason (cleanup failures included). */
+  /** Every resource that failed, with its reason (cleanup and rollback failures included). */
   readonly failures: { logicalId: string; reason: string }[];
   /** Simulated duration of the operation. */
   readonly elapsedMs: number;

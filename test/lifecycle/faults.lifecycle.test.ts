@@ -1,0 +1,46 @@
+/**
+ * Faults on every DMS operation the handlers call, on the BUNDLED handlers: short
+ * bursts are ridden out by the SDK's retries (and the next poll); a persistent
+ * fault fails the resource with a clear reason long before any deadline.
+ * (schema refresh and connection test; the other operations are in faults-teardown.lifecycle.test.ts.)
+ */
+import { useEmulatedDms } from '../support/emulated-dms';
+import { Fault, FaultKind, FAULTS, runWithFault } from '../support/fault-scenarios';
+
+const dms = useEmulatedDms();
+
+const OPERATIONS: Array<[string, FaultKind]> = [
+  ['DescribeRefreshSchemasStatus', 'refresh'],
+  ['RefreshSchemas', 'refresh'],
+  ['TestConnection', 'test'],
+  ['DescribeConnections', 'test'],
+];
+
+describe.each(OPERATIONS)('%s', (operation, kind) => {
+  test.each(Object.keys(FAULTS))('%s: ridden out', async (faultName) => {
+    const { result, configArn, taskArn } = await runWithFault(dms, kind, operation, FAULTS[faultName]);
+    expect({ status: result.status, failures: result.failures }).toEqual({
+      status: kind.startsWith('teardown') ? 'DELETE_COMPLETE' : 'CREATE_COMPLETE',
+      failures: [],
+    });
+    if (kind === 'teardown-config') expect(dms().replication(configArn)?.Status).toBe('stopped');
+    if (kind === 'teardown-task') expect(dms().replicationTask(taskArn)?.Status).toBe('stopped');
+  });
+});
+
+test('a persistent fault while polling fails the resource with DMS\'s error, long before the deadline', async () => {
+  const started = Date.now();
+  // isComplete polls for 4 s per invocation here, so "unanswered" means 3 s (45 s in a deployed stack).
+  const persistent: Fault = (e, op) => e.failNext(op, 'ServiceUnavailable', 'Service unavailable', 10_000);
+  const { result } = await runWithFault(dms, 'test', 'DescribeConnections', persistent, { DMS_LIFECYCLE_POLL_BUDGET_SECONDS: '4' });
+  expect(result.status).toBe('CREATE_FAILED');
+  expect(result.failures[0].reason).toMatch(/^DMS did not answer for \d+s while waiting for the connection test between endpoint .*; last error: .*ServiceUnavailable: Service unavailable/);
+  expect(Date.now() - started).toBeLessThan(60_000);
+}, 90_000);
+
+test('a persistent fault when starting fails the resource with the call that failed', async () => {
+  const persistent: Fault = (e, op) => e.failNext(op, 'InternalFailure', 'We encountered an internal error', 10_000);
+  const { result } = await runWithFault(dms, 'test', 'TestConnection', persistent);
+  expect(result.status).toBe('CREATE_FAILED');
+  expect(result.failures[0].reason).toMatch(/^DMS TestConnection failed for endpoint .*: InternalFailure: We encountered an internal error/);
+}, 90_000);

@@ -1,0 +1,176 @@
+/**
+ * A CloudFormation stand-in that answers `DescribeStacks` (AWS Query protocol) with the lifecycle
+ * driver's live stack status, so handlers that ask "is my stack rolling back?" get a real answer.
+ */
+import { randomUUID } from 'crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
+import { AddressInfo } from 'net';
+
+/** The CloudFormation API version of the Query protocol. */
+export const CLOUDFORMATION_API_VERSION = '2010-05-15';
+const XML_NAMESPACE = `http://cloudformation.amazonaws.com/doc/${CLOUDFORMATION_API_VERSION}/`;
+
+/** A stack as DescribeStacks shows it. */
+export interface StackDescription {
+  readonly stackId: string;
+  readonly stackName: string;
+  readonly stackStatus: string;
+  readonly stackStatusReason?: string;
+  /** Epoch milliseconds. */
+  readonly creationTime: number;
+  /** Epoch milliseconds of the last update, if any. */
+  readonly lastUpdatedTime?: number;
+  readonly disableRollback?: boolean;
+}
+
+/** One request the endpoint answered. */
+export interface CloudFormationCall {
+  /** The Query protocol `Action`, e.g. DescribeStacks. */
+  readonly action: string;
+  /** The `StackName` parameter (a name or a stack id), if given. */
+  readonly stackName?: string;
+  /** Wall-clock epoch ms of arrival. */
+  readonly at: number;
+  /** The StackStatus answered (DescribeStacks of one stack), or the error code. */
+  readonly stackStatus?: string;
+  readonly errorCode?: string;
+}
+
+class QueryError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly type: 'Sender' | 'Receiver' = 'Sender') {
+    super(message);
+  }
+}
+
+/**
+ * `DescribeStacks` over HTTP on 127.0.0.1, for `AWS_ENDPOINT_URL_CLOUDFORMATION`.
+ *
+ * `StackName` matches a stack id (any stack, deleted ones included, as in CloudFormation) or a
+ * stack name (live stacks only); without it, all live stacks are listed. An unknown stack answers
+ * HTTP 400 `ValidationError` "Stack with id X does not exist". Other actions answer `InvalidAction`.
+ * Requests are not authenticated. The server does not keep the process alive.
+ */
+export class CloudFormationEndpoint {
+  /** Listens on a free port of 127.0.0.1; `stacks` is asked on every request. */
+  public static async start(stacks: () => readonly StackDescription[]): Promise<CloudFormationEndpoint> {
+    const endpoint = new CloudFormationEndpoint(stacks);
+    await new Promise<void>((resolve, reject) => {
+      endpoint.server.once('error', reject);
+      endpoint.server.listen(0, '127.0.0.1', () => {
+        endpoint.server.off('error', reject);
+        resolve();
+      });
+    });
+    endpoint.server.unref();
+    return endpoint;
+  }
+
+  /** Every request answered, in arrival order. */
+  public readonly calls: CloudFormationCall[] = [];
+  private readonly server: Server;
+  private closing?: Promise<void>;
+
+  private constructor(private readonly stacks: () => readonly StackDescription[]) {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch(() => res.destroy());
+    });
+  }
+
+  /** Base URL, e.g. `http://127.0.0.1:40123`. */
+  public get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Stops listening and drops open connections. Safe to call twice. */
+  public close(): Promise<void> {
+    if (!this.closing) {
+      this.closing = new Promise<void>((resolve) => {
+        this.server.close(() => resolve());
+        this.server.closeAllConnections();
+      });
+    }
+    return this.closing;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = Date.now();
+    const body = await readBody(req);
+    // The Query protocol takes parameters from a form-encoded POST body or a GET query string.
+    const params = new URLSearchParams(req.method === 'POST' ? body : new URL(req.url ?? '/', 'http://localhost').search);
+    const action = params.get('Action') ?? '';
+    const stackName = params.get('StackName') ?? undefined;
+    const requestId = randomUUID();
+    try {
+      if (action !== 'DescribeStacks') {
+        throw new QueryError(400, 'InvalidAction', `Could not find operation ${action || '(no Action)'} for version ${params.get('Version') ?? 'NO_VERSION_SPECIFIED'}`);
+      }
+      const stacks = this.describe(stackName);
+      this.calls.push({ action, stackName, at, stackStatus: stackName !== undefined ? stacks[0].stackStatus : undefined });
+      send(res, 200, requestId, describeStacksXml(stacks, requestId));
+    } catch (e) {
+      const error = e instanceof QueryError ? e : new QueryError(500, 'InternalFailure', String(e), 'Receiver');
+      this.calls.push({ action, stackName, at, errorCode: error.code });
+      send(res, error.status, requestId, errorXml(error, requestId));
+    }
+  }
+
+  private describe(stackName: string | undefined): StackDescription[] {
+    const all = this.stacks();
+    const live = all.filter((s) => s.stackStatus !== 'DELETE_COMPLETE');
+    if (stackName === undefined || stackName === '') return live;
+    const found = all.find((s) => s.stackId === stackName) ?? live.find((s) => s.stackName === stackName);
+    if (!found) throw new QueryError(400, 'ValidationError', `Stack with id ${stackName} does not exist`);
+    return [found];
+  }
+}
+
+/** The DescribeStacks response body, as CloudFormation sends it (members the SDK reads by name). */
+export function describeStacksXml(stacks: readonly StackDescription[], requestId: string): string {
+  const members = stacks.map((s) => [
+    '<member>',
+    element('StackId', s.stackId),
+    element('StackName', s.stackName),
+    element('CreationTime', new Date(s.creationTime).toISOString()),
+    s.lastUpdatedTime !== undefined ? element('LastUpdatedTime', new Date(s.lastUpdatedTime).toISOString()) : '',
+    element('StackStatus', s.stackStatus),
+    s.stackStatusReason !== undefined ? element('StackStatusReason', s.stackStatusReason) : '',
+    element('DisableRollback', String(s.disableRollback ?? false)),
+    '</member>',
+  ].join(''));
+  return `<DescribeStacksResponse xmlns="${XML_NAMESPACE}">`
+    + `<DescribeStacksResult><Stacks>${members.join('')}</Stacks></DescribeStacksResult>`
+    + `<ResponseMetadata>${element('RequestId', requestId)}</ResponseMetadata>`
+    + '</DescribeStacksResponse>';
+}
+
+function errorXml(error: QueryError, requestId: string): string {
+  return `<ErrorResponse xmlns="${XML_NAMESPACE}">`
+    + `<Error>${element('Type', error.type)}${element('Code', error.code)}${element('Message', error.message)}</Error>`
+    + element('RequestId', requestId)
+    + '</ErrorResponse>';
+}
+
+function element(name: string, value: string): string {
+  return `<${name}>${escapeXml(value)}</${name}>`;
+}
+
+function escapeXml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }[c]!));
+}
+
+function send(res: ServerResponse, status: number, requestId: string, xml: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/xml');
+  res.setHeader('Content-Length', Buffer.byteLength(xml));
+  res.setHeader('x-amzn-RequestId', requestId);
+  res.end(xml);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
