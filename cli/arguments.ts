@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { DmsArn, parseDmsArn, parseDuration } from './option-values';
 import { UsageError } from './usage-error';
 import type { ConnectionPrecondition, ReplicationTarget } from '../lambda/dms';
-import { ConnectionPreconditionMode } from '../src/private/handler-contract';
+import { ConnectionPreconditionMode, DefaultWait } from '../src/private/handler-contract';
 
 export type CommandName = 'refresh-schemas' | 'test-connection' | 'stop-replication';
 
@@ -67,7 +67,9 @@ export interface CommandSpec {
 }
 
 const PRECONDITIONS: readonly ConnectionPrecondition[] = Object.values(ConnectionPreconditionMode);
-const DEFAULT_POLL_INTERVAL = '2s';
+const DEFAULT_POLL_INTERVAL = `${DefaultWait.POLL_INTERVAL_SECONDS}s`;
+/** A default timeout of the constructs, as a CLI duration. */
+const defaultTimeout = (kind: keyof typeof DefaultWait.TIMEOUT_SECONDS) => `${DefaultWait.TIMEOUT_SECONDS[kind] / 60}m`;
 
 /** Options every command takes; only the default timeout differs between commands. */
 function commonOptions(spec: Pick<CommandSpec, 'defaultTimeout'>): Record<string, OptionSpec> {
@@ -102,7 +104,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
         help: 'test-unless-successful (default): test the connection first unless DMS shows it successful; always-test; none: refresh at once',
       },
     },
-    defaultTimeout: '30m',
+    defaultTimeout: defaultTimeout('schema-refresh'),
     build(values, common) {
       const pair = endpointAndInstance(values);
       const precondition = values.string('connection-precondition') ?? ConnectionPreconditionMode.TEST_UNLESS_SUCCESSFUL;
@@ -124,7 +126,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     synopsis: '--endpoint-arn ARN --replication-instance-arn ARN [--wait] [--timeout 10m] [--poll-interval 2s] [--region R]',
     description: ['Always starts a new test, even when DMS shows an earlier one successful.'],
     options: PAIR_OPTIONS,
-    defaultTimeout: '10m',
+    defaultTimeout: defaultTimeout('connection-test'),
     build(values, common) {
       const pair = endpointAndInstance(values);
       return {
@@ -146,7 +148,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       'replication-config-arn': { type: 'string', value: 'ARN', help: 'A DMS Serverless replication config' },
       'replication-task-arn': { type: 'string', value: 'ARN', help: 'A replication task (give exactly one of the two)' },
     },
-    defaultTimeout: '30m',
+    defaultTimeout: defaultTimeout('replication-teardown'),
     build(values, common) {
       const configArn = values.string('replication-config-arn');
       const taskArn = values.string('replication-task-arn');

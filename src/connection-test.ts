@@ -1,4 +1,3 @@
-import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { validateEndpointPair } from './private/dms-arn';
 import { Attribute, ConnectionTestProperties } from './private/handler-contract';
@@ -43,7 +42,7 @@ export class DmsConnectionTest extends Construct {
   public constructor(scope: Construct, id: string, props: DmsConnectionTestProps) {
     super(scope, id);
     validateEndpointPair(this, props);
-    const wait = waitSettings(props, Duration.minutes(10));
+    const wait = waitSettings(props, 'connection-test');
 
     const provider = LifecycleProvider.of(this, 'connection-test');
     provider.grantConnectionTest(props.endpointArn, props.replicationInstanceArn);

@@ -1,4 +1,3 @@
-import { Duration } from 'aws-cdk-lib';
 import * as dms from 'aws-cdk-lib/aws-dms';
 import { Construct, IConstruct } from 'constructs';
 import { validateDmsArn } from './private/dms-arn';
@@ -87,7 +86,7 @@ export class DmsReplicationTeardown extends Construct {
     }
     if (configArn !== undefined) validateDmsArn(this, 'replicationConfigArn', configArn, 'replication-config');
     if (taskArn !== undefined) validateDmsArn(this, 'replicationTaskArn', taskArn, 'task');
-    const wait = waitSettings(props, Duration.minutes(30));
+    const wait = waitSettings(props, 'replication-teardown');
 
     const provider = LifecycleProvider.of(this, 'replication-teardown');
     if (configArn !== undefined) {

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { CfnOutput } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { validateEndpointPair } from './private/dms-arn';
 import { Attribute, SchemaRefreshProperties } from './private/handler-contract';
@@ -96,7 +96,7 @@ export class DmsSchemaRefresh extends Construct {
   public constructor(scope: Construct, id: string, props: DmsSchemaRefreshProps) {
     super(scope, id);
     validateEndpointPair(this, props);
-    const wait = waitSettings(props, Duration.minutes(30));
+    const wait = waitSettings(props, 'schema-refresh');
     const precondition = props.connectionPrecondition ?? ConnectionPrecondition.TEST_UNLESS_SUCCESSFUL;
 
     const provider = LifecycleProvider.of(this, 'schema-refresh');

@@ -58,3 +58,9 @@ export const Attribute = {
   STATUS: 'Status',
   LAST_REFRESH_DATE: 'LastRefreshDate',
 } as const;
+
+/** Default waits, shared by the constructs and the CLI: seconds per kind, and between checks. */
+export const DefaultWait = {
+  TIMEOUT_SECONDS: { 'schema-refresh': 30 * 60, 'connection-test': 10 * 60, 'replication-teardown': 30 * 60 },
+  POLL_INTERVAL_SECONDS: 2,
+} as const;

@@ -1,8 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { DmsWaitOptions } from '../wait-options';
+import { DefaultWait } from './handler-contract';
 
-/** The default poll interval of every lifecycle construct. */
-const DEFAULT_POLL_INTERVAL = Duration.seconds(2);
 /** CloudFormation waits at most 1 hour for a custom resource (ServiceTimeout 3600 s). */
 const MAX_TIMEOUT = Duration.hours(1);
 /** Our own deadline fires this long before CloudFormation's, so the user reads our reason. */
@@ -21,9 +20,9 @@ export interface WaitSettings {
  * Validates `timeout` and `pollInterval` and derives the custom resource timing.
  * Throws errors that name the prop and show a valid value.
  */
-export function waitSettings(options: DmsWaitOptions, defaultTimeout: Duration): WaitSettings {
-  const t = options.timeout ?? defaultTimeout;
-  const p = options.pollInterval ?? DEFAULT_POLL_INTERVAL;
+export function waitSettings(options: DmsWaitOptions, kind: keyof typeof DefaultWait.TIMEOUT_SECONDS): WaitSettings {
+  const t = options.timeout ?? Duration.seconds(DefaultWait.TIMEOUT_SECONDS[kind]);
+  const p = options.pollInterval ?? Duration.seconds(DefaultWait.POLL_INTERVAL_SECONDS);
   const timeoutSeconds = wholeSeconds('timeout', t, 'Duration.minutes(30)');
   const pollSeconds = wholeSeconds('pollInterval', p, 'Duration.seconds(5)');
   if (timeoutSeconds > MAX_TIMEOUT.toSeconds()) {
