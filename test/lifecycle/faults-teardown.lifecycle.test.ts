@@ -5,7 +5,7 @@
  * (replication teardown; the other operations are in faults.lifecycle.test.ts.)
  */
 import { useEmulatedDms } from '../support/emulated-dms';
-import { FaultKind, FAULTS, runWithFault } from '../support/fault-scenarios';
+import { FaultKind, itRidesOutEveryFault } from '../support/fault-scenarios';
 
 const dms = useEmulatedDms();
 
@@ -16,15 +16,5 @@ const OPERATIONS: Array<[string, FaultKind]> = [
   ['StopReplicationTask', 'teardown-task'],
 ];
 
-describe.each(OPERATIONS)('%s', (operation, kind) => {
-  test.each(Object.keys(FAULTS))('%s: ridden out', async (faultName) => {
-    const { result, configArn, taskArn } = await runWithFault(dms, kind, operation, FAULTS[faultName]);
-    expect({ status: result.status, failures: result.failures }).toEqual({
-      status: kind.startsWith('teardown') ? 'DELETE_COMPLETE' : 'CREATE_COMPLETE',
-      failures: [],
-    });
-    if (kind === 'teardown-config') expect(dms().replication(configArn)?.Status).toBe('stopped');
-    if (kind === 'teardown-task') expect(dms().replicationTask(taskArn)?.Status).toBe('stopped');
-  });
-});
+itRidesOutEveryFault(dms, OPERATIONS);
 

@@ -5,7 +5,7 @@
  * (schema refresh and connection test; the other operations are in faults-teardown.lifecycle.test.ts.)
  */
 import { useEmulatedDms } from '../support/emulated-dms';
-import { Fault, FaultKind, FAULTS, runWithFault } from '../support/fault-scenarios';
+import { Fault, FaultKind, itRidesOutEveryFault, runWithFault } from '../support/fault-scenarios';
 
 const dms = useEmulatedDms();
 
@@ -16,17 +16,7 @@ const OPERATIONS: Array<[string, FaultKind]> = [
   ['DescribeConnections', 'test'],
 ];
 
-describe.each(OPERATIONS)('%s', (operation, kind) => {
-  test.each(Object.keys(FAULTS))('%s: ridden out', async (faultName) => {
-    const { result, configArn, taskArn } = await runWithFault(dms, kind, operation, FAULTS[faultName]);
-    expect({ status: result.status, failures: result.failures }).toEqual({
-      status: kind.startsWith('teardown') ? 'DELETE_COMPLETE' : 'CREATE_COMPLETE',
-      failures: [],
-    });
-    if (kind === 'teardown-config') expect(dms().replication(configArn)?.Status).toBe('stopped');
-    if (kind === 'teardown-task') expect(dms().replicationTask(taskArn)?.Status).toBe('stopped');
-  });
-});
+itRidesOutEveryFault(dms, OPERATIONS);
 
 test('a persistent fault while polling fails the resource with DMS\'s error, long before the deadline', async () => {
   const started = Date.now();

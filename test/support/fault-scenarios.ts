@@ -50,3 +50,18 @@ export async function runWithFault(dms: () => DmsEmulator, kind: FaultKind, oper
   return { result: await driver.destroy(), configArn, taskArn };
 }
 
+
+/** One test per fault on each operation: the construct still completes (teardowns: the replication is stopped). */
+export function itRidesOutEveryFault(dms: () => DmsEmulator, operations: Array<[string, FaultKind]>): void {
+  describe.each(operations)('%s', (operation, kind) => {
+    test.each(Object.keys(FAULTS))('%s: ridden out', async (faultName) => {
+      const { result, configArn, taskArn } = await runWithFault(dms, kind, operation, FAULTS[faultName]);
+      expect({ status: result.status, failures: result.failures }).toEqual({
+        status: kind.startsWith('teardown') ? 'DELETE_COMPLETE' : 'CREATE_COMPLETE',
+        failures: [],
+      });
+      if (kind === 'teardown-config') expect(dms().replication(configArn)?.Status).toBe('stopped');
+      if (kind === 'teardown-task') expect(dms().replicationTask(taskArn)?.Status).toBe('stopped');
+    });
+  });
+}

@@ -56,7 +56,7 @@ export function evaluateTargets({ scale, latency, roundTrips, bundles }: TargetI
   fits('200 DmsSchemaRefresh', row('refresh', (r) => r.measurement.counts['schema-refresh'] === 200));
   fits('200 constructs spread over the 3 kinds', row('spread', () => true));
   fits('200 of EACH kind (600 constructs)', row('each-kind', (r) => r.measurement.counts['schema-refresh'] === 200),
-    '. Not reachable by any design: every construct is a CloudFormation resource, and 600 exceed the 500 per stack; up to 148 of each kind fit, or split the stack');
+    '. Not reachable by any design: every construct is a CloudFormation resource, and 600 exceed the 500 per stack; see the scale table for the most that fit, or split the stack');
   const peak = scale.rows.filter((r) => r.measurement.resources <= MAX_STACK_RESOURCES)
     .reduce((a, b) => (b.measurement.largestRolePolicyBytes > a.measurement.largestRolePolicyBytes ? b : a));
   results.push({
