@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-database-migration-service';
 import { apiFailure, DmsOperationFailed, isInvalidState, isNotFound, quote } from './errors';
 import { DmsOperation, Progress } from './operation';
+import { Attribute } from '../../src/private/handler-contract';
 
 export interface ConnectionPair {
   readonly endpointArn: string;
@@ -74,7 +75,7 @@ async function requestTest(client: DatabaseMigrationServiceClient, pair: Connect
 /** Interprets one connection record; throws when the test failed. */
 function connectionProgress(pair: ConnectionPair, connection: Connection | undefined): Progress {
   const status = connection?.Status ?? 'missing';
-  if (status === 'successful') return { done: true, status, attributes: { Status: status } };
+  if (status === 'successful') return { done: true, status, attributes: { [Attribute.STATUS]: status } };
   if (status === 'failed') {
     throw new DmsOperationFailed(
       `Connection test failed between ${describePair(pair)}: ${quote(connection?.LastFailureMessage)}`,
@@ -116,7 +117,7 @@ export function currentConnectionStatus(client: DatabaseMigrationServiceClient, 
     start: async () => ({}),
     async check() {
       const status = (await findConnection(client, pair))?.Status ?? 'missing';
-      return { done: true, status, attributes: { Status: status } };
+      return { done: true, status, attributes: { [Attribute.STATUS]: status } };
     },
   };
 }

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-database-migration-service';
 import { apiFailure, isInvalidState, isNotFound, quote } from './errors';
 import { DmsOperation, Progress } from './operation';
+import { Attribute } from '../../src/private/handler-contract';
 
 /** A DMS Serverless replication config or a classic replication task. */
 export interface ReplicationTarget {
@@ -104,7 +105,7 @@ export function replicationStop(client: DatabaseMigrationServiceClient, target: 
 
   async function progressAndStop(): Promise<Progress> {
     const state = await describe();
-    if (!state) return { done: true, status: 'not-found', attributes: { Status: 'not-found' } };
+    if (!state) return { done: true, status: 'not-found', attributes: { [Attribute.STATUS]: 'not-found' } };
     const detail = [
       state.stopReason ? `stop reason: ${quote(state.stopReason)}` : '',
       state.failureMessage ? `failure messages: ${quote(state.failureMessage)}` : '',
@@ -114,7 +115,7 @@ export function replicationStop(client: DatabaseMigrationServiceClient, target: 
       return { done: false, status: state.status, detail };
     }
     if (state.status === 'stopping') return { done: false, status: state.status, detail };
-    return { done: true, status: state.status, attributes: { Status: state.status } };
+    return { done: true, status: state.status, attributes: { [Attribute.STATUS]: state.status } };
   }
 
   return {

@@ -7,7 +7,7 @@ import {
 import { connectionTest, ConnectionPair } from './connection-test';
 import { apiFailure, DmsOperationFailed, isInvalidState, isNotFound, quote } from './errors';
 import { DmsOperation, OperationMark, Progress } from './operation';
-import { ConnectionPreconditionValue } from '../../src/private/handler-contract';
+import { Attribute, ConnectionPreconditionValue } from '../../src/private/handler-contract';
 
 /** How the refresh makes sure the pair has a usable connection first. */
 export type ConnectionPrecondition = ConnectionPreconditionValue;
@@ -54,8 +54,8 @@ function startedAt(status: RefreshSchemasStatus | undefined): number {
 /** The attributes a finished refresh reports. */
 export function refreshAttributes(status: RefreshSchemasStatus | undefined): Record<string, string> {
   return {
-    Status: status?.Status ?? 'none',
-    LastRefreshDate: status?.LastRefreshDate ? new Date(status.LastRefreshDate).toISOString() : '',
+    [Attribute.STATUS]: status?.Status ?? 'none',
+    [Attribute.LAST_REFRESH_DATE]: status?.LastRefreshDate ? new Date(status.LastRefreshDate).toISOString() : '',
   };
 }
 
