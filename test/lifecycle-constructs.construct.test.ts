@@ -124,3 +124,19 @@ describe('options users expect', () => {
     Template.fromStack(stack).hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365 }, DeletionPolicy: 'Retain' });
   });
 });
+
+test('the waiter logs ALL events to its own /aws/vendedlogs/states/ group (no account-wide resource-policy growth)', () => {
+  const stack = newStack();
+  new DmsConnectionTest(stack, 'Test', { endpointArn: ENDPOINT, replicationInstanceArn: INSTANCE });
+  const template = Template.fromStack(stack);
+  const groups = Object.entries(template.findResources('AWS::Logs::LogGroup'));
+  const waiter = groups.find(([, g]: any) => String(g.Properties.LogGroupName ?? '').startsWith('/aws/vendedlogs/states/'));
+  expect(waiter).toBeDefined();
+  template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+    LoggingConfiguration: {
+      Level: 'ALL',
+      IncludeExecutionData: false,
+      Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [waiter![0], 'Arn'] } } }],
+    },
+  });
+});

@@ -56,9 +56,17 @@ export class LifecycleProvider extends Construct {
   private constructor(stack: Stack, private readonly kind: LifecycleKind) {
     super(stack, KINDS[kind].id);
     const settings = DmsLifecycleProviders._settingsFor(stack);
-    const logGroup = new logs.LogGroup(this, 'Logs', {
+    const logSettings = {
       retention: settings.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: settings.logRemovalPolicy ?? RemovalPolicy.DESTROY,
+    };
+    const logGroup = new logs.LogGroup(this, 'Logs', logSettings);
+    // Step Functions delivers logs through CloudWatch Logs' account-wide resource policy,
+    // whose small size limit many stacks would exhaust, unless the group's name starts
+    // with /aws/vendedlogs/: the waiter gets its own group so named.
+    const waiterLogGroup = new logs.LogGroup(this, 'WaiterLogs', {
+      ...logSettings,
+      logGroupName: `/aws/vendedlogs/states/${stack.stackName}-${KINDS[kind].id}-${this.node.addr.slice(-8)}`,
     });
     const role = new iam.Role(this, 'HandlerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -109,7 +117,7 @@ export class LifecycleProvider extends Construct {
       frameworkCompleteAndTimeoutRole: frameworkRole('FrameworkWaiterRole', 'isComplete and onTimeout functions'),
       // The waiter logs its transitions too (not the events: they carry the resource properties).
       disableWaiterStateMachineLogging: false,
-      waiterStateMachineLogOptions: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      waiterStateMachineLogOptions: { destination: waiterLogGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       queryInterval: QUERY_INTERVAL,
       totalTimeout: TOTAL_TIMEOUT,
       logGroup,
@@ -129,7 +137,10 @@ export class LifecycleProvider extends Construct {
       .filter((c): c is lambda.CfnFunction => c instanceof lambda.CfnFunction)
       .map((fn) => `AwsSolutions-IAM5[Resource::<${stack.resolve(stack.getLogicalId(fn as CfnResource))}.Arn>:*]`);
     Validations.of(this).acknowledge(
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'DMS DescribeConnections, DescribeReplications and DescribeReplicationTasks support no resource-level permissions' },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'DMS DescribeConnections, DescribeReplications and DescribeReplicationTasks, and Step Functions log delivery (the waiter\'s logs), support no resource-level permissions',
+      },
       { id: 'AwsSolutions-L1', reason: `framework functions: ${framework} and pins their runtime; our handlers use the newest Node.js runtime` },
       { id: 'AwsSolutions-SF2', reason: 'the waiter only retries one Lambda task; tracing would add cost and no insight' },
       ...invokeTargets.map((id) => ({ id, reason: `permission to invoke the function's versions: ${framework}` })),
