@@ -194,3 +194,25 @@ test('DMS is called in the region of the ARN, not the region the handler runs in
   const regions = dms().calls.filter((c) => c.input?.EndpointArn === endpointArn).map((c) => c.signingRegion);
   expect(new Set(regions)).toEqual(new Set(['eu-west-1']));
 });
+
+test('logs are one JSON line per invocation with request type, physical id, DMS status and elapsed time, and no secrets', async () => {
+  const p = pair({ refreshDurationMs: 300 });
+  const secret = 'wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY';
+  const savedSecret = process.env.AWS_SECRET_ACCESS_KEY;
+  process.env.AWS_SECRET_ACCESS_KEY = secret;
+  const lines: string[] = [];
+  const spy = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+    lines.push(args.map(String).join(' '));
+  });
+  try {
+    await runHandlers(handlers, cfnEvent('Create', props(p, { RefreshTrigger: 'v1' })));
+  } finally {
+    spy.mockRestore();
+    process.env.AWS_SECRET_ACCESS_KEY = savedSecret;
+  }
+  const entries = lines.map((l) => JSON.parse(l));
+  expect(entries[0]).toMatchObject({ requestType: 'Create', phase: 'onEvent', physicalId: `${p.endpointArn}|${p.replicationInstanceArn}` });
+  expect(entries.at(-1)).toMatchObject({ requestType: 'Create', phase: 'isComplete', status: 'successful', done: true, elapsedMs: expect.any(Number) });
+  expect(lines.join('\n')).not.toContain(secret);
+  expect(lines.join('\n')).not.toContain('RefreshTrigger');
+});
