@@ -13,10 +13,11 @@ import {
   TaskOptions,
 } from './options';
 import { RefreshStatusSnapshot, SchemaRefreshes } from './refresh-schemas';
-import { ReplicationTasks } from './replication-tasks';
-import { Replications } from './replications';
+import { REPLICATION_TASKS } from './replication-tasks';
+import { SERVERLESS_REPLICATIONS } from './replications';
 import { RequestInput } from './request-input';
 import { DmsHttpServer } from './server';
+import { StoppableRegistry } from './stopping';
 
 type OperationHandler = (input: RequestInput) => object;
 
@@ -60,8 +61,8 @@ export class DmsEmulator {
   private readonly faults = new FaultInjector();
   private readonly refreshes: SchemaRefreshes;
   private readonly connections: Connections;
-  private readonly replications: Replications;
-  private readonly tasks: ReplicationTasks;
+  private readonly replications: StoppableRegistry<ReplicationOptions>;
+  private readonly tasks: StoppableRegistry<TaskOptions>;
   private readonly operations: Readonly<Record<string, OperationHandler>>;
 
   private constructor(options: DmsEmulatorOptions) {
@@ -79,17 +80,17 @@ export class DmsEmulator {
       hasSuccessfulConnection: (endpointArn, instanceArn) => this.connections.hasSuccessful(endpointArn, instanceArn),
       defaultPreviousInstanceArn: this.arns.replicationInstance('previous-refresh-instance'),
     });
-    this.replications = new Replications(describeNoMatch);
-    this.tasks = new ReplicationTasks(describeNoMatch);
+    this.replications = new StoppableRegistry(SERVERLESS_REPLICATIONS, describeNoMatch);
+    this.tasks = new StoppableRegistry(REPLICATION_TASKS, describeNoMatch);
     this.operations = {
       RefreshSchemas: input => this.refreshes.refreshSchemas(input),
       DescribeRefreshSchemasStatus: input => this.refreshes.describeRefreshSchemasStatus(input),
       TestConnection: input => this.connections.testConnection(input),
       DescribeConnections: input => this.connections.describeConnections(input),
-      StopReplication: input => this.replications.stopReplication(input),
-      DescribeReplications: input => this.replications.describeReplications(input),
-      StopReplicationTask: input => this.tasks.stopReplicationTask(input),
-      DescribeReplicationTasks: input => this.tasks.describeReplicationTasks(input),
+      StopReplication: input => this.replications.stop(input),
+      DescribeReplications: input => this.replications.describe(input),
+      StopReplicationTask: input => this.tasks.stop(input),
+      DescribeReplicationTasks: input => this.tasks.describe(input),
     };
   }
 

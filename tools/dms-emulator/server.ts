@@ -6,6 +6,7 @@ import { DmsError, httpStatusFor } from './dms-error';
 import { CONNECTION_DROPPED, Fault } from './faults';
 import { EmulatorCall } from './options';
 import { RequestInput } from './request-input';
+import { readBody } from '../http-request-body';
 
 /** X-Amz-Target is `<prefix><Operation>` for every DMS call. */
 const TARGET_PREFIX = 'AmazonDMSv20160101.';
@@ -172,14 +173,6 @@ function parseBody(body: string): RequestInput {
   return parsed as RequestInput;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 /** The region the SDK signed for (SigV4 credential scope: key/date/region/service/aws4_request). */
 function signingRegion(req: IncomingMessage): string | undefined {

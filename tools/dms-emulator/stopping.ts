@@ -1,4 +1,8 @@
-import { Evolving, nowMs } from './clock';
+import { resourceId } from './arns';
+import { Evolving, nowMs, settle } from './clock';
+import { DescribeBehavior, describePage, FilterFields } from './describe-query';
+import { invalidResourceState, resourceNotFound } from './dms-error';
+import { requireString, RequestInput } from './request-input';
 
 const DEFAULT_STOP_DURATION_MS = 2000;
 /** A documented DMS StopReason value. */
@@ -27,4 +31,68 @@ export function beginStop(record: StoppableRecord, plan: StopPlan): void {
       record.stopReason = plan.stopReason ?? DEFAULT_STOP_REASON;
     },
   };
+}
+
+/** How one kind of stoppable resource (serverless replication, classic task) looks on the wire. */
+export interface StoppableKind<O extends StopPlan & { readonly status: string }> {
+  /** The input member naming the resource, e.g. 'ReplicationConfigArn'. */
+  readonly arnMember: string;
+  /** Describe filter names for the ARN and the resource id. */
+  readonly arnFilter: string;
+  readonly idFilter: string;
+  /** Statuses from which a stop is accepted. */
+  readonly stoppable: ReadonlySet<string>;
+  /** Response members: the Stop* result and the Describe* list. */
+  readonly itemMember: string;
+  readonly listMember: string;
+  /** Describe*'s message when no record matches the filters. */
+  readonly noMatchMessage: string;
+  notFound(arn: string): string;
+  notRunning(arn: string, status: string): string;
+  /** The resource as DMS returns it. */
+  wire(record: StoppableResource<O>): object;
+}
+
+/** A stoppable resource the emulator holds. */
+export interface StoppableResource<O> extends StoppableRecord {
+  readonly arn: string;
+  readonly options: O;
+}
+
+/** Stop* and Describe* for one kind of stoppable resource. */
+export class StoppableRegistry<O extends StopPlan & { readonly status: string; readonly stopReason?: string }> {
+  private readonly records = new Map<string, StoppableResource<O>>();
+  private readonly filters: FilterFields<StoppableResource<O>>;
+
+  constructor(private readonly kind: StoppableKind<O>, private readonly describeNoMatch: 'not-found' | 'empty') {
+    this.filters = { [kind.arnFilter]: r => r.arn, [kind.idFilter]: r => resourceId(r.arn) };
+  }
+
+  add(arn: string, options: O): void {
+    this.records.set(arn, { arn, options, status: options.status, stopReason: options.stopReason });
+  }
+
+  get(arn: string): { Status: string } | undefined {
+    const record = this.records.get(arn);
+    return record && { Status: settle(record).status };
+  }
+
+  stop(input: RequestInput): object {
+    const arn = requireString(input, this.kind.arnMember);
+    const record = this.records.get(arn);
+    if (!record) throw resourceNotFound(this.kind.notFound(arn));
+    settle(record);
+    if (!this.kind.stoppable.has(record.status)) throw invalidResourceState(this.kind.notRunning(arn, record.status));
+    beginStop(record, record.options);
+    return { [this.kind.itemMember]: this.kind.wire(record) };
+  }
+
+  describe(input: RequestInput): object {
+    const all = [...this.records.values()];
+    const now = nowMs();
+    all.forEach(record => settle(record, now));
+    const behavior: DescribeBehavior = { filterAfterPaging: false, noMatch: this.describeNoMatch, noMatchMessage: this.kind.noMatchMessage };
+    const page = describePage(all, input, this.filters, behavior);
+    return { [this.kind.listMember]: page.items.map(r => this.kind.wire(r)), Marker: page.marker };
+  }
 }

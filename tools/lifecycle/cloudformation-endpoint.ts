@@ -5,6 +5,7 @@
 import { randomUUID } from 'crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
+import { readBody } from '../http-request-body';
 
 /** The CloudFormation API version of the Query protocol. */
 export const CLOUDFORMATION_API_VERSION = '2010-05-15';
@@ -166,11 +167,3 @@ function send(res: ServerResponse, status: number, requestId: string, xml: strin
   res.end(xml);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
