@@ -72,6 +72,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // The suites mostly wait on the emulated DMS, not the CPU: run more of them at once.
       maxWorkers: 4,
       collectCoverage: false,
+      // Handler JSON logs are kept for assertions, not printed (test/support/quiet-handler-logs.ts).
+      setupFilesAfterEnv: ['<rootDir>/test/support/quiet-handler-logs.ts'],
     },
   },
   tsconfigDev: {

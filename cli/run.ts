@@ -1,5 +1,5 @@
 import { WaitSettings } from './arguments';
-import { DmsOperation, OperationMark, Progress, waitForOperation } from '../lambda/dms';
+import { DmsOperation, OperationMark, Progress, startOperation, waitForOperation } from '../lambda/dms';
 
 /**
  * Starts the operation, then either checks it once (no --wait) or waits for it
@@ -15,7 +15,7 @@ export async function runOperation(
   // As in the custom resources, the timeout counts from before the start, so it
   // bounds the whole step, and the first check falls one poll interval later.
   const startedAt = Date.now();
-  const mark = await watched.start();
+  const mark = await startOperation(watched);
   if (!wait) return startedOnly(watched, mark, startedAt);
   const deadline = startedAt + wait.timeoutMs;
   // returnBy = deadline: never return unfinished; at the deadline the loop throws WaitTimedOut.

@@ -89,15 +89,17 @@ export class DmsReplicationTeardown extends Construct {
     const wait = waitSettings(props, 'replication-teardown');
 
     const provider = LifecycleProvider.of(this, 'replication-teardown');
-    if (configArn !== undefined) {
-      provider.grantStop('dms:StopReplication', 'replication-config', configArn);
-      // IAM offers no resource-level scoping for DescribeReplications.
-      provider.grantUnscoped('dms:DescribeReplications');
-    } else {
-      provider.grantStop('dms:StopReplicationTask', 'task', taskArn!);
-      // IAM offers no resource-level scoping for DescribeReplicationTasks.
-      provider.grantUnscoped('dms:DescribeReplicationTasks');
-    }
+    const arn = (configArn ?? taskArn)!;
+    // Both kinds, whichever this one is: when an update removes the last teardown of one kind
+    // while one of the other kind stays, the policy changes before the removed teardown's
+    // Delete runs, and that Delete must still be allowed to stop its replication.
+    provider.grantStop('dms:StopReplication', 'replication-config', arn);
+    provider.grantStop('dms:StopReplicationTask', 'task', arn);
+    // IAM offers no resource-level scoping for DescribeReplications and DescribeReplicationTasks.
+    provider.grantUnscoped('dms:DescribeReplications', 'dms:DescribeReplicationTasks');
+    // A Delete stops only a replication that goes away: is its ARN still a resource of the stack?
+    provider.grantStackRead('cloudformation:ListStackResources');
+    provider.grantStackRead('cloudformation:GetTemplate');
 
     const resource = provider.newResource<ReplicationTeardownProperties>(this, 'Resource', wait, {
       ReplicationConfigArn: configArn,
@@ -107,7 +109,7 @@ export class DmsReplicationTeardown extends Construct {
     for (const target of props.stopBefore ?? []) {
       resource.node.addDependency(target);
     }
-    this.replicationArn = (configArn ?? taskArn)!;
+    this.replicationArn = arn;
   }
 }
 

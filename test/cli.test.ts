@@ -127,8 +127,10 @@ describe('test-connection', () => {
 
   test('AccessDenied on DescribeConnections: exit 1 with the call, the pair and the code', async () => {
     const p = untested();
-    dms().failNext('DescribeConnections', 'AccessDeniedFault', 'not authorized to perform dms:DescribeConnections');
-    const run = await cli('test-connection', ...pairArgs(p), '--wait', ...POLL);
+    // Persistent: a start retries AccessDenied (IAM propagation) for a while, shortened here.
+    dms().failNext('DescribeConnections', 'AccessDeniedFault', 'not authorized to perform dms:DescribeConnections', 100);
+    const run = await runCli(['test-connection', ...pairArgs(p), '--wait', ...POLL], { ...dms().env(), DMS_LIFECYCLE_START_RETRY_SECONDS: '1' });
+    dms().clearFaults('DescribeConnections');
     expect(run.code).toBe(1);
     expect(run.json).toMatchObject({ error: 'DmsOperationFailed', code: 'AccessDeniedFault' });
     expect(run.json.message).toMatch(/^DMS DescribeConnections failed for endpoint .* and replication instance .*: AccessDeniedFault: not authorized/);

@@ -74,8 +74,13 @@ test('beyond 10 ARNs of a type, the policy names that type in the stack\'s accou
   expect(new Set(grants.get('dms:RefreshSchemas'))).toEqual(new Set([arn('endpoint', '*'), arn('rep', '*')]));
 });
 
-test('the rollback check (refresh and connection-test providers) may read only this stack', () => {
+test('stack reads (the rollback check; the teardown\'s "does the replication stay?") are on this stack only', () => {
   const { stack } = build(1);
-  const describe = dmsStatements(stack).filter((st) => [st.Action].flat().includes('cloudformation:DescribeStacks'));
-  expect(describe.map((st) => stack.resolve(st.Resource))).toEqual([{ Ref: 'AWS::StackId' }, { Ref: 'AWS::StackId' }]);
+  const reads = dmsStatements(stack).filter((st) => [st.Action].flat().some((a) => a.startsWith('cloudformation:')));
+  expect(reads.map((st) => stack.resolve(st.Resource))).toEqual([{ Ref: 'AWS::StackId' }, { Ref: 'AWS::StackId' }, { Ref: 'AWS::StackId' }]);
+  expect(reads.map((st) => [st.Action].flat())).toEqual([
+    ['cloudformation:DescribeStacks'],
+    ['cloudformation:DescribeStacks'],
+    ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate', 'cloudformation:ListStackResources'],
+  ]);
 });

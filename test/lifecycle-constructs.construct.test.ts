@@ -49,23 +49,34 @@ describe('DmsReplicationTeardown', () => {
     expect(() => new DmsReplicationTeardown(newStack(), 'T', { replicationTaskArn: 'task-1' })).toThrow(/replicationTaskArn must be a DMS replication task ARN/);
   });
 
-  test('a config teardown grants StopReplication on the account/region\'s configs and DescribeReplications on *', () => {
+  // Both stop actions, whichever kind: an update that removes the last teardown of one kind while one
+  // of the other stays changes the shared policy before the removed teardown's Delete needs it.
+  const teardownStatements = [
+    { Effect: 'Allow', Action: ['dms:StopReplication'], Resource: ['arn:aws:dms:us-east-1:123456789012:replication-config:*'] },
+    { Effect: 'Allow', Action: ['dms:StopReplicationTask'], Resource: ['arn:aws:dms:us-east-1:123456789012:task:*'] },
+    {
+      Effect: 'Allow',
+      Action: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate', 'cloudformation:ListStackResources'],
+      Resource: { Ref: 'AWS::StackId' },
+    },
+    { Effect: 'Allow', Action: ['dms:DescribeReplicationTasks', 'dms:DescribeReplications'], Resource: '*' },
+  ];
+
+  test('a config teardown may stop configs and tasks of its account/region and read its own stack', () => {
     const stack = newStack();
     new DmsReplicationTeardown(stack, 'T', { replicationConfigArn: CONFIG });
-    expect(statements(stack)).toEqual([
-      { Effect: 'Allow', Action: ['dms:StopReplication'], Resource: ['arn:aws:dms:us-east-1:123456789012:replication-config:*'] },
-      { Effect: 'Allow', Action: ['dms:DescribeReplications'], Resource: '*' },
-    ]);
+    expect(statements(stack)).toEqual(teardownStatements);
   });
 
-  test('a task teardown grants StopReplicationTask on the account/region\'s tasks and DescribeReplicationTasks on *', () => {
+  test('a task teardown grants the same: the policy does not change when the last teardown of one kind goes', () => {
     const stack = newStack();
     new DmsReplicationTeardown(stack, 'T', { replicationTaskArn: TASK, timeout: Duration.minutes(5) });
-    expect(statements(stack)).toEqual([
-      { Effect: 'Allow', Action: ['dms:StopReplicationTask'], Resource: ['arn:aws:dms:us-east-1:123456789012:task:*'] },
-      { Effect: 'Allow', Action: ['dms:DescribeReplicationTasks'], Resource: '*' },
-    ]);
+    expect(statements(stack)).toEqual(teardownStatements);
     Template.fromStack(stack).hasResourceProperties('Custom::DmsReplicationTeardown', { ReplicationTaskArn: TASK, TimeoutSeconds: '300' });
+    const both = newStack();
+    new DmsReplicationTeardown(both, 'T', { replicationTaskArn: TASK });
+    new DmsReplicationTeardown(both, 'C', { replicationConfigArn: CONFIG });
+    expect(statements(both)).toEqual(teardownStatements);
   });
 
   test('forReplicationConfig / forReplicationTask reference the L1 and depend on it, so CloudFormation deletes the teardown first', () => {
@@ -130,8 +141,12 @@ test('the waiter logs ALL events to its own /aws/vendedlogs/states/ group (no ac
   new DmsConnectionTest(stack, 'Test', { endpointArn: ENDPOINT, replicationInstanceArn: INSTANCE });
   const template = Template.fromStack(stack);
   const groups = Object.entries(template.findResources('AWS::Logs::LogGroup'));
-  const waiter = groups.find(([, g]: any) => String(g.Properties.LogGroupName ?? '').startsWith('/aws/vendedlogs/states/'));
+  // The name ends with the stack's UUID: a RETAINed group never blocks the same stack deployed again.
+  const waiter = groups.find(([, g]: any) => JSON.stringify(g.Properties.LogGroupName ?? '').includes('/aws/vendedlogs/states/'));
   expect(waiter).toBeDefined();
+  expect(waiter![1].Properties.LogGroupName).toEqual({
+    'Fn::Join': ['', ['/aws/vendedlogs/states/Stack-DmsConnectionTestProvider-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }]],
+  });
   template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
     LoggingConfiguration: {
       Level: 'ALL',

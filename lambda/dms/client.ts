@@ -1,4 +1,5 @@
 import { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
+import { boundedByCallDeadline } from './call-budget';
 import { parseDmsArn } from '../../src/private/dms-arn-syntax';
 
 /** Longest wait for one DMS answer; tests shorten it with DMS_LIFECYCLE_REQUEST_TIMEOUT_MS. */
@@ -26,14 +27,14 @@ export function dmsClient(region?: string): DatabaseMigrationServiceClient {
   if (cached?.key !== key) {
     cached = {
       key,
-      client: new DatabaseMigrationServiceClient({
+      client: boundedByCallDeadline(new DatabaseMigrationServiceClient({
         region,
         // Standard retries with backoff ride out throttling, 5xx and dropped connections.
         retryMode: 'standard',
         maxAttempts: 5,
         // Without a request timeout a hung call would end as Lambda's own "Task timed out".
         requestHandler: { connectionTimeout: 3_000, requestTimeout: requestTimeoutMs(), throwOnRequestTimeout: true },
-      }),
+      })),
     };
   }
   return cached.client;

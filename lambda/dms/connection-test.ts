@@ -4,8 +4,11 @@ import {
   DescribeConnectionsCommand,
   TestConnectionCommand,
 } from '@aws-sdk/client-database-migration-service';
+import { findInPages } from './describe-pages';
 import { apiFailure, DmsOperationFailed, isInvalidState, isNotFound, quote } from './errors';
-import { DmsOperation, Progress } from './operation';
+import { graceMs } from './grace';
+import { DmsOperation, OperationMark, Progress } from './operation';
+import { DmsRefusal, RefusalWatch } from './refusal';
 import { Attribute } from '../../src/private/handler-contract';
 
 export interface ConnectionPair {
@@ -35,41 +38,49 @@ export async function findConnection(
   client: DatabaseMigrationServiceClient,
   pair: ConnectionPair,
 ): Promise<Connection | undefined> {
-  let marker: string | undefined;
-  do {
-    const page = await client.send(
-      new DescribeConnectionsCommand({
-        Filters: [
-          { Name: 'endpoint-arn', Values: [pair.endpointArn] },
-          { Name: 'replication-instance-arn', Values: [pair.replicationInstanceArn] },
-        ],
-        MaxRecords: 100,
-        Marker: marker,
-      }),
-    ).catch((err) => {
-      // DMS answers ResourceNotFoundFault when no record matches the filters.
-      if (isNotFound(err)) return { Connections: [], Marker: undefined };
-      throw apiFailure('DescribeConnections', describePair(pair), err);
-    });
-    const found = page.Connections?.find(
-      (c) => c.EndpointArn === pair.endpointArn && c.ReplicationInstanceArn === pair.replicationInstanceArn,
-    );
-    if (found) return found;
-    marker = page.Marker;
-  } while (marker);
-  return undefined;
+  return findInPages<Connection>(
+    async (marker) => {
+      const page = await client.send(
+        new DescribeConnectionsCommand({
+          Filters: [
+            { Name: 'endpoint-arn', Values: [pair.endpointArn] },
+            { Name: 'replication-instance-arn', Values: [pair.replicationInstanceArn] },
+          ],
+          MaxRecords: 100,
+          Marker: marker,
+        }),
+      ).catch((err) => {
+        // DMS answers ResourceNotFoundFault when no record matches the filters.
+        if (isNotFound(err)) return { Connections: [] as Connection[], Marker: undefined };
+        throw apiFailure('DescribeConnections', describePair(pair), err);
+      });
+      return { items: page.Connections, marker: page.Marker };
+    },
+    (c) => c.EndpointArn === pair.endpointArn && c.ReplicationInstanceArn === pair.replicationInstanceArn,
+  );
 }
 
-/** Starts a test; a test already running for the pair is simply waited for. */
-async function requestTest(client: DatabaseMigrationServiceClient, pair: ConnectionPair): Promise<void> {
+/**
+ * Asks for a test. `joined` when one is already running for the pair (a refusal that a
+ * Describe shows `testing`): that test's outcome is the answer. Any other refusal
+ * (an instance being modified, an endpoint being deleted) throws DmsRefusal.
+ */
+async function requestTest(client: DatabaseMigrationServiceClient, pair: ConnectionPair): Promise<'started' | 'joined'> {
   try {
     await client.send(
       new TestConnectionCommand({ EndpointArn: pair.endpointArn, ReplicationInstanceArn: pair.replicationInstanceArn }),
     );
+    return 'started';
   } catch (err) {
-    if (isInvalidState(err)) return; // already testing (or being deleted): the next check tells
-    throw apiFailure('TestConnection', describePair(pair), err);
+    if (!isInvalidState(err)) throw apiFailure('TestConnection', describePair(pair), err);
+    if ((await findConnection(client, pair))?.Status === 'testing') return 'joined';
+    throw new DmsRefusal('TestConnection', describePair(pair), (err as Error).message);
   }
+}
+
+/** A record as a comparable value: a connection record has no timestamp, only these. */
+function recordKey(connection: Connection | undefined): string {
+  return connection ? `${connection.Status}|${connection.LastFailureMessage ?? ''}` : 'missing';
 }
 
 /** Interprets one connection record; throws when the test failed. */
@@ -86,26 +97,56 @@ function connectionProgress(pair: ConnectionPair, connection: Connection | undef
 
 /**
  * TestConnection, then DescribeConnections until `successful` or `failed`.
- * The mark records whether a `successful` record was reused without a test.
+ *
+ * Only a test this operation started, or one running when it asked, decides: a
+ * refusal is retried and then fails with DMS's message (never taken as progress),
+ * and because a Describe may still show the record from before our request for a
+ * few seconds (and a record has no timestamp), a record identical to the one seen
+ * before the request decides only once `testing` was seen since, or the read-lag
+ * grace has passed. The mark carries the record before and the request time, so
+ * checks stay stateless across invocations; within one, `testing` seen and
+ * refusals are remembered.
  */
 export function connectionTest(client: DatabaseMigrationServiceClient, options: ConnectionTestOptions): DmsOperation {
   const pair: ConnectionPair = options;
+  const refusals = new RefusalWatch();
+  let seenTesting = false;
+  let requestedAgainAt: number | undefined;
+  let beforeAgain: string | undefined;
   return {
     subject: `the connection test between ${describePair(pair)}`,
-    async start() {
-      if (options.reuseSuccessful) {
-        const existing = await findConnection(client, pair);
-        if (existing?.Status === 'successful') return { reused: true };
-      }
-      await requestTest(client, pair);
-      return { reused: false };
+    async start(): Promise<OperationMark> {
+      const before = await findConnection(client, pair);
+      if (options.reuseSuccessful && before?.Status === 'successful') return { reused: true };
+      const joined = (await requestTest(client, pair)) === 'joined';
+      return { reused: false, joined, before: recordKey(before), requestedAt: Date.now() };
     },
-    async check() {
+    async check(mark) {
       const connection = await findConnection(client, pair);
-      const progress = connectionProgress(pair, connection);
+      const status = connection?.Status ?? 'missing';
+      if (status === 'testing') seenTesting = true;
+      // The record from before the last request of ours (the mark's, or this invocation's re-test).
+      const before = requestedAgainAt !== undefined ? beforeAgain : mark.before;
+      const requestedAt = requestedAgainAt ?? Number(mark.requestedAt ?? 0);
+      const holdUntil = requestedAgainAt && requestedAgainAt + graceMs('readLag');
+      if (!mark.reused && !seenTesting && recordKey(connection) === before && Date.now() < requestedAt + graceMs('readLag')) {
+        return { done: false, status: `${status}, from before our test`, detail: refusals.detail('DMS does not show our test yet'), holdUntil };
+      }
       // A record that vanished or is being deleted cannot pass: test again.
-      if (progress.status === 'missing' || progress.status === 'deleting') await requestTest(client, pair);
-      return progress;
+      if (status === 'missing' || status === 'deleting') {
+        try {
+          await requestTest(client, pair);
+          refusals.accepted();
+          requestedAgainAt = Date.now();
+          beforeAgain = recordKey(connection);
+          seenTesting = false;
+        } catch (err) {
+          if (!(err instanceof DmsRefusal)) throw err;
+          return { done: false, status, detail: refusals.refused(err) };
+        }
+      }
+      const progress = connectionProgress(pair, connection);
+      return { ...progress, detail: refusals.detail(progress.detail), holdUntil };
     },
   };
 }

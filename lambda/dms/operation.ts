@@ -12,6 +12,12 @@ export interface Progress {
    * the operation (the CLI without --wait) waits through this phase.
    */
   readonly preparing?: boolean;
+  /**
+   * Epoch ms: this check asked DMS for something that a Describe may not show before
+   * then (read lag). The caller keeps checking until then rather than hand back, since
+   * only this invocation remembers the request.
+   */
+  readonly holdUntil?: number;
   /** Attributes to hand back when done (custom resource Data, CLI output). */
   readonly attributes?: Record<string, string>;
 }

@@ -5,8 +5,10 @@ import {
   StopReplicationCommand,
   StopReplicationTaskCommand,
 } from '@aws-sdk/client-database-migration-service';
+import { findInPages } from './describe-pages';
 import { apiFailure, isInvalidState, isNotFound, quote } from './errors';
 import { DmsOperation, Progress } from './operation';
+import { DmsRefusal, RefusalWatch } from './refusal';
 import { Attribute } from '../../src/private/handler-contract';
 
 /** A DMS Serverless replication config or a classic replication task. */
@@ -47,10 +49,15 @@ const SERVERLESS: ReplicationApi = {
     'replication_starting',
   ]),
   async describe(client, arn) {
-    const out = await client.send(
-      new DescribeReplicationsCommand({ Filters: [{ Name: 'replication-config-arn', Values: [arn] }] }),
+    const r = await findInPages(
+      async (marker) => {
+        const out = await client.send(
+          new DescribeReplicationsCommand({ Filters: [{ Name: 'replication-config-arn', Values: [arn] }], Marker: marker }),
+        );
+        return { items: out.Replications, marker: out.Marker };
+      },
+      (x) => x.ReplicationConfigArn === arn,
     );
-    const r = out.Replications?.find((x) => x.ReplicationConfigArn === arn);
     return r && { status: r.Status ?? 'unknown', stopReason: r.StopReason, failureMessage: r.FailureMessages?.join(' | ') };
   },
   stop: (client, arn) => client.send(new StopReplicationCommand({ ReplicationConfigArn: arn })),
@@ -61,10 +68,15 @@ const TASK: ReplicationApi = {
   stopCall: 'StopReplicationTask',
   stoppable: new Set(['running', 'starting']),
   async describe(client, arn) {
-    const out = await client.send(
-      new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-arn', Values: [arn] }], WithoutSettings: true }),
+    const t = await findInPages(
+      async (marker) => {
+        const out = await client.send(
+          new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-arn', Values: [arn] }], WithoutSettings: true, Marker: marker }),
+        );
+        return { items: out.ReplicationTasks, marker: out.Marker };
+      },
+      (x) => x.ReplicationTaskArn === arn,
     );
-    const t = out.ReplicationTasks?.find((x) => x.ReplicationTaskArn === arn);
     return t && { status: t.Status ?? 'unknown', stopReason: t.StopReason, failureMessage: t.LastFailureMessage };
   },
   stop: (client, arn) => client.send(new StopReplicationTaskCommand({ ReplicationTaskArn: arn })),
@@ -78,11 +90,14 @@ function apiFor(target: ReplicationTarget): ReplicationApi {
  * Stop a replication and wait until it no longer runs. Only ever stops: a
  * replication that is missing, stopped, created, ready or failed is left as it is,
  * `stopping` is waited for, and "is currently not running" counts as stopped, so
- * that a teardown never becomes the reason a stack cannot be deleted.
+ * that a teardown never becomes the reason a stack cannot be deleted. A refusal of
+ * the stop while DMS still shows it running is retried for a short grace, then
+ * fails with DMS's message.
  */
 export function replicationStop(client: DatabaseMigrationServiceClient, target: ReplicationTarget): DmsOperation {
   const api = apiFor(target);
   const subject = `${api.noun} ${target.arn} to stop`;
+  const refusals = new RefusalWatch();
 
   async function describe(): Promise<ReplicationState | undefined> {
     try {
@@ -93,17 +108,23 @@ export function replicationStop(client: DatabaseMigrationServiceClient, target: 
     }
   }
 
+  /**
+   * Asks for the stop. "Not running" or not found: nothing to stop, the next check
+   * tells which. A refusal while Describe still shows it running throws DmsRefusal.
+   */
   async function stop(): Promise<void> {
     try {
       await api.stop(client, target.arn);
     } catch (err) {
-      // Not running / already stopping / gone: nothing to stop; the next check tells which.
-      if (isInvalidState(err) || isNotFound(err)) return;
-      throw apiFailure(api.stopCall, `${api.noun} ${target.arn}`, err);
+      if (isNotFound(err)) return;
+      if (!isInvalidState(err)) throw apiFailure(api.stopCall, `${api.noun} ${target.arn}`, err);
+      const state = await describe();
+      if (state && api.stoppable.has(state.status)) throw new DmsRefusal(api.stopCall, `${api.noun} ${target.arn}`, (err as Error).message);
     }
   }
 
-  async function progressAndStop(): Promise<Progress> {
+  /** One look, and a stop if it runs. In `start` a refusal throws (the caller retries it); in checks it is watched. */
+  async function progressAndStop(inStart: boolean): Promise<Progress> {
     const state = await describe();
     if (!state) return { done: true, status: 'not-found', attributes: { [Attribute.STATUS]: 'not-found' } };
     const detail = [
@@ -111,19 +132,25 @@ export function replicationStop(client: DatabaseMigrationServiceClient, target: 
       state.failureMessage ? `failure messages: ${quote(state.failureMessage)}` : '',
     ].filter(Boolean).join('; ') || undefined;
     if (api.stoppable.has(state.status)) {
-      await stop();
-      return { done: false, status: state.status, detail };
+      try {
+        await stop();
+        refusals.accepted();
+      } catch (err) {
+        if (inStart || !(err instanceof DmsRefusal)) throw err;
+        return { done: false, status: state.status, detail: refusals.refused(err) };
+      }
+      return { done: false, status: state.status, detail: refusals.detail(detail) };
     }
-    if (state.status === 'stopping') return { done: false, status: state.status, detail };
+    if (state.status === 'stopping') return { done: false, status: state.status, detail: refusals.detail(detail) };
     return { done: true, status: state.status, attributes: { [Attribute.STATUS]: state.status } };
   }
 
   return {
     subject,
     async start() {
-      await progressAndStop();
+      await progressAndStop(true);
       return {};
     },
-    check: progressAndStop,
+    check: () => progressAndStop(false),
   };
 }

@@ -6,7 +6,9 @@ import {
 } from '@aws-sdk/client-database-migration-service';
 import { connectionTest, ConnectionPair } from './connection-test';
 import { apiFailure, DmsOperationFailed, isInvalidState, isNotFound, quote } from './errors';
+import { graceMs } from './grace';
 import { DmsOperation, OperationMark, Progress } from './operation';
+import { DmsRefusal, RefusalWatch } from './refusal';
 import { Attribute, ConnectionPreconditionValue } from '../../src/private/handler-contract';
 
 /** How the refresh makes sure the pair has a usable connection first. */
@@ -32,17 +34,21 @@ export async function describeRefresh(
 }
 
 /**
- * RefreshSchemas. A refresh already running is not an error: the caller waits for
- * it and, because it began before our request, starts ours once it is over.
+ * RefreshSchemas. `joined` when a refresh is already running (a refusal that a Describe
+ * shows `refreshing`): the caller waits for it and, if it began before our request,
+ * starts ours once it is over. Any other refusal throws DmsRefusal with DMS's message.
  */
-async function requestRefresh(client: DatabaseMigrationServiceClient, pair: ConnectionPair): Promise<void> {
+async function requestRefresh(client: DatabaseMigrationServiceClient, pair: ConnectionPair): Promise<'started' | 'joined'> {
+  const subject = `endpoint ${pair.endpointArn} on replication instance ${pair.replicationInstanceArn}`;
   try {
     await client.send(
       new RefreshSchemasCommand({ EndpointArn: pair.endpointArn, ReplicationInstanceArn: pair.replicationInstanceArn }),
     );
+    return 'started';
   } catch (err) {
-    if (isInvalidState(err)) return;
-    throw apiFailure('RefreshSchemas', `endpoint ${pair.endpointArn} on replication instance ${pair.replicationInstanceArn}`, err);
+    if (!isInvalidState(err)) throw apiFailure('RefreshSchemas', subject, err);
+    if ((await describeRefresh(client, pair.endpointArn))?.Status === 'refreshing') return 'joined';
+    throw new DmsRefusal('RefreshSchemas', subject, (err as Error).message);
   }
 }
 
@@ -60,15 +66,20 @@ export function refreshAttributes(status: RefreshSchemasStatus | undefined): Rec
 }
 
 /**
- * Refresh the endpoint's schemas and wait until a refresh that began no earlier
- * than our request is `successful`.
+ * Refresh the endpoint's schemas and wait until a refresh that DMS dated after our
+ * request's "before" is `successful`.
  *
  * Which refresh is ours is decided with DMS's own clock: `start` notes the
  * LastRefreshDate DMS reported before we asked (`acceptAfter`); only a refresh
  * with a later LastRefreshDate counts. So an older `successful` is never taken
- * for ours, and a refresh that was already running is waited for and followed by
- * ours. Every check re-derives the phase from DMS (connection → refresh →
- * result), which keeps the operation safe to check late or twice.
+ * for ours. If DMS stamps LastRefreshDate when a refresh starts, a refresh already
+ * running at our request is waited for and followed by ours; if it stamps it when
+ * a refresh ends, such a refresh counts once it ends after our request (DMS does
+ * not document which; both end, neither ends early). A refusal is not progress: it
+ * is retried for a short grace and then fails with DMS's message. A refresh just
+ * requested is not requested again while DMS may not show it yet (read lag).
+ * Every check re-derives the phase from DMS (connection → refresh → result), which
+ * keeps the operation safe to check late or twice.
  */
 export function schemaRefresh(client: DatabaseMigrationServiceClient, options: SchemaRefreshOptions): DmsOperation {
   const connection =
@@ -77,29 +88,47 @@ export function schemaRefresh(client: DatabaseMigrationServiceClient, options: S
       : connectionTest(client, { ...options, reuseSuccessful: options.connectionPrecondition === 'test-unless-successful' });
   const subject = `the schema refresh of endpoint ${options.endpointArn} on replication instance ${options.replicationInstanceArn}`;
 
+  const refusals = new RefusalWatch();
+  let requestedAgainAt: number | undefined;
   return {
     subject,
     async start(): Promise<OperationMark> {
       const acceptAfter = startedAt(await describeRefresh(client, options.endpointArn));
       const connectionMark = connection ? await connection.start() : undefined;
+      const mark: OperationMark = { acceptAfter };
+      if (connectionMark) mark.connection = JSON.stringify(connectionMark);
       // Without a reusable connection the refresh waits for the test (see check).
-      if (!connection || connectionMark?.reused) await requestRefresh(client, options);
-      return { acceptAfter };
+      // A refresh of ours may not show at once; one we joined already shows (requestedAt: see check).
+      if ((!connection || connectionMark?.reused) && (await requestRefresh(client, options)) === 'started') {
+        mark.requestedAt = Date.now();
+      }
+      return mark;
     },
     async check(mark): Promise<Progress> {
       const status = await describeRefresh(client, options.endpointArn);
       if (status && startedAt(status) > Number(mark.acceptAfter)) return ourRefresh(status);
       if (status?.Status === 'refreshing') {
-        return { done: false, status: 'refreshing', detail: 'an earlier refresh is still running; ours starts after it' };
+        return { done: false, status: 'refreshing', detail: refusals.detail('a refresh dated no later than our request is running: ours follows it') };
       }
       if (connection) {
-        const tested = await connection.check({});
+        const tested = await connection.check(mark.connection ? JSON.parse(String(mark.connection)) : {});
         if (!tested.done) {
-          return { done: false, preparing: true, status: `connection ${tested.status}`, detail: 'the refresh starts once the connection test succeeds' };
+          return { done: false, preparing: true, status: `connection ${tested.status}`, detail: tested.detail ?? 'the refresh starts once the connection test succeeds' };
         }
       }
-      await requestRefresh(client, options);
-      return { done: false, status: 'refresh requested' };
+      // A refresh requested moments ago may not show yet: asking again would only be refused.
+      const requestedAt = requestedAgainAt ?? Number(mark.requestedAt ?? 0);
+      if (Date.now() < requestedAt + graceMs('readLag')) {
+        return { done: false, status: 'refresh requested', detail: refusals.detail('DMS does not show our refresh yet'), holdUntil: requestedAgainAt && requestedAgainAt + graceMs('readLag') };
+      }
+      try {
+        if ((await requestRefresh(client, options)) === 'started') requestedAgainAt = Date.now();
+      } catch (err) {
+        if (!(err instanceof DmsRefusal)) throw err;
+        return { done: false, status: status?.Status ?? 'none', detail: refusals.refused(err) };
+      }
+      refusals.accepted();
+      return { done: false, status: 'refresh requested', detail: refusals.detail(), holdUntil: requestedAgainAt && requestedAgainAt + graceMs('readLag') };
     },
   };
 

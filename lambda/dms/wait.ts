@@ -1,3 +1,4 @@
+import { callDeadline, isBudgetSpent } from './call-budget';
 import { CONSTRUCT_TIMEOUT_ADVICE, DmsOperationFailed, errorCode, formatDuration, isTransient, quote, WaitTimedOut } from './errors';
 import { DmsOperation, OperationMark, Progress } from './operation';
 
@@ -49,9 +50,10 @@ export async function waitForOperation(
   let progress: Progress = { done: false, status: 'not checked yet' };
   let unansweredSince: number | undefined;
   let slot = Math.max(0, Math.ceil((clock.now() - startedAt) / pollIntervalMs));
+  let handBackAt = returnBy;
   for (;;) {
     const dueAt = Math.min(startedAt + slot * pollIntervalMs, deadline);
-    if (dueAt > returnBy) return progress;
+    if (dueAt > handBackAt) return progress;
     await clock.sleep(Math.max(0, dueAt - clock.now()));
     const checkedAt = clock.now();
     const outcome = await checkOnce(operation, mark, progress);
@@ -68,7 +70,11 @@ export async function waitForOperation(
     }
     progress = outcome.progress;
     if (progress.done) return progress;
+    // Only this invocation remembers a request DMS may not show yet: stay until it shows.
+    if (progress.holdUntil !== undefined) handBackAt = Math.max(handBackAt, Math.min(progress.holdUntil, callDeadline() ?? Infinity));
     const now = clock.now();
+    // A call abandoned at the invocation's deadline: no time left for another, hand back.
+    if (outcome.budgetSpent && now < deadline) return progress;
     if (now >= deadline) {
       throw new WaitTimedOut(operation.subject, now - startedAt, progress.status, progress.detail, window.timeoutAdvice ?? CONSTRUCT_TIMEOUT_ADVICE);
     }
@@ -77,10 +83,17 @@ export async function waitForOperation(
 }
 
 /** One check; a transient fault that outlived the SDK's retries only postpones the answer. */
-async function checkOnce(operation: DmsOperation, mark: OperationMark, previous: Progress): Promise<{ progress: Progress; fault?: Error }> {
+async function checkOnce(
+  operation: DmsOperation,
+  mark: OperationMark,
+  previous: Progress,
+): Promise<{ progress: Progress; fault?: Error; budgetSpent?: boolean }> {
   try {
     return { progress: await operation.check(mark) };
   } catch (err) {
+    if (isBudgetSpent(err)) {
+      return { progress: { ...previous, done: false, detail: 'DMS did not answer before this invocation had to hand back' }, budgetSpent: true };
+    }
     if (!isTransient(err)) throw err;
     const fault = err as Error;
     return { progress: { ...previous, done: false, detail: `last check failed: ${describeFault(fault)}` }, fault };

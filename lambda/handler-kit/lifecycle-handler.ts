@@ -1,6 +1,6 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { HandlerEnv } from '../../src/private/handler-contract';
-import { DmsOperation, isAccessDenied, isTransient, OperationMark, realClock, waitForOperation } from '../dms';
+import { DmsOperation, OperationMark, startOperation, waitForOperation, withCallDeadline } from '../dms';
 import { ResourcePropertyReader } from './resource-properties';
 import { isRollingBack } from './stack-status';
 
@@ -8,8 +8,6 @@ import { isRollingBack } from './stack-status';
 const DEFAULT_POLL_BUDGET_MS = 60_000;
 /** Time kept free at the end of an invocation so the Lambda never times out mid-check. */
 const INVOCATION_MARGIN_MS = 5_000;
-/** How long onEvent retries errors that pass: IAM propagation after a policy update, throttling. */
-const START_RETRY_MS = 20_000;
 /** A DMS that does not answer for this share of an isComplete invocation (45 s of 60) fails the resource. */
 const UNANSWERED_SHARE_OF_BUDGET = 0.75;
 
@@ -32,6 +30,11 @@ export interface LifecycleResourceKind {
   physicalId(props: ResourcePropertyReader): string;
   /** The DMS operation for this request. */
   operation(props: ResourcePropertyReader, intent: Intent): DmsOperation;
+  /**
+   * Asked before a request that would run the operation: a reason to leave DMS alone
+   * this time (logged), or undefined to go ahead.
+   */
+  skipReason?(event: CloudFormationCustomResourceEvent, props: ResourcePropertyReader): Promise<string | undefined>;
 }
 
 /** What onEvent hands to every isComplete (the provider framework merges it into the event). */
@@ -46,7 +49,7 @@ export interface WaitState {
 type IsCompleteEvent = CloudFormationCustomResourceEvent & { PhysicalResourceId: string; Lifecycle?: WaitState };
 
 export interface LifecycleHandlers {
-  onEvent(event: CloudFormationCustomResourceEvent): Promise<{ PhysicalResourceId: string; Lifecycle?: WaitState }>;
+  onEvent(event: CloudFormationCustomResourceEvent, context?: Context): Promise<{ PhysicalResourceId: string; Lifecycle?: WaitState }>;
   isComplete(event: IsCompleteEvent, context: Context): Promise<{ IsComplete: boolean; Data?: Record<string, string> }>;
 }
 
@@ -67,39 +70,24 @@ export function lifecycleHandlers(kind: LifecycleResourceKind): LifecycleHandler
   }
 
   return {
-    async onEvent(event) {
-      const props = new ResourcePropertyReader(event.ResourceProperties);
-      // Delete keeps the id it was created with, even if the properties no longer parse.
-      const physicalId = event.RequestType === 'Delete' ? event.PhysicalResourceId : kind.physicalId(props);
-      const intent = await intentOf(event, props);
-      const operation = intent && kind.operation(props, intent);
-      log(event, { phase: 'onEvent', physicalId, intent: intent ?? 'none', subject: operation?.subject });
-      if (!intent || !operation) return { PhysicalResourceId: physicalId };
-
-      const startedAt = Date.now();
-      const mark = await startWithRetries(operation);
-      return {
-        PhysicalResourceId: physicalId,
-        Lifecycle: {
-          startedAt,
-          deadline: startedAt + props.secondsAsMs('TimeoutSeconds'),
-          pollIntervalMs: props.secondsAsMs('PollIntervalSeconds'),
-          intent,
-          mark,
-        },
-      };
+    async onEvent(event, context) {
+      // Every DMS and CloudFormation call answers before the Lambda would time out, so the reason is ours.
+      const callDeadline = context ? Date.now() + context.getRemainingTimeInMillis() - INVOCATION_MARGIN_MS : Infinity;
+      return withCallDeadline(callDeadline, () => startRequest(event));
     },
 
     async isComplete(event, context) {
       const state = event.Lifecycle;
       if (!state) return { IsComplete: true };
       const operation = kind.operation(new ResourcePropertyReader(event.ResourceProperties), state.intent);
-      const budget = Math.max(0, Math.min(pollBudgetMs(), context.getRemainingTimeInMillis() - INVOCATION_MARGIN_MS));
-      const progress = await waitForOperation(operation, state.mark, {
+      const remaining = context.getRemainingTimeInMillis() - INVOCATION_MARGIN_MS;
+      const budget = Math.max(0, Math.min(pollBudgetMs(), remaining));
+      // Checks start within the poll budget; their calls may run on to the invocation's end.
+      const progress = await withCallDeadline(Date.now() + remaining, () => waitForOperation(operation, state.mark, {
         ...state,
         returnBy: Date.now() + budget,
         unansweredLimitMs: budget * UNANSWERED_SHARE_OF_BUDGET,
-      });
+      }));
       log(event, {
         phase: 'isComplete',
         physicalId: event.PhysicalResourceId,
@@ -110,23 +98,29 @@ export function lifecycleHandlers(kind: LifecycleResourceKind): LifecycleHandler
       return progress.done ? { IsComplete: true, Data: progress.attributes } : { IsComplete: false };
     },
   };
-}
 
-/**
- * Starts the operation, retrying for a short while what passes: AccessDenied (the
- * shared role's policy grows when a construct is added, and a new grant can take
- * seconds to reach DMS, aws/aws-cdk#37675) and transient faults that outlived the
- * SDK's retries. An error that persists fails with DMS's own message.
- */
-async function startWithRetries(operation: DmsOperation): Promise<OperationMark> {
-  const giveUpAt = Date.now() + START_RETRY_MS;
-  for (let delay = 1_000; ; delay = Math.min(delay * 2, 5_000)) {
-    try {
-      return await operation.start();
-    } catch (err) {
-      if (!(isAccessDenied(err) || isTransient(err)) || Date.now() + delay > giveUpAt) throw err;
-      await realClock.sleep(delay);
-    }
+  async function startRequest(event: CloudFormationCustomResourceEvent): Promise<{ PhysicalResourceId: string; Lifecycle?: WaitState }> {
+    const props = new ResourcePropertyReader(event.ResourceProperties);
+    // Delete keeps the id it was created with, even if the properties no longer parse.
+    const physicalId = event.RequestType === 'Delete' ? event.PhysicalResourceId : kind.physicalId(props);
+    const intent = await intentOf(event, props);
+    const operation = intent && kind.operation(props, intent);
+    const skipped = intent === 'run' ? await kind.skipReason?.(event, props) : undefined;
+    log(event, { phase: 'onEvent', physicalId, intent: skipped ? 'skip' : intent ?? 'none', subject: operation?.subject, ...(skipped ? { skipped } : {}) });
+    if (!intent || !operation || skipped) return { PhysicalResourceId: physicalId };
+
+    const startedAt = Date.now();
+    const mark = await startOperation(operation);
+    return {
+      PhysicalResourceId: physicalId,
+      Lifecycle: {
+        startedAt,
+        deadline: startedAt + props.secondsAsMs('TimeoutSeconds'),
+        pollIntervalMs: props.secondsAsMs('PollIntervalSeconds'),
+        intent,
+        mark,
+      },
+    };
   }
 }
 

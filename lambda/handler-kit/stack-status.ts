@@ -1,44 +1,115 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { boundedByCallDeadline } from '../dms/call-budget';
+import { isTransient, LifecycleError, quote } from '../dms/errors';
 
 /**
- * Loaded on the first Update only: Create and Delete (and every cold start) skip
- * the CloudFormation client. A plain require, which esbuild leaves in place for an
- * external module (a dynamic import() would not run under jest's VM).
+ * Loaded on the first request that needs it (an Update, a teardown's Delete): Create
+ * and every cold start of the other kinds skip the CloudFormation client. A plain
+ * require, which esbuild leaves in place for an external module (a dynamic import()
+ * would not run under jest's VM).
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const loadSdk = async (): Promise<typeof import('@aws-sdk/client-cloudformation')> => require('@aws-sdk/client-cloudformation');
 
+/** After the SDK's own retries, transient faults are tried again for this long. */
+const READ_RETRY_MS = 15_000;
+
 let cached: { key: string; client: CloudFormationClient } | undefined;
 
-/** One client per endpoint override (tests point it at the lifecycle driver). */
+/** One client per endpoint override (tests point it at the lifecycle driver); retries as the DMS client does. */
 async function cloudFormation(): Promise<CloudFormationClient> {
   const { CloudFormationClient } = await loadSdk();
   const key = `${process.env.AWS_REGION}|${process.env.AWS_ENDPOINT_URL_CLOUDFORMATION ?? process.env.AWS_ENDPOINT_URL ?? ''}`;
   if (cached?.key !== key) {
     cached = {
       key,
-      client: new CloudFormationClient({
-        maxAttempts: 3,
+      client: boundedByCallDeadline(new CloudFormationClient({
+        retryMode: 'standard',
+        maxAttempts: 5,
         requestHandler: { connectionTimeout: 3_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
-      }),
+      })),
     };
   }
   return cached.client;
+}
+
+/** The stack could not be read, so the handler cannot tell what is safe and does nothing. */
+export class StackUnreadable extends LifecycleError {
+  public constructor(stackId: string, question: string, err: unknown) {
+    super(
+      `Could not read stack ${stackId} to tell ${question} (${quote(err instanceof Error ? `${err.name}: ${err.message}` : String(err))}); `
+      + 'nothing was done in DMS. Retry the operation (for a failed rollback: continue the update rollback).',
+    );
+  }
+}
+
+/** A resource of the stack as ListStackResources shows it. */
+export interface StackResource {
+  readonly logicalId: string;
+  readonly physicalId?: string;
+  readonly resourceType: string;
+  readonly status: string;
+}
+
+/** Runs a read, trying transient faults again for a while after the SDK gave up. */
+async function read<T>(stackId: string, question: string, call: (client: CloudFormationClient, sdk: typeof import('@aws-sdk/client-cloudformation')) => Promise<T>): Promise<T> {
+  const sdk = await loadSdk();
+  const client = await cloudFormation();
+  const giveUpAt = Date.now() + READ_RETRY_MS;
+  for (let delay = 1_000; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      return await call(client, sdk);
+    } catch (err) {
+      if (!isTransient(err) || Date.now() + delay > giveUpAt) throw new StackUnreadable(stackId, question, err);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/** The stack's status, e.g. UPDATE_ROLLBACK_IN_PROGRESS. Throws StackUnreadable. */
+export async function stackStatus(stackId: string, question: string): Promise<string> {
+  return read(stackId, question, async (client, { DescribeStacksCommand }) => {
+    const out = await client.send(new DescribeStacksCommand({ StackName: stackId }));
+    return out.Stacks?.[0]?.StackStatus ?? 'UNKNOWN';
+  });
 }
 
 /**
  * Whether the stack is rolling back. On an update rollback CloudFormation sends an
  * ordinary Update with the old properties; redoing a refresh or a test then could
  * fail the rollback itself (UPDATE_ROLLBACK_FAILED), so the handlers only report.
- * When the status cannot be read, the Update is treated as a forward update.
+ * When the status cannot be read even after retries, the handler fails the request
+ * (StackUnreadable) rather than guess: a forward update then fails and rolls back
+ * without a DMS call, a rollback stops as UPDATE_ROLLBACK_FAILED and continues
+ * once the stack can be read again. Guessing "forward" would call DMS during a
+ * rollback; guessing "rollback" would let an update skip its refresh unseen.
  */
 export async function isRollingBack(stackId: string): Promise<boolean> {
-  try {
-    const { DescribeStacksCommand } = await loadSdk();
-    const out = await (await cloudFormation()).send(new DescribeStacksCommand({ StackName: stackId }));
-    return /ROLLBACK_IN_PROGRESS$/.test(out.Stacks?.[0]?.StackStatus ?? '');
-  } catch (err) {
-    console.log(JSON.stringify({ warning: 'could not read the stack status; treating the Update as a forward update', error: String(err) }));
-    return false;
-  }
+  const status = await stackStatus(stackId, 'a forward update from a rollback');
+  return /ROLLBACK_IN_PROGRESS$/.test(status);
+}
+
+/** Every resource of the stack (ListStackResources, all pages). Throws StackUnreadable. */
+export async function stackResources(stackId: string, question: string): Promise<StackResource[]> {
+  return read(stackId, question, async (client, { ListStackResourcesCommand }) => {
+    const resources: StackResource[] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(new ListStackResourcesCommand({ StackName: stackId, NextToken: token }));
+      for (const r of page.StackResourceSummaries ?? []) {
+        resources.push({ logicalId: r.LogicalResourceId ?? '', physicalId: r.PhysicalResourceId, resourceType: r.ResourceType ?? '', status: r.ResourceStatus ?? '' });
+      }
+      token = page.NextToken;
+    } while (token);
+    return resources;
+  });
+}
+
+/** Logical ids of the resources in the stack's template (GetTemplate). Throws StackUnreadable. */
+export async function templateLogicalIds(stackId: string, question: string): Promise<Set<string>> {
+  return read(stackId, question, async (client, { GetTemplateCommand }) => {
+    const out = await client.send(new GetTemplateCommand({ StackName: stackId, TemplateStage: 'Processed' }));
+    const body = JSON.parse(out.TemplateBody ?? '{}') as { Resources?: Record<string, unknown> };
+    return new Set(Object.keys(body.Resources ?? {}));
+  });
 }

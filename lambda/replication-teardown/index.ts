@@ -1,5 +1,6 @@
 import { dmsClientFor, ReplicationTarget, replicationStop } from '../dms';
 import { lifecycleHandlers } from '../handler-kit/lifecycle-handler';
+import { replicationStaysReason } from '../handler-kit/replication-presence';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
 
 function targetOf(props: ResourcePropertyReader): ReplicationTarget {
@@ -11,7 +12,8 @@ function targetOf(props: ResourcePropertyReader): ReplicationTarget {
 
 /**
  * Replication teardown provider: only Delete calls DMS, to stop the replication
- * (serverless config or classic task) so CloudFormation can delete it next.
+ * (serverless config or classic task) so CloudFormation can delete it next, and
+ * only when the replication is going away too (see replicationStaysReason).
  * Create and Update make no call; nothing is ever deleted or modified.
  */
 export const { onEvent, isComplete } = lifecycleHandlers({
@@ -21,4 +23,5 @@ export const { onEvent, isComplete } = lifecycleHandlers({
     const target = targetOf(props);
     return replicationStop(dmsClientFor(target.arn), target);
   },
+  skipReason: (event, props) => replicationStaysReason(event.StackId, targetOf(props).arn),
 });

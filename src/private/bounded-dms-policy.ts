@@ -73,8 +73,14 @@ export class BoundedDmsPolicy extends Construct {
     for (const [key, grants] of byActions) {
       statements.push({ Effect: 'Allow', Action: key.split(','), Resource: this.resources(grants) });
     }
+    // One statement per resource (the stack), however many reads of it.
+    const byResource = new Map<string, string[]>();
     for (const [action, resource] of this.fixed) {
-      statements.push({ Effect: 'Allow', Action: action, Resource: resource });
+      const key = JSON.stringify(Stack.of(this).resolve(resource));
+      byResource.set(key, [...(byResource.get(key) ?? []), action]);
+    }
+    for (const [key, actions] of byResource) {
+      statements.push({ Effect: 'Allow', Action: actions.length === 1 ? actions[0] : actions.sort(), Resource: JSON.parse(key) });
     }
     if (this.unscoped.size > 0) {
       statements.push({ Effect: 'Allow', Action: [...this.unscoped].sort(), Resource: '*' });

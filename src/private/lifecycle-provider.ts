@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -63,10 +63,13 @@ export class LifecycleProvider extends Construct {
     const logGroup = new logs.LogGroup(this, 'Logs', logSettings);
     // Step Functions delivers logs through CloudWatch Logs' account-wide resource policy,
     // whose small size limit many stacks would exhaust, unless the group's name starts
-    // with /aws/vendedlogs/: the waiter gets its own group so named.
+    // with /aws/vendedlogs/: the waiter gets its own group so named. The name ends with
+    // the stack's UUID, so that a group kept by RETAIN does not collide with the group of
+    // the same stack deployed again ("already exists").
+    const stackUuid = Fn.select(2, Fn.split('/', stack.stackId));
     const waiterLogGroup = new logs.LogGroup(this, 'WaiterLogs', {
       ...logSettings,
-      logGroupName: `/aws/vendedlogs/states/${stack.stackName}-${KINDS[kind].id}-${this.node.addr.slice(-8)}`,
+      logGroupName: `/aws/vendedlogs/states/${stack.stackName}-${KINDS[kind].id}-${stackUuid}`,
     });
     const role = new iam.Role(this, 'HandlerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -74,10 +77,9 @@ export class LifecycleProvider extends Construct {
     });
     logGroup.grantWrite(role);
     this.policy = new BoundedDmsPolicy(this, 'DmsAccess', role);
-    if (kind !== 'replication-teardown') {
-      // An Update during a rollback must not refresh or test again: the handlers ask the stack's status.
-      this.policy.grantOn('cloudformation:DescribeStacks', stack.stackId);
-    }
+    // An Update during a rollback must not refresh or test again, and a teardown stops only
+    // a replication that goes away: the handlers ask the stack's status.
+    this.policy.grantOn('cloudformation:DescribeStacks', stack.stackId);
 
     const handler = (name: 'onEvent' | 'isComplete', description: string) => {
       const fn = new lambda.Function(this, name === 'onEvent' ? 'OnEvent' : 'IsComplete', {
@@ -168,6 +170,11 @@ export class LifecycleProvider extends Construct {
         reason: `${action} must still work on a ${resourceType} that an update replaced or removed (the shared policy changes before its teardown runs); the handler stops only the ARN it was given`,
       });
     }
+  }
+
+  /** Allows the handlers a read of this stack itself (e.g. cloudformation:ListStackResources). */
+  public grantStackRead(action: string): void {
+    this.policy.grantOn(action, Stack.of(this).stackId);
   }
 
   /** Allows the handlers to test the pair's connection (refreshes and connection tests both do). */

@@ -1,5 +1,6 @@
 import * as handlers from '../../lambda/connection-test';
 import { cfnEvent } from '../support/cfn-events';
+import { useEmulatedCloudFormation } from '../support/emulated-cloudformation';
 import { useEmulatedDms } from '../support/emulated-dms';
 import { runHandlers } from '../support/handler-loop';
 
@@ -7,6 +8,8 @@ process.env.DMS_LIFECYCLE_POLL_BUDGET_SECONDS = '3';
 // Page over all records before filtering, so the wanted one can sit on a later page.
 const dms = useEmulatedDms({ filterAfterPaging: true });
 
+// Updates ask whether the stack rolls back: it does not.
+useEmulatedCloudFormation().stack.status = 'UPDATE_IN_PROGRESS';
 let n = 0;
 function pair(behavior: { testDurationMs?: number; outcome?: 'successful' | 'failed'; failureMessage?: string } = {}) {
   const endpointArn = dms().endpointArn(`E${++n}`);

@@ -1,11 +1,16 @@
 import { DatabaseMigrationServiceClient, StopReplicationCommand } from '@aws-sdk/client-database-migration-service';
 import * as handlers from '../../lambda/replication-teardown';
-import { cfnEvent, lambdaContext } from '../support/cfn-events';
+import { cfnEvent } from '../support/cfn-events';
+import { useEmulatedCloudFormation } from '../support/emulated-cloudformation';
 import { useEmulatedDms } from '../support/emulated-dms';
 import { runHandlers } from '../support/handler-loop';
+import { handlerLogLines } from '../support/quiet-handler-logs';
 
 process.env.DMS_LIFECYCLE_POLL_BUDGET_SECONDS = '3';
 const dms = useEmulatedDms();
+// A whole-stack delete unless a test says otherwise.
+const cfn = useEmulatedCloudFormation();
+beforeEach(() => Object.assign(cfn.stack, { status: 'DELETE_IN_PROGRESS', resources: [], templateResources: [] }));
 
 let n = 0;
 function config(status: string, opts: Record<string, unknown> = {}) {
@@ -99,17 +104,29 @@ describe('classic replication task', () => {
     expect(stops(props.ReplicationTaskArn)).toHaveLength(0);
   });
 
-  test('"is currently not running" from StopReplicationTask is not an error', async () => {
+  test('a refused stop while DMS still shows the task running is retried, not taken for stopped', async () => {
     const props = task('running');
     const arn = props.ReplicationTaskArn;
-    // The task stops on its own between our Describe and our Stop.
     dms().failNext('StopReplicationTask', 'InvalidResourceStateFault', `Replication Task ${arn} is currently not running`);
-    const event = cfnEvent('Delete', props, { physicalId: arn });
-    const started = await handlers.onEvent(event);
-    dms().addReplicationTask(arn, { status: 'stopped' });
-    const result = await handlers.isComplete({ ...event, ...started }, lambdaContext());
-    expect(result).toEqual({ IsComplete: true, Data: { Status: 'stopped' } });
-    expect(stops(arn).map((c) => c.errorCode)).toEqual(['InvalidResourceStateFault']);
+    expect((await deleteOf(props)).data).toEqual({ Status: 'stopped' });
+    expect(stops(arn).map((c) => c.errorCode ?? 'accepted')).toEqual(['InvalidResourceStateFault', 'accepted']);
+  });
+
+  test('a stop refused for longer than the grace fails with the call, the task and DMS\'s message', async () => {
+    const props = task('running');
+    const arn = props.ReplicationTaskArn;
+    const message = `Replication Task ${arn} cannot be stopped while it is being modified`;
+    dms().failNext('StopReplicationTask', 'InvalidResourceStateFault', message, 50);
+    process.env.DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS = '2';
+    try {
+      await expect(deleteOf(props)).rejects.toThrow(
+        new RegExp(`^DMS StopReplicationTask refused for replication task ${arn}: ${message} \\(still refused after \\d+ s\\)$`),
+      );
+    } finally {
+      delete process.env.DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS;
+      dms().clearFaults('StopReplicationTask');
+    }
+    expect(dms().replicationTask(arn)?.Status).toBe('running');
   });
 
   test('a missing task: success', async () => {
@@ -122,5 +139,72 @@ describe('classic replication task', () => {
     await expect(deleteOf({ ...props, TimeoutSeconds: '2' })).rejects.toThrow(
       new RegExp(`^Timed out after 2s waiting for replication task ${props.ReplicationTaskArn} to stop; last status: stopping`),
     );
+  });
+});
+
+describe('a Delete while the stack stays', () => {
+  const summary = (logicalId: string, physicalId: string) => ({ logicalId, physicalId, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' });
+
+  test('the replication is still a resource of the stack and in its template: not stopped, and the log says why', async () => {
+    const props = config('running');
+    Object.assign(cfn.stack, { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [summary('Config', props.ReplicationConfigArn)], templateResources: ['Config'] });
+    const logged = handlerLogLines().length;
+    const run = await deleteOf(props);
+    expect(run.data).toBeUndefined();
+    expect(stops(props.ReplicationConfigArn)).toHaveLength(0);
+    expect(dms().replication(props.ReplicationConfigArn)?.Status).toBe('running');
+    expect(handlerLogLines().slice(logged)).toContainEqual(expect.objectContaining({
+      requestType: 'Delete',
+      intent: 'skip',
+      skipped: 'the replication stays in the stack as Config (stack UPDATE_COMPLETE_CLEANUP_IN_PROGRESS): not stopping it',
+    }));
+  });
+
+  test('the replication was replaced (its ARN is no longer in the stack): stopped', async () => {
+    const props = config('running');
+    Object.assign(cfn.stack, { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [summary('Config', dms().replicationConfigArn('NEW'))], templateResources: ['Config'] });
+    expect((await deleteOf(props)).data).toEqual({ Status: 'stopped' });
+  });
+
+  test('the update removes the replication too (not in the template): stopped', async () => {
+    const props = config('running');
+    Object.assign(cfn.stack, { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [summary('Config', props.ReplicationConfigArn)], templateResources: [] });
+    expect((await deleteOf(props)).data).toEqual({ Status: 'stopped' });
+  });
+
+  test('a literal ARN of a replication outside the stack: stopped', async () => {
+    const props = config('running');
+    Object.assign(cfn.stack, { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [], templateResources: [] });
+    expect((await deleteOf(props)).data).toEqual({ Status: 'stopped' });
+  });
+
+  test('the stack\'s resources are read across pages', async () => {
+    const props = config('running');
+    const others = Array.from({ length: 5 }, (_, i) => summary(`Other${i}`, `physical-${i}`));
+    Object.assign(cfn.stack, { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [...others, summary('Config', props.ReplicationConfigArn)], templateResources: ['Config'] });
+    cfn.endpoint().resourcesPerPage = 2;
+    try {
+      await deleteOf(props);
+    } finally {
+      cfn.endpoint().resourcesPerPage = 100;
+    }
+    expect(stops(props.ReplicationConfigArn)).toHaveLength(0);
+    expect(cfn.endpoint().calls.filter((c) => c.action === 'ListStackResources').slice(-3)).toHaveLength(3);
+  });
+
+  test('throttled stack reads are retried', async () => {
+    const props = config('running');
+    Object.assign(cfn.stack, { status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [summary('Config', props.ReplicationConfigArn)], templateResources: ['Config'] });
+    cfn.endpoint().failNext('ListStackResources', 'Throttling', 2);
+    await deleteOf(props);
+    expect(stops(props.ReplicationConfigArn)).toHaveLength(0);
+  });
+
+  test('a stack that cannot be read fails the Delete without a DMS call', async () => {
+    const props = config('running');
+    cfn.endpoint().failNext('DescribeStacks', 'AccessDenied', 1);
+    dms().resetCalls();
+    await expect(deleteOf(props)).rejects.toThrow(/^Could not read stack .* to tell whether the replication stays in the stack \(AccessDenied: Injected AccessDenied\); nothing was done in DMS/);
+    expect(dms().calls).toEqual([]);
   });
 });

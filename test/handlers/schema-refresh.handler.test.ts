@@ -1,5 +1,6 @@
 import * as handlers from '../../lambda/schema-refresh';
 import { cfnEvent, lambdaContext } from '../support/cfn-events';
+import { useEmulatedCloudFormation } from '../support/emulated-cloudformation';
 import { useEmulatedDms } from '../support/emulated-dms';
 import { runHandlers } from '../support/handler-loop';
 
@@ -7,6 +8,8 @@ import { runHandlers } from '../support/handler-loop';
 process.env.DMS_LIFECYCLE_POLL_BUDGET_SECONDS = '3';
 const dms = useEmulatedDms();
 
+// Updates ask whether the stack rolls back: it does not.
+useEmulatedCloudFormation().stack.status = 'UPDATE_IN_PROGRESS';
 let n = 0;
 /** A fresh endpoint + instance pair with a successful connection record. */
 function pair(behavior: Parameters<ReturnType<typeof dms>['addEndpoint']>[1] = {}) {
@@ -94,8 +97,10 @@ test('Delete makes no DMS call, even with properties that no longer parse', asyn
 
 test('an Update that changes only the timing reports the current status without refreshing', async () => {
   const p = pair({ previousRefresh: { status: 'successful', ageMs: 5_000 } });
+  const before = dms().refreshStatus(p.endpointArn)!.LastRefreshDate!;
   const run = await runHandlers(handlers, cfnEvent('Update', props(p, { TimeoutSeconds: '60' }), { oldProperties: props(p) }));
-  expect(run.data?.Status).toBe('successful');
+  // The attributes of the last completed refresh: still successful, same date.
+  expect(run.data).toEqual({ Status: 'successful', LastRefreshDate: new Date(before).toISOString() });
   expect(callsFor(p.endpointArn)).not.toContain('RefreshSchemas');
 });
 

@@ -8,6 +8,8 @@ import { useEmulatedDms } from '../support/emulated-dms';
 import { Fault, FaultKind, itRidesOutEveryFault, runWithFault } from '../support/fault-scenarios';
 
 const dms = useEmulatedDms();
+// A persistent fault must not outlive its test.
+afterEach(() => dms().clearFaults());
 
 const OPERATIONS: Array<[string, FaultKind]> = [
   ['DescribeRefreshSchemasStatus', 'refresh'],
@@ -21,7 +23,11 @@ itRidesOutEveryFault(dms, OPERATIONS);
 test('a persistent fault while polling fails the resource with DMS\'s error, long before the deadline', async () => {
   const started = Date.now();
   // isComplete polls for 4 s per invocation here, so "unanswered" means 3 s (45 s in a deployed stack).
-  const persistent: Fault = (e, op) => e.failNext(op, 'ServiceUnavailable', 'Service unavailable', 10_000);
+  // The start's own DescribeConnections (the record before the test) goes through; every poll after it fails.
+  const persistent: Fault = (e, op) => {
+    e.delayNext(op, 0, 1);
+    e.failNext(op, 'ServiceUnavailable', 'Service unavailable', 10_000);
+  };
   const { result } = await runWithFault(dms, 'test', 'DescribeConnections', persistent, { DMS_LIFECYCLE_POLL_BUDGET_SECONDS: '4' });
   expect(result.status).toBe('CREATE_FAILED');
   expect(result.failures[0].reason).toMatch(/^DMS did not answer for \d+s while waiting for the connection test between endpoint .*; last error: .*ServiceUnavailable: Service unavailable/);

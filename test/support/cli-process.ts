@@ -51,7 +51,8 @@ export function runCli(args: readonly string[], env: Record<string, string>): Pr
     execFile(
       process.execPath,
       [CLI_BUNDLE, ...args],
-      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 45_000 },
+      // NODE_NO_WARNINGS: the SDK's notice about future Node.js versions is not the test's output.
+      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_NO_WARNINGS: '1', ...env }, timeout: 45_000 },
       (err, stdout, stderr) => {
         if (err && typeof err.code !== 'number') {
           reject(new Error(`CLI did not exit normally (${err.signal ?? err.code ?? err.message}); stderr:\n${stderr}`));

@@ -18,6 +18,8 @@ interface ConnectionRecord extends Evolving {
   readonly instanceArn: string;
   status: ConnectionStatus;
   failureMessage?: string;
+  /** What DescribeConnections shows until `untilMs` (a read lagging a TestConnection); `missing`: no record. */
+  shadow?: { readonly status?: ConnectionStatus; readonly failureMessage?: string; readonly missing?: boolean; readonly untilMs: number };
 }
 
 const FILTER_FIELDS: FilterFields<ConnectionRecord> = {
@@ -82,7 +84,7 @@ export class Connections {
   testConnection(input: RequestInput): object {
     const instanceArn = requireString(input, 'ReplicationInstanceArn');
     const endpointArn = requireString(input, 'EndpointArn');
-    this.registry.requireInstance(instanceArn);
+    this.registry.requireAvailableInstance(instanceArn);
     this.registry.requireEndpoint(endpointArn);
     const existing = this.find(endpointArn, instanceArn);
     if (existing && settle(existing).status === 'testing') {
@@ -90,7 +92,12 @@ export class Connections {
         `Test connection is already in progress for endpoint ${endpointArn} and replication instance ${instanceArn}`,
       );
     }
+    const lagMs = this.behavior(endpointArn, instanceArn).describeLagMs ?? 0;
+    const shadow = lagMs > 0
+      ? { status: existing?.status, failureMessage: existing?.failureMessage, missing: !existing, untilMs: nowMs() + lagMs }
+      : undefined;
     const record = existing ?? this.findOrCreate(endpointArn, instanceArn);
+    record.shadow = shadow;
     // The previous LastFailureMessage stays while testing; only the outcome replaces or clears it.
     record.status = 'testing';
     this.scheduleOutcome(record);
@@ -106,7 +113,13 @@ export class Connections {
       noMatch: this.options.describeNoMatch,
       noMatchMessage: 'No connections found matching the provided filters',
     };
-    const page = describePage(all, input, FILTER_FIELDS, behavior);
+    // A lagging read shows the record as it was before the last TestConnection (or none).
+    const visible = all.flatMap((record) => {
+      const shadow = record.shadow && now < record.shadow.untilMs ? record.shadow : undefined;
+      if (!shadow) return [record];
+      return shadow.missing ? [] : [{ ...record, status: shadow.status!, failureMessage: shadow.failureMessage }];
+    });
+    const page = describePage(visible, input, FILTER_FIELDS, behavior);
     return { Connections: page.items.map(wireConnection), Marker: page.marker };
   }
 

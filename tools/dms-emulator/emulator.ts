@@ -69,19 +69,17 @@ export class DmsEmulator {
     this.region = options.region ?? 'us-east-1';
     this.account = options.account ?? '123456789012';
     this.arns = new ArnBuilder(this.region, this.account);
-    const describeNoMatch = options.describeNoMatch ?? 'not-found';
-    this.connections = new Connections(this.registry, this.arns, {
-      filterAfterPaging: options.filterAfterPaging ?? false,
-      describeNoMatch,
-    });
+    const paging = { describeNoMatch: options.describeNoMatch ?? 'not-found', filterAfterPaging: options.filterAfterPaging ?? false } as const;
+    this.connections = new Connections(this.registry, this.arns, paging);
     this.refreshes = new SchemaRefreshes(this.registry, {
       neverRefreshed: options.neverRefreshed ?? 'empty',
       requireTestedConnection: options.requireTestedConnection ?? false,
+      refreshDateStamp: options.refreshDateStamp ?? 'start',
       hasSuccessfulConnection: (endpointArn, instanceArn) => this.connections.hasSuccessful(endpointArn, instanceArn),
       defaultPreviousInstanceArn: this.arns.replicationInstance('previous-refresh-instance'),
     });
-    this.replications = new StoppableRegistry(SERVERLESS_REPLICATIONS, describeNoMatch);
-    this.tasks = new StoppableRegistry(REPLICATION_TASKS, describeNoMatch);
+    this.replications = new StoppableRegistry(SERVERLESS_REPLICATIONS, paging);
+    this.tasks = new StoppableRegistry(REPLICATION_TASKS, paging);
     this.operations = {
       RefreshSchemas: input => this.refreshes.refreshSchemas(input),
       DescribeRefreshSchemasStatus: input => this.refreshes.describeRefreshSchemasStatus(input),
@@ -154,6 +152,15 @@ export class DmsEmulator {
     this.registry.addInstance(arn);
   }
 
+  /**
+   * Puts a replication instance in a state other than `available` (e.g. 'modifying') for
+   * `forMs` (default: until set back to 'available'): meanwhile RefreshSchemas and
+   * TestConnection on it answer InvalidResourceStateFault "Replication instance … is in state …".
+   */
+  setReplicationInstanceState(arn: string, state: string, forMs?: number): void {
+    this.registry.setInstanceState(arn, state, forMs);
+  }
+
   /** Makes an endpoint exist, optionally with how its refreshes go and a refresh from before. */
   addEndpoint(arn: string, behavior: EndpointBehavior & { previousRefresh?: PreviousRefresh } = {}): void {
     const { previousRefresh, ...endpointBehavior } = behavior;
@@ -216,6 +223,16 @@ export class DmsEmulator {
     this.replications.add(configArn, opts);
   }
 
+  /** Adds `count` unrelated stopped serverless replications, listed BEFORE all others. */
+  addFillerReplications(count: number): void {
+    this.replications.addFillers(count, n => this.arns.replicationConfig(`filler-config-${String(n).padStart(4, '0')}`), { status: 'stopped' });
+  }
+
+  /** Adds `count` unrelated stopped replication tasks, listed BEFORE all others. */
+  addFillerTasks(count: number): void {
+    this.tasks.addFillers(count, n => this.arns.replicationTask(`filler-task-${String(n).padStart(4, '0')}`), { status: 'stopped' });
+  }
+
   /** The replication's current status, or undefined if unknown. */
   replication(configArn: string): { Status: string } | undefined {
     return this.replications.get(configArn);
@@ -261,6 +278,11 @@ export class DmsEmulator {
    */
   delayNext(operation: string, ms: number, times: number = 1): void {
     this.faults.delayNext(operation, ms, times);
+  }
+
+  /** Forgets the faults still queued for `operation` (or for every operation). */
+  clearFaults(operation?: string): void {
+    this.faults.clear(operation);
   }
 
   private dispatch(operation: string, input: RequestInput): object {

@@ -40,6 +40,12 @@ export class FaultInjector {
     this.enqueue(operation, () => ({ kind: 'delay', ms }), times);
   }
 
+  /** Drops every fault still queued (for `operation`, or all). */
+  clear(operation?: string): void {
+    if (operation === undefined) this.queues.clear();
+    else this.queues.delete(operation);
+  }
+
   /** The fault the next call to `operation` must suffer, if any; consumes it. */
   take(operation: string): Fault | undefined {
     const queue = this.queues.get(operation);

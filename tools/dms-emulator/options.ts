@@ -16,9 +16,10 @@ export interface DmsEmulatorOptions {
    */
   readonly neverRefreshed?: 'empty' | 'not-found';
   /**
-   * When true, DescribeConnections pages over ALL connections first (MaxRecords
-   * per page) and applies Filters within the page, so a page can be empty but
-   * still carry a Marker (tests pagination robustness).
+   * When true, DescribeConnections, DescribeReplications and DescribeReplicationTasks
+   * page over ALL records first (MaxRecords per page) and apply Filters within the
+   * page, so a page can be empty but still carry a Marker (tests pagination robustness;
+   * DMS does not document which it does).
    * @default false (filter, then page)
    */
   readonly filterAfterPaging?: boolean;
@@ -35,6 +36,13 @@ export interface DmsEmulatorOptions {
    * @default 'not-found'
    */
   readonly describeNoMatch?: 'not-found' | 'empty';
+  /**
+   * When DMS stamps an endpoint's LastRefreshDate (undocumented): 'start' = when the
+   * refresh starts (what the CLI example suggests); 'end' = when it ends, so a running
+   * refresh shows the previous refresh's date (or none).
+   * @default 'start'
+   */
+  readonly refreshDateStamp?: 'start' | 'end';
 }
 
 /** One request the emulator answered. */
@@ -64,6 +72,11 @@ export interface EndpointBehavior {
   readonly refreshOutcome?: 'successful' | 'failed';
   /** LastFailureMessage of a failed refresh. @default a realistic DMS message */
   readonly refreshFailureMessage?: string;
+  /**
+   * For this long after a RefreshSchemas, DescribeRefreshSchemasStatus still shows the
+   * status from before it (a read that lags the write). @default 0
+   */
+  readonly describeLagMs?: number;
 }
 
 /** A refresh that happened (or is happening) before the test starts. */
@@ -87,6 +100,11 @@ export interface ConnectionBehavior {
   readonly outcome?: 'successful' | 'failed';
   /** LastFailureMessage of a failed test. @default a realistic DMS message */
   readonly failureMessage?: string;
+  /**
+   * For this long after a TestConnection, DescribeConnections still shows the pair's record
+   * as it was before (or no record, if there was none). @default 0
+   */
+  readonly describeLagMs?: number;
 }
 
 /** A DMS Serverless replication (identified by its replication config ARN). */

@@ -14,11 +14,15 @@ interface RefreshRun extends Evolving {
   readonly startedAtMs: number;
   status: RefreshStatus;
   failureMessage?: string;
+  /** The LastRefreshDate shown: the start, or (refreshDateStamp 'end') the previous run's until this one ends. */
+  stampMs?: number;
 }
 
 interface EndpointState {
   behavior: EndpointBehavior;
   refresh?: RefreshRun;
+  /** What Describe shows until `untilMs` (a read lagging a RefreshSchemas): the run before, or none. */
+  shadow?: { readonly run?: RefreshRun; readonly untilMs: number };
 }
 
 /** A snapshot of an endpoint's refresh status, with LastRefreshDate in ms. */
@@ -31,6 +35,7 @@ export interface RefreshStatusSnapshot {
 export interface SchemaRefreshOptions {
   readonly neverRefreshed: 'empty' | 'not-found';
   readonly requireTestedConnection: boolean;
+  readonly refreshDateStamp: 'start' | 'end';
   /** Whether the pair has a `successful` connection record (owned by Connections). */
   readonly hasSuccessfulConnection: (endpointArn: string, instanceArn: string) => boolean;
   /** Where a previous refresh ran when the test does not say. */
@@ -59,7 +64,7 @@ export class SchemaRefreshes {
   /** Starts a refresh as if somebody else had called RefreshSchemas. */
   startRefresh(endpointArn: string, instanceArn: string, durationMs?: number): void {
     const state = this.state(endpointArn);
-    state.refresh = this.newRun(endpointArn, state.behavior, instanceArn, nowMs(), durationMs);
+    state.refresh = this.newRun(endpointArn, state.behavior, instanceArn, nowMs(), durationMs, state.refresh);
   }
 
   status(endpointArn: string): RefreshStatusSnapshot | undefined {
@@ -67,14 +72,14 @@ export class SchemaRefreshes {
     if (!state) return undefined;
     const run = state.refresh && settle(state.refresh);
     if (!run) return {};
-    return { Status: run.status, LastRefreshDate: run.startedAtMs, LastFailureMessage: run.failureMessage };
+    return { Status: run.status, LastRefreshDate: run.stampMs, LastFailureMessage: run.failureMessage };
   }
 
   refreshSchemas(input: RequestInput): object {
     const endpointArn = requireString(input, 'EndpointArn');
     const instanceArn = requireString(input, 'ReplicationInstanceArn');
     this.registry.requireEndpoint(endpointArn);
-    this.registry.requireInstance(instanceArn);
+    this.registry.requireAvailableInstance(instanceArn);
     const state = this.state(endpointArn);
     if (state.refresh && settle(state.refresh).status === 'refreshing') {
       throw invalidResourceState(`Refresh schemas is already in progress for endpoint ${endpointArn}`);
@@ -84,14 +89,18 @@ export class SchemaRefreshes {
         `Cannot refresh schemas for endpoint ${endpointArn}: test connection with replication instance ${instanceArn} has not succeeded. Test the connection first.`,
       );
     }
-    state.refresh = this.newRun(endpointArn, state.behavior, instanceArn, nowMs());
+    const lagMs = state.behavior.describeLagMs ?? 0;
+    state.shadow = lagMs > 0 ? { run: state.refresh && { ...state.refresh }, untilMs: nowMs() + lagMs } : undefined;
+    state.refresh = this.newRun(endpointArn, state.behavior, instanceArn, nowMs(), undefined, state.refresh);
     return { RefreshSchemasStatus: wireStatus(endpointArn, state.refresh) };
   }
 
   describeRefreshSchemasStatus(input: RequestInput): object {
     const endpointArn = requireString(input, 'EndpointArn');
     this.registry.requireEndpoint(endpointArn);
-    const run = this.state(endpointArn).refresh;
+    const state = this.state(endpointArn);
+    const lagging = state.shadow && nowMs() < state.shadow.untilMs ? state.shadow : undefined;
+    const run = lagging ? lagging.run : state.refresh;
     if (!run) {
       if (this.options.neverRefreshed === 'not-found') {
         throw resourceNotFound(`No schema refresh status found for endpoint ${endpointArn}`);
@@ -107,16 +116,26 @@ export class SchemaRefreshes {
     return state;
   }
 
-  private newRun(endpointArn: string, behavior: EndpointBehavior, instanceArn: string, startedAtMs: number, durationMs?: number): RefreshRun {
+  private newRun(
+    endpointArn: string,
+    behavior: EndpointBehavior,
+    instanceArn: string,
+    startedAtMs: number,
+    durationMs?: number,
+    previous?: RefreshRun,
+  ): RefreshRun {
     // The outcome is fixed when the refresh starts, so later setBehavior calls only affect later refreshes.
     const outcome = behavior.refreshOutcome ?? 'successful';
     const failureMessage = behavior.refreshFailureMessage ?? defaultRefreshFailure(endpointArn);
-    const run: RefreshRun = { instanceArn, startedAtMs, status: 'refreshing' };
+    const stampAtEnd = this.options.refreshDateStamp === 'end';
+    const run: RefreshRun = { instanceArn, startedAtMs, status: 'refreshing', stampMs: stampAtEnd ? previous?.stampMs : startedAtMs };
+    const dueAtMs = startedAtMs + (durationMs ?? behavior.refreshDurationMs ?? DEFAULT_REFRESH_DURATION_MS);
     run.pending = {
-      dueAtMs: startedAtMs + (durationMs ?? behavior.refreshDurationMs ?? DEFAULT_REFRESH_DURATION_MS),
+      dueAtMs,
       apply: () => {
         run.status = outcome;
         run.failureMessage = outcome === 'failed' ? failureMessage : undefined;
+        if (stampAtEnd) run.stampMs = dueAtMs;
       },
     };
     return run;
@@ -136,6 +155,7 @@ export class SchemaRefreshes {
     return {
       instanceArn,
       startedAtMs,
+      stampMs: startedAtMs,
       status: previous.status,
       failureMessage: previous.status === 'failed'
         ? previous.failureMessage ?? state.behavior.refreshFailureMessage ?? defaultRefreshFailure(endpointArn)
@@ -149,7 +169,7 @@ function wireStatus(endpointArn: string, run: RefreshRun): object {
     EndpointArn: endpointArn,
     ReplicationInstanceArn: run.instanceArn,
     Status: run.status,
-    LastRefreshDate: toEpochSeconds(run.startedAtMs),
+    LastRefreshDate: run.stampMs !== undefined ? toEpochSeconds(run.stampMs) : undefined,
     LastFailureMessage: run.failureMessage,
   };
 }

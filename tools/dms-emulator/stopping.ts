@@ -62,10 +62,23 @@ export interface StoppableResource<O> extends StoppableRecord {
 /** Stop* and Describe* for one kind of stoppable resource. */
 export class StoppableRegistry<O extends StopPlan & { readonly status: string; readonly stopReason?: string }> {
   private readonly records = new Map<string, StoppableResource<O>>();
+  /** Unrelated records, always listed before the others (for paging). */
+  private readonly fillers: StoppableResource<O>[] = [];
   private readonly filters: FilterFields<StoppableResource<O>>;
 
-  constructor(private readonly kind: StoppableKind<O>, private readonly describeNoMatch: 'not-found' | 'empty') {
+  constructor(
+    private readonly kind: StoppableKind<O>,
+    private readonly paging: { readonly describeNoMatch: 'not-found' | 'empty'; readonly filterAfterPaging: boolean },
+  ) {
     this.filters = { [kind.arnFilter]: r => r.arn, [kind.idFilter]: r => resourceId(r.arn) };
+  }
+
+  /** Adds `count` unrelated stopped records named by `arnOf(n)`, listed before all others. */
+  addFillers(count: number, arnOf: (n: number) => string, options: O): void {
+    for (let i = 0; i < count; i++) {
+      const arn = arnOf(this.fillers.length + 1);
+      this.fillers.push({ arn, options, status: options.status, stopReason: options.stopReason });
+    }
   }
 
   add(arn: string, options: O): void {
@@ -88,10 +101,14 @@ export class StoppableRegistry<O extends StopPlan & { readonly status: string; r
   }
 
   describe(input: RequestInput): object {
-    const all = [...this.records.values()];
+    const all = [...this.fillers, ...this.records.values()];
     const now = nowMs();
     all.forEach(record => settle(record, now));
-    const behavior: DescribeBehavior = { filterAfterPaging: false, noMatch: this.describeNoMatch, noMatchMessage: this.kind.noMatchMessage };
+    const behavior: DescribeBehavior = {
+      filterAfterPaging: this.paging.filterAfterPaging,
+      noMatch: this.paging.describeNoMatch,
+      noMatchMessage: this.kind.noMatchMessage,
+    };
     const page = describePage(all, input, this.filters, behavior);
     return { [this.kind.listMember]: page.items.map(r => this.kind.wire(r)), Marker: page.marker };
   }

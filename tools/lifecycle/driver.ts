@@ -4,10 +4,11 @@
  * resources through a re-enactment of the provider framework.
  */
 import { randomUUID } from 'crypto';
-import { CloudFormationEndpoint, type CloudFormationCall, type StackDescription } from './cloudformation-endpoint';
+import { CloudFormationEndpoint, type CloudFormationCall, type StackDescription, type StackResourceSummary } from './cloudformation-endpoint';
 import { buildRequest, sendCustomResourceRequest, type CustomResourceOutcome } from './custom-resource';
-import { HandlerRunner, type LambdaFunctionSpec } from './handler-runner';
+import { HandlerRunner, type LambdaFunctionSpec, type LambdaInvocationRecord } from './handler-runner';
 import { evaluateCondition, collectReferences, pseudoParameters, resolveValue, ResolutionError, toCloudFormationStrings, type IntrinsicContext } from './intrinsics';
+import type { LogLine } from './log-capture';
 import { defaultAttribute, defaultPhysicalId, generatedName } from './physical-ids';
 import type { CloudFormationRequest, FrameworkEnvironment, FrameworkServices } from './provider-framework';
 import { SimulatedClock } from './simulated-clock';
@@ -135,6 +136,8 @@ export class LifecycleDriver {
   private readonly lastStats = new Map<string, CustomResourceStats>();
   private readonly lastRequests = new Map<string, SentRequest>();
   private model: StackModel | undefined;
+  /** The model as of the last operation that completed (for `getTemplateDuringUpdate: 'last-completed'`). */
+  private completedModel: StackModel | undefined;
   private currentStackId = '';
   private currentStatus: string | undefined;
   private statusReason: string | undefined;
@@ -197,7 +200,11 @@ export class LifecycleDriver {
    */
   public async cloudFormationEndpoint(): Promise<string> {
     if (!this.endpointStarting) {
-      const starting = CloudFormationEndpoint.start(() => this.stackDescriptions());
+      const starting = CloudFormationEndpoint.start({
+        stacks: () => this.stackDescriptions(),
+        resources: (stackId) => (stackId === this.currentStackId ? this.stackResourceSummaries() : []),
+        template: (stackId) => (stackId === this.currentStackId ? this.servedTemplate() : undefined),
+      });
       this.endpointStarting = starting;
       const endpoint = await starting;
       // dispose() may have come in the meantime.
@@ -207,7 +214,32 @@ export class LifecycleDriver {
     return (await this.endpointStarting).url;
   }
 
-  /** Requests the CloudFormation endpoint answered (DescribeStacks from the handlers), in order. */
+  /**
+   * The next `times` requests of CloudFormation `action` (DescribeStacks, ListStackResources)
+   * that handlers make answer `code` (`Throttling`, `InternalFailure`…). Starts the endpoint.
+   */
+  public async failCloudFormationCalls(action: string, code: string, times: number): Promise<void> {
+    await this.cloudFormationEndpoint();
+    this.endpoint!.failNext(action, code, times);
+  }
+
+  /** Page size of the endpoint's ListStackResources (default 100, as CloudFormation). Starts the endpoint. */
+  public async setStackResourcesPageSize(size: number): Promise<void> {
+    await this.cloudFormationEndpoint();
+    this.endpoint!.resourcesPerPage = size;
+  }
+
+  /** Every Lambda invocation, in order: which function, how long, and how it failed (if it did). */
+  public get lambdaInvocations(): readonly LambdaInvocationRecord[] {
+    return this.runner.invocations;
+  }
+
+  /** What the Lambda functions wrote to their logs, in order (kept, not printed). */
+  public get handlerLogs(): readonly LogLine[] {
+    return this.runner.logs;
+  }
+
+  /** Requests the CloudFormation endpoint answered (DescribeStacks, ListStackResources from the handlers), in order. */
   public get cloudFormationCalls(): readonly CloudFormationCall[] {
     return this.endpoint?.calls ?? [];
   }
@@ -250,6 +282,7 @@ export class LifecycleDriver {
     if (this.currentStackId) this.deletedStacks.push(...this.stackDescriptions().filter((d) => d.stackId === this.currentStackId));
     this.currentStackId = `arn:aws:cloudformation:${this.region}:${this.account}:stack/${this.stackName}/${randomUUID()}`;
     this.model = model;
+    this.completedModel = undefined;
     this.state.clear();
     this.lastStats.clear();
     this.lastRequests.clear();
@@ -405,8 +438,25 @@ export class LifecycleDriver {
   }
 
   private finish(op: Operation, status: string, reason?: string): StackOperationResult {
+    this.completedModel = this.model;
     this.stackEvent(op, status, reason);
     return op.result(status);
+  }
+
+  /** What GetTemplate answers: see LifecycleDriverOptions.getTemplateDuringUpdate. */
+  private servedTemplate(): object | undefined {
+    const model = this.options.getTemplateDuringUpdate === 'last-completed' ? this.completedModel ?? this.model : this.model;
+    return model?.template;
+  }
+
+  /** The stack's resources as ListStackResources lists them: every resource the driver holds. */
+  private stackResourceSummaries(): StackResourceSummary[] {
+    return [...this.state.values()].map((r) => ({
+      logicalId: r.logicalId,
+      physicalId: r.physicalId || undefined,
+      resourceType: r.resourceType,
+      resourceStatus: r.status,
+    }));
   }
 
   private stackDescriptions(): StackDescription[] {
@@ -860,7 +910,7 @@ export class LifecycleDriver {
       functionArn: this.functionArn(fn),
       handler: String(p.Handler ?? 'index.handler'),
       code,
-      timeoutSeconds: p.Timeout !== undefined ? Number(p.Timeout) : undefined,
+      timeoutSeconds: this.options.lambdaTimeoutSeconds ?? (p.Timeout !== undefined ? Number(p.Timeout) : undefined),
       memorySizeMb: p.MemorySize !== undefined ? Number(p.MemorySize) : undefined,
       runtime: p.Runtime,
       environment: { ...toCloudFormationStrings(p.Environment?.Variables ?? {}), AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormationUrl },

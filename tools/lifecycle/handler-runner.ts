@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as util from 'util';
+import { captureConsole, type LogLine } from './log-capture';
 
 /** A Lambda function as the runner needs it (resolved from the template). */
 export interface LambdaFunctionSpec {
@@ -36,6 +37,14 @@ export interface LambdaInvokeResult {
   readonly durationMs: number;
 }
 
+/** One invocation, as Lambda's metrics would count it. */
+export interface LambdaInvocationRecord {
+  readonly functionName: string;
+  readonly durationMs: number;
+  /** The runtime's errorType when the invocation failed, e.g. `Sandbox.Timedout`. */
+  readonly errorType?: string;
+}
+
 /** Options of a {@link HandlerRunner}. */
 export interface HandlerRunnerOptions {
   readonly region: string;
@@ -59,6 +68,10 @@ let invocationQueue: Promise<unknown> = Promise.resolve();
  * gets fresh module state) and invokes them one at a time.
  */
 export class HandlerRunner {
+  /** What the handlers wrote to the console, in order (CloudWatch Logs' part). */
+  public readonly logs: LogLine[] = [];
+  /** Every invocation, in order. */
+  public readonly invocations: LambdaInvocationRecord[] = [];
   private workDir: string | undefined;
   private readonly taskRoots = new Map<string, string>();
 
@@ -66,7 +79,12 @@ export class HandlerRunner {
 
   /** Invokes `spec` with `payload` (JSON text), like `lambda.invoke({ FunctionName, Payload })`. */
   public invoke(spec: LambdaFunctionSpec, payload: string): Promise<LambdaInvokeResult> {
-    const result = invocationQueue.then(() => this.invokeNow(spec, payload));
+    const result = invocationQueue.then(async () => {
+      const outcome = await captureConsole(spec.functionName, this.logs, () => this.invokeNow(spec, payload));
+      const errorType = outcome.FunctionError ? String(JSON.parse(outcome.Payload)?.errorType) : undefined;
+      this.invocations.push({ functionName: spec.functionName, durationMs: outcome.durationMs, errorType });
+      return outcome;
+    });
     invocationQueue = result.catch(() => undefined);
     return result;
   }

@@ -74,6 +74,20 @@ export interface LifecycleDriverOptions {
    * @default 'fail'
    */
   readonly unsupportedCustomResources?: 'fail' | 'simulate';
+  /**
+   * Which template GetTemplate answers while an update is in progress (CloudFormation does not
+   * document it): 'target' = the template the stack is heading to (the new one; during an
+   * update rollback the previous one); 'last-completed' = the template of the last operation
+   * that completed, until this one completes.
+   * @default 'target'
+   */
+  readonly getTemplateDuringUpdate?: 'target' | 'last-completed';
+  /**
+   * Runs every Lambda function with this timeout (seconds) instead of its template's, so that
+   * tests can exercise a handler racing its function timeout quickly.
+   * @default the template's `Timeout`
+   */
+  readonly lambdaTimeoutSeconds?: number;
 }
 
 /** Options of {@link LifecycleDriver.deploy}. */

@@ -1,0 +1,27 @@
+/**
+ * Short waits that ride out what passes by itself: a refusal in a passing state (an
+ * instance being modified), a new IAM grant still propagating, and Describe answers
+ * that lag a write for seconds.
+ * Tests shorten them through the environment (seconds).
+ */
+const GRACES = {
+  /** How long a refusal (InvalidResourceStateFault with nothing of ours under way) may last. */
+  refusal: { defaultMs: 45_000, env: 'DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS' },
+  /** How long a start retries what passes: AccessDenied while IAM propagates, transient faults. */
+  startRetry: { defaultMs: 20_000, env: 'DMS_LIFECYCLE_START_RETRY_SECONDS' },
+  /** How long after a request a record identical to the one before it may still be the old one. */
+  readLag: { defaultMs: 10_000, env: 'DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS' },
+} as const;
+
+export type GraceKind = keyof typeof GRACES;
+
+/** The grace in milliseconds. */
+export function graceMs(kind: GraceKind): number {
+  const seconds = Number(process.env[GRACES[kind].env]);
+  return process.env[GRACES[kind].env] !== undefined && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : GRACES[kind].defaultMs;
+}
+
+/** The environment variable that sets a grace (for tests and the lifecycle driver). */
+export function graceEnv(kind: GraceKind): string {
+  return GRACES[kind].env;
+}
