@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as dms from 'aws-cdk-lib/aws-dms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { DmsConnectionTest, DmsLifecycleProviders, DmsReplicationTeardown } from '../src';
+import { dmsStatements } from './support/dms-policy';
 
 const ENDPOINT = 'arn:aws:dms:us-east-1:123456789012:endpoint:SOURCE';
 const INSTANCE = 'arn:aws:dms:us-east-1:123456789012:rep:INSTANCE';
@@ -10,10 +11,7 @@ const CONFIG = 'arn:aws:dms:us-east-1:123456789012:replication-config:CONFIG';
 const TASK = 'arn:aws:dms:us-east-1:123456789012:task:TASK';
 
 const newStack = () => new Stack(new App(), 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
-const statements = (stack: Stack) => {
-  const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { PolicyName: 'DmsLifecycleAccess' } });
-  return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
-};
+const statements = (stack: Stack) => dmsStatements(Template.fromStack(stack));
 
 describe('DmsConnectionTest', () => {
   test('synthesizes its custom resource, with TestConnection on the ARNs and DescribeConnections on *', () => {
