@@ -181,3 +181,11 @@ describe('configure() rejects contradictory settings, naming the prop with an ex
     expect(() => DmsLifecycleProviders.configure(stack, settings(stack))).toThrow(message);
   });
 });
+
+test('the DMS policy, now managed, has a logical id of its own: CloudFormation cannot change the type of the former inline policy in place', () => {
+  const template = allKinds(() => ({}));
+  const ids = Object.keys(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: 'DmsLifecycleAccess' } }));
+  expect(ids).toHaveLength(3);
+  // The inline AWS::IAM::Policy of earlier versions was <Kind>ProviderDmsAccess<hash> (path …/DmsAccess/Resource).
+  for (const id of ids) expect(id).toMatch(/^Dms\w+ProviderDmsAccessManagedPolicy[0-9A-F]{8}$/);
+});

@@ -41,7 +41,9 @@ export class BoundedDmsPolicy extends Construct implements StatementTarget {
 
   public constructor(scope: Construct, id: string, role: ManagedPolicyRole) {
     super(scope, id);
-    this.policy = new iam.CfnManagedPolicy(this, 'Resource', {
+    // Not 'Resource': that logical id was the inline AWS::IAM::Policy of earlier versions, and
+    // CloudFormation refuses to change a resource's type in place.
+    this.policy = new iam.CfnManagedPolicy(this, 'ManagedPolicy', {
       description: DMS_POLICY_DESCRIPTION,
       roles: [role.roleName],
       policyDocument: Lazy.any({ produce: () => this.render() }),
