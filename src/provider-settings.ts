@@ -1,4 +1,6 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
@@ -21,6 +23,42 @@ export interface DmsLifecycleProviderSettings {
    * @default RemovalPolicy.DESTROY
    */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * VPC to place every function in: our handlers and the provider framework's.
+   * Without internet access (no NAT), the subnets need VPC endpoints for the
+   * services the functions call; the README ("Regulated accounts") lists them.
+   * @default - the functions run outside any VPC of yours
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets of `vpc` for the functions. Requires `vpc`.
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Security groups of the functions. Requires `vpc`. They need outbound HTTPS
+   * (TCP 443) to the AWS service endpoints and nothing inbound.
+   * @default - with `vpc`, one security group for the stack that allows only outbound HTTPS
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * KMS key that encrypts every log group the library creates (the handlers' and
+   * the waiter state machine's). A key of your CDK app gets the key-policy
+   * statement that lets CloudWatch Logs use it; the policy of an imported key
+   * cannot be changed here and must allow it already (see the README).
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
+  /**
+   * Reserved concurrent executions of each function (5 per construct kind: our
+   * two handlers and the framework's three). Reserving takes that many from the
+   * account's unreserved concurrency for functions that only run during
+   * deployments, so leave it unset unless a rule requires it; if set, make it at
+   * least the number of lifecycle resources of one kind that a deployment
+   * creates, updates or deletes at the same time.
+   * @default - no reserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 const settingsByStack = new WeakMap<Stack, DmsLifecycleProviderSettings>();
@@ -34,7 +72,7 @@ const stacksWithProviders = new WeakSet<Stack>();
 export class DmsLifecycleProviders {
   /**
    * Sets the handler settings for the stack that contains `scope`.
-   * @throws if a lifecycle construct was already added to that stack
+   * @throws if a lifecycle construct was already added to that stack, or if the settings contradict each other
    */
   public static configure(scope: IConstruct, settings: DmsLifecycleProviderSettings): void {
     const stack = Stack.of(scope);
@@ -43,6 +81,7 @@ export class DmsLifecycleProviders {
         `DmsLifecycleProviders.configure() must be called before the first DMS lifecycle construct is added to stack ${stack.node.path}`,
       );
     }
+    validateSettings(settings);
     settingsByStack.set(stack, { ...settings });
   }
 
@@ -53,4 +92,24 @@ export class DmsLifecycleProviders {
   }
 
   private constructor() {}
+}
+
+function validateSettings(settings: DmsLifecycleProviderSettings): void {
+  if (!settings.vpc) {
+    for (const prop of ['vpcSubnets', 'securityGroups'] as const) {
+      if (settings[prop] !== undefined) {
+        throw new Error(
+          `DmsLifecycleProviders.configure(): ${prop} requires vpc, for example `
+          + `{ vpc, ${prop}: ${prop === 'vpcSubnets' ? '{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }' : '[handlerSecurityGroup]'} }`,
+        );
+      }
+    }
+  }
+  if (settings.securityGroups !== undefined && settings.securityGroups.length === 0) {
+    throw new Error('DmsLifecycleProviders.configure(): securityGroups is empty; leave it out for one HTTPS-only group, or name yours, for example { vpc, securityGroups: [handlerSecurityGroup] }');
+  }
+  const reserved = settings.reservedConcurrentExecutions;
+  if (reserved !== undefined && !Token.isUnresolved(reserved) && !(Number.isInteger(reserved) && reserved >= 1)) {
+    throw new Error(`DmsLifecycleProviders.configure(): reservedConcurrentExecutions must be a whole number of at least 1, for example { reservedConcurrentExecutions: 5 }; got ${reserved}`);
+  }
 }

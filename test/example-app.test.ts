@@ -54,3 +54,16 @@ test('in the example, the replications depend on the refresh and the target test
   expect(t[id('StopServerlessReplication')].DependsOn).toEqual(['ServerlessReplication']);
   expect(t[id('StopReplicationTask')].DependsOn).toEqual(['ReplicationTask']);
 });
+
+test('the example places the lifecycle handlers in the migration\'s subnets and encrypts their logs when vpcId is given', () => {
+  const app = new App();
+  const config = migrationConfig(app.node);
+  const t = Template.fromStack(new DmsMigrationStack(app, 'DmsMigration', { config }));
+  const functions = Object.values<any>(t.findResources('AWS::Lambda::Function'));
+  expect(functions.length).toBeGreaterThan(0);
+  for (const fn of functions) expect(fn.Properties.VpcConfig.SubnetIds).toEqual(config.subnetIds);
+  for (const group of Object.values<any>(t.findResources('AWS::Logs::LogGroup'))) expect(group.Properties.KmsKeyId).toBeDefined();
+
+  const withoutVpc = Template.fromStack(new DmsMigrationStack(new App(), 'DmsMigration', { config: { ...config, vpcId: undefined } }));
+  for (const fn of Object.values<any>(withoutVpc.findResources('AWS::Lambda::Function'))) expect(fn.Properties.VpcConfig).toBeUndefined();
+});

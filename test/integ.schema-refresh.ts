@@ -55,6 +55,7 @@ export function integInputs(app: App, env: NodeJS.ProcessEnv = process.env): Int
 /** The resource types a DmsReplicationTeardown (with its provider) adds to a stack. */
 const TEARDOWN_RESOURCE_TYPES = [
   'Custom::DmsReplicationTeardown',
+  'AWS::IAM::ManagedPolicy',
   'AWS::IAM::Policy',
   'AWS::IAM::Role',
   'AWS::Lambda::Function',

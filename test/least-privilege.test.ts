@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DmsConnectionTest, DmsReplicationTeardown, DmsSchemaRefresh, ConnectionPrecondition } from '../src';
+import { handlerStatements } from './support/dms-policy';
 
 /**
  * Every DMS action that supports resource-level permissions is granted only on the
@@ -14,16 +15,13 @@ const arn = (type: string, id: string) => `arn:aws:dms:${REGION}:${ACCOUNT}:${ty
 const RESOURCE_LEVEL = ['dms:RefreshSchemas', 'dms:DescribeRefreshSchemasStatus', 'dms:TestConnection', 'dms:StopReplication', 'dms:StopReplicationTask'];
 const UNSCOPABLE = ['dms:DescribeConnections', 'dms:DescribeReplications', 'dms:DescribeReplicationTasks'];
 
-function dmsStatements(stack: Stack): Array<{ Action: string | string[]; Resource: any }> {
-  const template = Template.fromStack(stack);
-  const policies = template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: 'DmsLifecycleAccess' } });
-  return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
-}
+/** Everything the handler roles may do: DMS, the rollback check and writing their logs. */
+const allStatements = (stack: Stack) => handlerStatements(Template.fromStack(stack));
 
 /** action → resources granted, over every statement. */
 function grantsByAction(stack: Stack): Map<string, string[]> {
   const grants = new Map<string, string[]>();
-  for (const st of dmsStatements(stack)) {
+  for (const st of allStatements(stack)) {
     for (const action of [st.Action].flat()) {
       grants.set(action, [...(grants.get(action) ?? []), ...[st.Resource].flat().map((r) => (typeof r === 'string' ? r : JSON.stringify(r)))]);
     }
@@ -76,7 +74,7 @@ test('beyond 10 ARNs of a type, the policy names that type in the stack\'s accou
 
 test('stack reads (the rollback check; the teardown\'s "does the replication stay?") are on this stack only', () => {
   const { stack } = build(1);
-  const reads = dmsStatements(stack).filter((st) => [st.Action].flat().some((a) => a.startsWith('cloudformation:')));
+  const reads = allStatements(stack).filter((st) => [st.Action].flat().some((a) => a.startsWith('cloudformation:')));
   expect(reads.map((st) => stack.resolve(st.Resource))).toEqual([{ Ref: 'AWS::StackId' }, { Ref: 'AWS::StackId' }, { Ref: 'AWS::StackId' }]);
   expect(reads.map((st) => [st.Action].flat())).toEqual([
     ['cloudformation:DescribeStacks'],

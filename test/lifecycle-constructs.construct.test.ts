@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as dms from 'aws-cdk-lib/aws-dms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { DmsConnectionTest, DmsLifecycleProviders, DmsReplicationTeardown } from '../src';
+import { dmsStatements, handlerStatements } from './support/dms-policy';
 
 const ENDPOINT = 'arn:aws:dms:us-east-1:123456789012:endpoint:SOURCE';
 const INSTANCE = 'arn:aws:dms:us-east-1:123456789012:rep:INSTANCE';
@@ -10,10 +11,7 @@ const CONFIG = 'arn:aws:dms:us-east-1:123456789012:replication-config:CONFIG';
 const TASK = 'arn:aws:dms:us-east-1:123456789012:task:TASK';
 
 const newStack = () => new Stack(new App(), 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
-const statements = (stack: Stack) => {
-  const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { PolicyName: 'DmsLifecycleAccess' } });
-  return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
-};
+const statements = (stack: Stack) => dmsStatements(Template.fromStack(stack));
 
 describe('DmsConnectionTest', () => {
   test('synthesizes its custom resource, with TestConnection on the ARNs and DescribeConnections on *', () => {
@@ -54,11 +52,6 @@ describe('DmsReplicationTeardown', () => {
   const teardownStatements = [
     { Effect: 'Allow', Action: ['dms:StopReplication'], Resource: ['arn:aws:dms:us-east-1:123456789012:replication-config:*'] },
     { Effect: 'Allow', Action: ['dms:StopReplicationTask'], Resource: ['arn:aws:dms:us-east-1:123456789012:task:*'] },
-    {
-      Effect: 'Allow',
-      Action: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate', 'cloudformation:ListStackResources'],
-      Resource: { Ref: 'AWS::StackId' },
-    },
     { Effect: 'Allow', Action: ['dms:DescribeReplicationTasks', 'dms:DescribeReplications'], Resource: '*' },
   ];
 
@@ -66,6 +59,11 @@ describe('DmsReplicationTeardown', () => {
     const stack = newStack();
     new DmsReplicationTeardown(stack, 'T', { replicationConfigArn: CONFIG });
     expect(statements(stack)).toEqual(teardownStatements);
+    expect(handlerStatements(Template.fromStack(stack))).toContainEqual({
+      Effect: 'Allow',
+      Action: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate', 'cloudformation:ListStackResources'],
+      Resource: { Ref: 'AWS::StackId' },
+    });
   });
 
   test('a task teardown grants the same: the policy does not change when the last teardown of one kind goes', () => {

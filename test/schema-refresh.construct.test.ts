@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dms from 'aws-cdk-lib/aws-dms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ConnectionPrecondition, DmsLifecycleProviders, DmsSchemaRefresh } from '../src';
+import { dmsPolicyDocuments } from './support/dms-policy';
 import { ConnectionPreconditionMode } from '../src/private/handler-contract';
 
 const ENDPOINT = 'arn:aws:dms:us-east-1:123456789012:endpoint:SOURCE';
@@ -13,9 +14,9 @@ function newStack(): Stack {
 }
 
 function dmsPolicy(template: Template): any {
-  const policies = template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: 'DmsLifecycleAccess' } });
-  expect(Object.keys(policies)).toHaveLength(1);
-  return Object.values(policies)[0].Properties.PolicyDocument;
+  const documents = dmsPolicyDocuments(template);
+  expect(documents).toHaveLength(1);
+  return documents[0];
 }
 
 describe('DmsSchemaRefresh', () => {

@@ -14,6 +14,12 @@ export interface DatabaseSettings {
 export interface MigrationConfig {
   /** Private subnets (two AZs at least) the replication instance and DMS Serverless run in. */
   readonly subnetIds: string[];
+  /**
+   * The VPC of `subnetIds`. When given, the lifecycle handlers run in those subnets too,
+   * and their logs are encrypted with a key of the stack ("Regulated accounts" in the
+   * README; without NAT the subnets need the VPC endpoints listed there).
+   */
+  readonly vpcId?: string;
   /** Role that lets DMS read the endpoint secrets (trusts dms.<region>.amazonaws.com). */
   readonly secretsAccessRoleArn: string;
   readonly source: DatabaseSettings;
@@ -28,6 +34,7 @@ export interface MigrationConfig {
  */
 const PLACEHOLDERS: MigrationConfig = {
   subnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'],
+  vpcId: 'vpc-0123456789abcdef0',
   secretsAccessRoleArn: 'arn:aws:iam::123456789012:role/dms-secrets-access',
   source: {
     engineName: 'postgres',

@@ -1,9 +1,18 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { Fn, Stack, StackProps } from 'aws-cdk-lib';
 import * as dms from 'aws-cdk-lib/aws-dms';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 // In your own app: import { ... } from 'cdk-dms-lifecycle';
 import { DatabaseSettings, MigrationConfig } from './migration-config';
-import { ConnectionPrecondition, DmsConnectionTest, DmsReplicationTeardown, DmsSchemaRefresh, SchemaRefreshOutputs } from '../../src';
+import {
+  ConnectionPrecondition,
+  DmsConnectionTest,
+  DmsLifecycleProviders,
+  DmsReplicationTeardown,
+  DmsSchemaRefresh,
+  SchemaRefreshOutputs,
+} from '../../src';
 
 export interface DmsMigrationStackProps extends StackProps {
   readonly config: MigrationConfig;
@@ -27,6 +36,7 @@ export class DmsMigrationStack extends Stack {
   public constructor(scope: Construct, id: string, props: DmsMigrationStackProps) {
     super(scope, id, props);
     const { config } = props;
+    if (config.vpcId) this.placeHandlers(config.vpcId, config.subnetIds);
 
     const subnets = new dms.CfnReplicationSubnetGroup(this, 'Subnets', {
       replicationSubnetGroupDescription: 'DMS migration subnets',
@@ -85,6 +95,19 @@ export class DmsMigrationStack extends Stack {
     });
     task.node.addDependency(this.refresh, targetTested);
     DmsReplicationTeardown.forReplicationTask(this, 'StopReplicationTask', task);
+  }
+
+  /** The lifecycle handlers in the migration's subnets, their logs encrypted with a key of this stack. */
+  private placeHandlers(vpcId: string, subnetIds: string[]): void {
+    DmsLifecycleProviders.configure(this, {
+      // Only the VPC id is needed: the subnets are named below.
+      vpc: ec2.Vpc.fromVpcAttributes(this, 'Vpc', { vpcId, availabilityZones: Fn.getAzs() }),
+      vpcSubnets: { subnets: subnetIds.map((id, i) => ec2.Subnet.fromSubnetId(this, `Subnet${i + 1}`, id)) },
+      logEncryptionKey: new kms.Key(this, 'LifecycleLogKey', {
+        description: 'Encrypts the logs of the DMS lifecycle handlers',
+        enableKeyRotation: true,
+      }),
+    });
   }
 
   private endpoint(id: string, type: 'source' | 'target', db: DatabaseSettings, accessRoleArn: string): dms.CfnEndpoint {

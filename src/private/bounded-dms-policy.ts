@@ -3,12 +3,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { DmsResourceType, parseDmsArn } from './dms-arn';
+import { ManagedPolicyRole, StatementTarget } from './managed-policy-role';
 
 /**
  * Up to this many ARNs of one resource type are listed one by one; beyond it the
  * statement names every ARN of that type in the account and region instead, so the
- * policy stays far under IAM's 10,240-byte limit however many instances share it
- * (and stops changing, which also avoids IAM propagation races on later updates).
+ * policy stays under IAM's 6,144-character limit of a managed policy however many
+ * instances share it (and stops changing, which also avoids IAM propagation races
+ * on later updates). test/bench-structure.test.ts measures the worst case.
  */
 export const MAX_LISTED_ARNS = 10;
 
@@ -20,23 +22,38 @@ interface Grant {
   readonly wholeType?: boolean;
 }
 
+/** Description of the policy, by which tests and tools find it. */
+export const DMS_POLICY_DESCRIPTION = 'DmsLifecycleAccess';
+
 /**
- * The inline policy of a shared provider role. Grants are collected as instances
- * are added and rendered once at synth time, grouped by action set.
+ * The customer managed policy of a shared provider role (managed, not inline: the
+ * HIPAA Security, NIST 800-53 R5 and PCI DSS packs ask for it). DMS grants are
+ * collected as instances are added and rendered once at synth time, grouped by
+ * action set; the role's other grants (its log group, network interfaces) are
+ * fixed statements added alongside.
  */
-export class BoundedDmsPolicy extends Construct {
-  public readonly policy: iam.CfnPolicy;
+export class BoundedDmsPolicy extends Construct implements StatementTarget {
+  public readonly policy: iam.CfnManagedPolicy;
   private readonly grants: Grant[] = [];
   private readonly unscoped = new Set<string>();
   private readonly fixed = new Map<string, string>();
+  private readonly statements: iam.PolicyStatement[] = [];
 
-  public constructor(scope: Construct, id: string, role: iam.IRole) {
+  public constructor(scope: Construct, id: string, role: ManagedPolicyRole) {
     super(scope, id);
-    this.policy = new iam.CfnPolicy(this, 'Resource', {
-      policyName: 'DmsLifecycleAccess',
+    // Not 'Resource': that logical id was the inline AWS::IAM::Policy of earlier versions, and
+    // CloudFormation refuses to change a resource's type in place.
+    this.policy = new iam.CfnManagedPolicy(this, 'ManagedPolicy', {
+      description: DMS_POLICY_DESCRIPTION,
       roles: [role.roleName],
       policyDocument: Lazy.any({ produce: () => this.render() }),
     });
+    role.sendGrantsTo(this);
+  }
+
+  /** Adds statements as they are (what aws-cdk-lib grants the role). */
+  public addStatements(...statements: iam.PolicyStatement[]): void {
+    this.statements.push(...statements);
   }
 
   /** Allows `actions` on one ARN of the given DMS resource type. */
@@ -85,6 +102,7 @@ export class BoundedDmsPolicy extends Construct {
     if (this.unscoped.size > 0) {
       statements.push({ Effect: 'Allow', Action: [...this.unscoped].sort(), Resource: '*' });
     }
+    statements.push(...this.statements.map((s) => s.toStatementJson()));
     return { Version: '2012-10-17', Statement: statements };
   }
 

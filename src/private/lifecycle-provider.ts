@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CfnResource, CustomResource, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,6 +10,10 @@ import { DmsLifecycleProviders } from '../provider-settings';
 import { BoundedDmsPolicy } from './bounded-dms-policy';
 import { DmsResourceType } from './dms-arn';
 import { HandlerEnv, LifecycleResourceProperties } from './handler-contract';
+import { handlerNetwork, networkInterfaceStatement } from './handler-network';
+import { allowLogsToUse } from './log-encryption';
+import { ManagedPolicyRole } from './managed-policy-role';
+import { acknowledgeProviderFindings } from './provider-nag-acknowledgments';
 import { WaitSettings } from './wait-settings';
 
 /** The kinds of lifecycle custom resource; each has its own handler bundle and provider. */
@@ -56,10 +60,13 @@ export class LifecycleProvider extends Construct {
   private constructor(stack: Stack, private readonly kind: LifecycleKind) {
     super(stack, KINDS[kind].id);
     const settings = DmsLifecycleProviders._settingsFor(stack);
-    const logSettings = {
+    const network = handlerNetwork(stack, settings);
+    const logSettings: logs.LogGroupProps = {
       retention: settings.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: settings.logRemovalPolicy ?? RemovalPolicy.DESTROY,
+      encryptionKey: settings.logEncryptionKey,
     };
+    if (settings.logEncryptionKey) allowLogsToUse(settings.logEncryptionKey, stack);
     const logGroup = new logs.LogGroup(this, 'Logs', logSettings);
     // Step Functions delivers logs through CloudWatch Logs' account-wide resource policy,
     // whose small size limit many stacks would exhaust, unless the group's name starts
@@ -71,15 +78,31 @@ export class LifecycleProvider extends Construct {
       ...logSettings,
       logGroupName: `/aws/vendedlogs/states/${stack.stackName}-${KINDS[kind].id}-${stackUuid}`,
     });
-    const role = new iam.Role(this, 'HandlerRole', {
+
+    // Every role's grants go to a customer managed policy (compliance packs reject inline
+    // ones); the handler role's to the bounded DMS policy, so it has just one.
+    const role = new ManagedPolicyRole(this, 'HandlerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Calls DMS for the ${kind} custom resources of this stack`,
     });
-    logGroup.grantWrite(role);
     this.policy = new BoundedDmsPolicy(this, 'DmsAccess', role);
     // An Update during a rollback must not refresh or test again, and a teardown stops only
     // a replication that goes away: the handlers ask the stack's status.
     this.policy.grantOn('cloudformation:DescribeStacks', stack.stackId);
+
+    // The framework's functions log to our log group, so their roles need no AWS managed
+    // policy. Two roles, as the framework's own: onEvent starts the waiter, whose
+    // functions use the other; one role for both would be a dependency cycle.
+    const frameworkRole = (id: string, runs: string) => new ManagedPolicyRole(this, id, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the provider framework's ${runs} for the ${kind} custom resources of this stack`,
+    });
+    const frameworkOnEventRole = frameworkRole('FrameworkOnEventRole', 'onEvent function');
+    const frameworkWaiterRole = frameworkRole('FrameworkWaiterRole', 'isComplete and onTimeout functions');
+    for (const r of [role, frameworkOnEventRole, frameworkWaiterRole]) {
+      logGroup.grantWrite(r);
+      if (network.vpc) r.addToPrincipalPolicy(networkInterfaceStatement());
+    }
 
     const handler = (name: 'onEvent' | 'isComplete', description: string) => {
       const fn = new lambda.Function(this, name === 'onEvent' ? 'OnEvent' : 'IsComplete', {
@@ -92,22 +115,11 @@ export class LifecycleProvider extends Construct {
         logGroup,
         description,
         environment: { [HandlerEnv.POLL_BUDGET_SECONDS]: String(POLL_BUDGET.toSeconds()) },
+        ...network,
       });
       // The handlers call DMS: make them wait for the policy, not just the role.
       fn.node.addDependency(this.policy.policy);
       return fn;
-    };
-
-    // The framework's functions log to our log group, so their roles need no managed
-    // policy. Two roles, as the framework's own: onEvent starts the waiter, whose
-    // functions use the other; one role for both would be a dependency cycle.
-    const frameworkRole = (id: string, runs: string) => {
-      const frameworkFnRole = new iam.Role(this, id, {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `Runs the provider framework's ${runs} for the ${kind} custom resources of this stack`,
-      });
-      logGroup.grantWrite(frameworkFnRole);
-      return frameworkFnRole;
     };
 
     const onEvent = handler('onEvent', `Starts the DMS ${kind} operation`);
@@ -115,38 +127,23 @@ export class LifecycleProvider extends Construct {
     this.provider = new cr.Provider(this, 'Provider', {
       onEventHandler: onEvent,
       isCompleteHandler: isComplete,
-      frameworkOnEventRole: frameworkRole('FrameworkOnEventRole', 'onEvent function'),
-      frameworkCompleteAndTimeoutRole: frameworkRole('FrameworkWaiterRole', 'isComplete and onTimeout functions'),
+      frameworkOnEventRole,
+      frameworkCompleteAndTimeoutRole: frameworkWaiterRole,
       // The waiter logs its transitions too (not the events: they carry the resource properties).
       disableWaiterStateMachineLogging: false,
       waiterStateMachineLogOptions: { destination: waiterLogGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       queryInterval: QUERY_INTERVAL,
       totalTimeout: TOTAL_TIMEOUT,
       logGroup,
+      ...network,
     });
-    this.acknowledgeNagFindings();
-  }
 
-  /**
-   * Acknowledges, with reasons, the cdk-nag AwsSolutions findings on these shared
-   * resources that are by design: most concern aws-cdk-lib's provider framework,
-   * which a user cannot change. Users who run cdk-nag see only findings of their own.
-   */
-  private acknowledgeNagFindings(): void {
-    const stack = Stack.of(this);
-    const framework = 'the aws-cdk-lib custom-resources Provider framework creates it this way';
-    const invokeTargets = this.node.findAll()
-      .filter((c): c is lambda.CfnFunction => c instanceof lambda.CfnFunction)
-      .map((fn) => `AwsSolutions-IAM5[Resource::<${stack.resolve(stack.getLogicalId(fn as CfnResource))}.Arn>:*]`);
-    Validations.of(this).acknowledge(
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'DMS DescribeConnections, DescribeReplications and DescribeReplicationTasks, and Step Functions log delivery (the waiter\'s logs), support no resource-level permissions',
-      },
-      { id: 'AwsSolutions-L1', reason: `framework functions: ${framework} and pins their runtime; our handlers use the newest Node.js runtime` },
-      { id: 'AwsSolutions-SF2', reason: 'the waiter only retries one Lambda task; tracing would add cost and no insight' },
-      ...invokeTargets.map((id) => ({ id, reason: `permission to invoke the function's versions: ${framework}` })),
-    );
+    const functions = this.node.findAll().filter((c): c is lambda.CfnFunction => c instanceof lambda.CfnFunction);
+    if (settings.reservedConcurrentExecutions !== undefined) {
+      // The framework's functions take no such prop: set it on all five alike.
+      functions.forEach((fn) => (fn.reservedConcurrentExecutions = settings.reservedConcurrentExecutions));
+    }
+    acknowledgeProviderFindings(this, { reservedConcurrency: settings.reservedConcurrentExecutions !== undefined });
   }
 
   /** Allows the handlers `actions` on one DMS resource. */

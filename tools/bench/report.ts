@@ -2,7 +2,7 @@
 import type { BenchOptions } from './bench-options';
 import type { BundleSize } from './bundle-size';
 import type { LatencySummary } from './detection-latency';
-import { MAX_ROLE_INLINE_POLICY_BYTES, MAX_STACK_RESOURCES } from './limits';
+import { MAX_MANAGED_POLICY_BYTES, MAX_ROLE_INLINE_POLICY_BYTES, MAX_STACK_RESOURCES } from './limits';
 import { DMS_ID_LENGTH, NAME_LENGTH, PLAUSIBLE_PARTITION, PLAUSIBLE_REGION } from './plausible-tokens';
 import type { TrialResult } from './provider-trials';
 import type { RoundTripSummary } from './round-trips';
@@ -93,7 +93,7 @@ export function renderMarkdown(r: BenchResults): string {
   out.push('ARNs are cross-stack imports (tokens, no extra resources); every construct has its own endpoint and instance. '
     + `IAM sizes: compact JSON of each PolicyDocument with tokens resolved to long plausible values (partition ${PLAUSIBLE_PARTITION}, region ${PLAUSIBLE_REGION}, `
     + `${DMS_ID_LENGTH}-character DMS ids, ${NAME_LENGTH}-character role/function names); "per role" adds up a role's inline policies, which is what IAM's `
-    + `${n(MAX_ROLE_INLINE_POLICY_BYTES)}-character limit applies to. Synth = construct + \`app.synth()\`, median of ${r.options.synthRuns}.`);
+    + `${n(MAX_ROLE_INLINE_POLICY_BYTES)}-character limit applies to; a customer managed policy may have ${n(MAX_MANAGED_POLICY_BYTES)}. Synth = construct + \`app.synth()\`, median of ${r.options.synthRuns}.`);
   out.push('');
   const rows = r.scale.rows.map((row) => {
     const m = row.measurement;
@@ -103,13 +103,15 @@ export function renderMarkdown(r: BenchResults): string {
       !row.limits.iamPolicies ? 'IAM policy too large' : '',
     ].filter(Boolean).join(', ')}`;
     return [row.label, String(m.customResources), String(m.resources), n(m.templateBytes), n(m.largestPolicyBytes), n(m.largestRolePolicyBytes),
-      `${m.synthMs.toFixed(0)} ms`, verdict];
+      n(m.largestManagedPolicyBytes), `${m.synthMs.toFixed(0)} ms`, verdict];
   });
   const one = r.scale.rows.find((x) => x.group === 'refresh' && x.measurement.counts['schema-refresh'] === 1)!.measurement;
   const many = r.scale.rows.find((x) => x.group === 'refresh' && x.measurement.counts['schema-refresh'] === 200)!.measurement;
   rows.push(['200 ÷ 1 DmsSchemaRefresh', times(many.customResources / one.customResources), times(r.scale.ratios.resources), times(r.scale.ratios.templateBytes),
-    times(many.largestPolicyBytes / one.largestPolicyBytes), times(r.scale.ratios.largestRolePolicyBytes), times(r.scale.ratios.synthMs), '']);
-  out.push(table(['stack', 'custom resources', 'resources', 'template bytes', 'largest IAM policy (B)', 'largest per role (B)', 'synth', 'fits CloudFormation + IAM'], rows));
+    times(many.largestPolicyBytes / one.largestPolicyBytes), times(r.scale.ratios.largestRolePolicyBytes),
+    times(many.largestManagedPolicyBytes / one.largestManagedPolicyBytes), times(r.scale.ratios.synthMs), '']);
+  out.push(table(['stack', 'custom resources', 'resources', 'template bytes', 'largest inline policy (B)', 'inline per role (B)', 'largest managed policy (B)', 'synth',
+    'fits CloudFormation + IAM'], rows));
   out.push('');
   out.push(`At most **${r.scale.maxEachKind} of each kind** fit one stack (${r.scale.rows.find((x) => x.group === 'each-kind')!.measurement.resources - 3} shared resources + one per construct ≤ ${MAX_STACK_RESOURCES}); `
     + 'refreshes alone fit up to ' + (MAX_STACK_RESOURCES - (one.resources - 1)) + ' per stack. '

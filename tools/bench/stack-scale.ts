@@ -81,8 +81,11 @@ const STACK_NAME = 'DmsLifecycleBench';
 /** aws-cdk-lib's context key for its own resource-count check (STACK_RESOURCE_LIMIT_CONTEXT). */
 const STACK_RESOURCE_LIMIT_CONTEXT = '@aws-cdk/core:stackResourceLimit';
 
-/** Synthesizes a stack with `counts` constructs `runs` times and measures it. */
-export function measureStack(counts: InstanceCounts, runs = 1): StackMeasurement {
+/**
+ * Synthesizes a stack with `counts` constructs `runs` times and measures it. `configure`
+ * runs first on the stack, e.g. to call `DmsLifecycleProviders.configure`.
+ */
+export function measureStack(counts: InstanceCounts, runs = 1, configure?: (stack: Stack) => void): StackMeasurement {
   const times: number[] = [];
   let template: any;
   let templateBytes = 0;
@@ -95,6 +98,7 @@ export function measureStack(counts: InstanceCounts, runs = 1): StackMeasurement
         // analyticsReporting: the CDK CLI adds the AWS::CDK::Metadata resource too; count it.
         const app = new App({ outdir, analyticsReporting: true, context });
         const stack = new Stack(app, STACK_NAME, { env: { account: '123456789012', region: 'us-east-1' } });
+        configure?.(stack);
         addInstances(stack, counts);
         return app.synth();
       };

@@ -4,6 +4,7 @@ import type { LatencySummary } from './detection-latency';
 import {
   MAX_BUNDLE_BYTES,
   MAX_MEDIAN_DETECTION_LATENCY_MS,
+  MAX_MANAGED_POLICY_BYTES,
   MAX_ROLE_INLINE_POLICY_BYTES,
   MAX_ROUND_TRIPS_PER_MINUTE,
   MAX_STACK_RESOURCES,
@@ -63,6 +64,13 @@ export function evaluateTargets({ scale, latency, roundTrips, bundles }: TargetI
     target: `Every IAM role's inline policies < ${n(MAX_ROLE_INLINE_POLICY_BYTES)} B at any size that fits`,
     measured: `peak ${n(peak.measurement.largestRolePolicyBytes)} B (${pct(peak.measurement.largestRolePolicyBytes, MAX_ROLE_INLINE_POLICY_BYTES)}) at ${peak.label}`,
     verdict: verdict(peak.measurement.largestRolePolicyBytes < MAX_ROLE_INLINE_POLICY_BYTES),
+  });
+  const managedPeak = scale.rows.filter((r) => r.measurement.resources <= MAX_STACK_RESOURCES)
+    .reduce((a, b) => (b.measurement.largestManagedPolicyBytes > a.measurement.largestManagedPolicyBytes ? b : a));
+  results.push({
+    target: `Every customer managed policy < ${n(MAX_MANAGED_POLICY_BYTES)} B at any size that fits`,
+    measured: `peak ${n(managedPeak.measurement.largestManagedPolicyBytes)} B (${pct(managedPeak.measurement.largestManagedPolicyBytes, MAX_MANAGED_POLICY_BYTES)}) at ${managedPeak.label}`,
+    verdict: verdict(managedPeak.measurement.largestManagedPolicyBytes < MAX_MANAGED_POLICY_BYTES),
   });
 
   results.push({
