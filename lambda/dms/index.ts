@@ -6,6 +6,7 @@ export * from './client';
 export * from './errors';
 export * from './operation';
 export * from './wait';
+export * from './poll-schedule';
 export * from './connection-test';
 export * from './schema-refresh';
 export * from './replication-stop';

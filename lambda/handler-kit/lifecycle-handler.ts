@@ -1,6 +1,6 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { HandlerEnv } from '../../src/private/handler-contract';
-import { DmsOperation, isAccessDenied, isTransient, OperationMark, realClock, waitForOperation } from '../dms';
+import { callSpacingMs, DmsOperation, isAccessDenied, isTransient, OperationMark, realClock, startDelayMs, waitForOperation } from '../dms';
 import { ResourcePropertyReader } from './resource-properties';
 import { isRollingBack } from './stack-status';
 
@@ -38,7 +38,8 @@ export interface LifecycleResourceKind {
 export interface WaitState {
   readonly startedAt: number;
   readonly deadline: number;
-  readonly pollIntervalMs: number;
+  /** The user's fixed pollInterval; unset: the adaptive schedule. */
+  readonly pollIntervalMs?: number;
   readonly intent: Intent;
   readonly mark: OperationMark;
 }
@@ -76,14 +77,17 @@ export function lifecycleHandlers(kind: LifecycleResourceKind): LifecycleHandler
       log(event, { phase: 'onEvent', physicalId, intent: intent ?? 'none', subject: operation?.subject });
       if (!intent || !operation) return { PhysicalResourceId: physicalId };
 
+      const receivedAt = Date.now();
+      // Many resources created at once spread their starts over the stack's share of the DMS call budget.
+      await realClock.sleep(startDelayMs({ minSpacingMs: stackCallSpacingMs() }, Math.random));
       const startedAt = Date.now();
       const mark = await startWithRetries(operation);
       return {
         PhysicalResourceId: physicalId,
         Lifecycle: {
           startedAt,
-          deadline: startedAt + props.secondsAsMs('TimeoutSeconds'),
-          pollIntervalMs: props.secondsAsMs('PollIntervalSeconds'),
+          deadline: receivedAt + props.secondsAsMs('TimeoutSeconds'),
+          pollIntervalMs: props.optionalString('PollIntervalSeconds') === undefined ? undefined : props.secondsAsMs('PollIntervalSeconds'),
           intent,
           mark,
         },
@@ -97,6 +101,7 @@ export function lifecycleHandlers(kind: LifecycleResourceKind): LifecycleHandler
       const budget = Math.max(0, Math.min(pollBudgetMs(), context.getRemainingTimeInMillis() - INVOCATION_MARGIN_MS));
       const progress = await waitForOperation(operation, state.mark, {
         ...state,
+        minSpacingMs: stackCallSpacingMs(),
         returnBy: Date.now() + budget,
         unansweredLimitMs: budget * UNANSWERED_SHARE_OF_BUDGET,
       });
@@ -128,6 +133,11 @@ async function startWithRetries(operation: DmsOperation): Promise<OperationMark>
       await realClock.sleep(delay);
     }
   }
+}
+
+/** How far apart one resource's DMS checks must be so that all of the stack's stay within its call budget. */
+function stackCallSpacingMs(): number {
+  return callSpacingMs(Number(process.env[HandlerEnv.STACK_RESOURCES]), Number(process.env[HandlerEnv.CALLS_PER_SECOND]));
 }
 
 function pollBudgetMs(): number {
