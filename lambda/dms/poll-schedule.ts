@@ -68,17 +68,18 @@ export function unthrottledIntervalMs(elapsedMs: number): number {
  * schedule of a wait is fixed by `seed` (e.g. its start time and subject): every
  * invocation that resumes the wait finds the same check times without carrying state.
  * With a fixed interval the checks fall on 0, 1, 2, … intervals; otherwise the first
- * falls one pause after the start.
+ * falls one pause after the start. Under a stack spacing longer than the start spread
+ * ({@link startDelayMs}), a random part of the difference is added, so the checks of
+ * many waits fall evenly over the spacing however their starts fell.
  */
 export function scheduledCheckAtOrAfter(elapsedMs: number, policy: PollPolicy, seed: string): number {
   if (policy.fixedIntervalMs !== undefined) {
     return Math.max(0, Math.ceil(elapsedMs / policy.fixedIntervalMs)) * policy.fixedIntervalMs;
   }
   const random = seededRandom(seed);
-  let t = 0;
-  do {
-    t += nextPollDelayMs(t, 0, random, policy);
-  } while (t < elapsedMs);
+  const unspread = Math.max(0, (policy.minSpacingMs ?? 0) - MAX_START_SPREAD_MS);
+  let t = nextPollDelayMs(0, 0, random, policy) + random() * unspread;
+  while (t < elapsedMs) t += nextPollDelayMs(t, 0, random, policy);
   return t;
 }
 
@@ -89,6 +90,20 @@ export function scheduledCheckAtOrAfter(elapsedMs: number, policy: PollPolicy, s
  */
 export function startDelayMs(policy: PollPolicy, random: RandomSource): number {
   return random() * Math.min(MAX_START_SPREAD_MS, policy.minSpacingMs ?? 0);
+}
+
+/** onEvent retries a start that failed on something that passes for this long; throttling for longer. */
+export const START_RETRY_MS = 20_000;
+export const THROTTLED_START_RETRY_MS = 90_000;
+
+/**
+ * The pause before retry `retry` (0 for the first) of a start: 1, 2, 4, 5, 5… s after
+ * errors that pass (IAM propagation, 5xx); after throttling a random pause that doubles,
+ * 1–2 s, 1–4 s, 1–8 s…, so starts throttled together do not come back together.
+ */
+export function startRetryDelayMs(retry: number, throttled: boolean, random: RandomSource): number {
+  if (!throttled) return Math.min(1_000 * 2 ** retry, 5_000);
+  return nextPollDelayMs(0, retry + 1, random, { fixedIntervalMs: 1_000 });
 }
 
 /**

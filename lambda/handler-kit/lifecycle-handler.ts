@@ -1,6 +1,19 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { HandlerEnv } from '../../src/private/handler-contract';
-import { callSpacingMs, DmsOperation, isAccessDenied, isTransient, OperationMark, realClock, startDelayMs, waitForOperation } from '../dms';
+import {
+  callSpacingMs,
+  DmsOperation,
+  isAccessDenied,
+  isThrottling,
+  isTransient,
+  OperationMark,
+  realClock,
+  START_RETRY_MS,
+  startDelayMs,
+  startRetryDelayMs,
+  THROTTLED_START_RETRY_MS,
+  waitForOperation,
+} from '../dms';
 import { ResourcePropertyReader } from './resource-properties';
 import { isRollingBack } from './stack-status';
 
@@ -8,8 +21,6 @@ import { isRollingBack } from './stack-status';
 const DEFAULT_POLL_BUDGET_MS = 60_000;
 /** Time kept free at the end of an invocation so the Lambda never times out mid-check. */
 const INVOCATION_MARGIN_MS = 5_000;
-/** How long onEvent retries errors that pass: IAM propagation after a policy update, throttling. */
-const START_RETRY_MS = 20_000;
 /** A DMS that does not answer for this share of an isComplete invocation (45 s of 60) fails the resource. */
 const UNANSWERED_SHARE_OF_BUDGET = 0.75;
 
@@ -124,11 +135,14 @@ export function lifecycleHandlers(kind: LifecycleResourceKind): LifecycleHandler
  * SDK's retries. An error that persists fails with DMS's own message.
  */
 async function startWithRetries(operation: DmsOperation): Promise<OperationMark> {
-  const giveUpAt = Date.now() + START_RETRY_MS;
-  for (let delay = 1_000; ; delay = Math.min(delay * 2, 5_000)) {
+  const began = Date.now();
+  for (let retry = 0; ; retry++) {
     try {
       return await operation.start();
     } catch (err) {
+      const throttled = isThrottling(err);
+      const delay = startRetryDelayMs(retry, throttled, Math.random);
+      const giveUpAt = began + (throttled ? THROTTLED_START_RETRY_MS : START_RETRY_MS);
       if (!(isAccessDenied(err) || isTransient(err)) || Date.now() + delay > giveUpAt) throw err;
       await realClock.sleep(delay);
     }

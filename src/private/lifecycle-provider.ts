@@ -27,8 +27,8 @@ const QUERY_INTERVAL = Duration.seconds(1);
 const TOTAL_TIMEOUT = Duration.hours(1);
 const POLL_BUDGET = Duration.seconds(60);
 const HANDLER_TIMEOUT = Duration.seconds(90);
-/** onEvent may first wait up to a minute to spread many starts (poll-schedule.ts), then retry the start for 20 s. */
-const ON_EVENT_TIMEOUT = Duration.minutes(3);
+/** onEvent may first wait up to a minute to spread many starts, then retry a throttled start for 90 s (poll-schedule.ts). */
+const ON_EVENT_TIMEOUT = Duration.minutes(4);
 
 /** Lifecycle custom resources per stack, all kinds: they share the stack's DMS call budget. */
 const resourcesPerStack = new WeakMap<Stack, number>();
