@@ -100,7 +100,7 @@ export async function runConcurrencySuite(log: (line: string) => void = () => un
   }
 
   return {
-    simulated: 'simulated time: the real poll schedule, waiting loop and token bucket; DMS, the SDK retries, the provider framework and CloudFormation modelled (tools/bench/concurrency)',
+    simulated: 'Simulated time: the real poll schedule, waiting loop and token bucket; DMS, the SDK retries, the provider framework and CloudFormation modelled (tools/bench/concurrency)',
     rateLimit: { burst: DMS_API_RATE.burst, refillPerSecond: DMS_API_RATE.refillPerSecond },
     refreshDurationS: [LONG[0] / 1000, LONG[1] / 1000],
     defaultBudgetCallsPerSecond: DefaultWait.CALLS_PER_SECOND,
