@@ -5,8 +5,8 @@
  * small because the AWS SDK is left to the Lambda runtime.
  */
 import { HANDLER_KINDS, handlerBundlePath, measureBundle } from '../tools/bench/bundle-size';
-import { SCHEDULES } from '../tools/bench/concurrency/concurrent-waits';
 import { CONCURRENCY_SIZES, ConcurrencyReport, runConcurrencySuite } from '../tools/bench/concurrency/concurrency-suite';
+import { SCHEDULES } from '../tools/bench/concurrency/concurrent-waits';
 import {
   MAX_BUNDLE_BYTES,
   MAX_LONG_WAIT_LATENCY_SHARE,
@@ -62,8 +62,13 @@ describe('many waits at once (the bench\'s concurrency rows, simulated time)', (
     );
     for (const row of report.rows) {
       expect(row).toEqual(expect.objectContaining({
-        constructs: expect.any(Number), schedule: expect.any(String), failed: expect.any(Number), callsPerSecond: expect.any(Number),
-        throttled: expect.any(Number), latencyMedianS: expect.any(Number), latencyP95S: expect.any(Number),
+        constructs: expect.any(Number),
+        schedule: expect.any(String),
+        failed: expect.any(Number),
+        callsPerSecond: expect.any(Number),
+        throttled: expect.any(Number),
+        latencyMedianS: expect.any(Number),
+        latencyP95S: expect.any(Number),
       }));
     }
   });

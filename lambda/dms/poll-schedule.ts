@@ -115,7 +115,8 @@ export function callSpacingMs(resources: number, callsPerSecond: number): number
   return (resources / callsPerSecond) * 1000;
 }
 
-/** A deterministic RandomSource for a seed (FNV-1a hash into mulberry32). */
+/** A deterministic RandomSource for a seed (FNV-1a hash into mulberry32: 32-bit integer arithmetic). */
+/* eslint-disable no-bitwise */
 export function seededRandom(seed: string): RandomSource {
   let h = 0x811c9dc5;
   for (let i = 0; i < seed.length; i++) {
@@ -131,3 +132,4 @@ export function seededRandom(seed: string): RandomSource {
     return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
   };
 }
+/* eslint-enable no-bitwise */

@@ -1,6 +1,6 @@
 /** The Markdown of the concurrency suite (bench.md and README's Performance section). */
-import { SCHEDULE_LABELS } from './concurrent-waits';
 import type { ConcurrencyReport, ConcurrencyRow } from './concurrency-suite';
+import { SCHEDULE_LABELS } from './concurrent-waits';
 
 const pct = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)} %`;
 

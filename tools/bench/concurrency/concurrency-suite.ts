@@ -39,8 +39,13 @@ export interface ConcurrencyRow {
 
 /** One wait alone, adaptive schedule: how quickly it sees the end of short and of long refreshes. */
 export interface SingleWaitSummary {
-  readonly shortRefreshes: { readonly rangeS: [number, number]; readonly runs: number; readonly latencyMedianS: number; readonly latencyP95S: number };
-  readonly longRefreshes: { readonly rangeS: [number, number]; readonly runs: number; readonly latencyMedianShare: number; readonly latencyP95Share: number; readonly latencyMedianS: number };
+  readonly shortRefreshes: LoneWaits & { readonly latencyMedianS: number; readonly latencyP95S: number };
+  readonly longRefreshes: LoneWaits & { readonly latencyMedianShare: number; readonly latencyP95Share: number; readonly latencyMedianS: number };
+}
+
+interface LoneWaits {
+  readonly rangeS: [number, number];
+  readonly runs: number;
 }
 
 /** 200 at once with the adaptive schedule, for several stack budgets. */
@@ -106,10 +111,15 @@ export async function runConcurrencySuite(log: (line: string) => void = () => un
     defaultBudgetCallsPerSecond: DefaultWait.CALLS_PER_SECOND,
     rows,
     singleWait: {
-      shortRefreshes: { rangeS: [SHORT[0] / 1000, SHORT[1] / 1000], runs: short.runs, latencyMedianS: short.latencyMedianS, latencyP95S: short.latencyP95S },
+      shortRefreshes: {
+        rangeS: [SHORT[0] / 1000, SHORT[1] / 1000], runs: short.runs, latencyMedianS: short.latencyMedianS, latencyP95S: short.latencyP95S,
+      },
       longRefreshes: {
-        rangeS: [LONG[0] / 1000, LONG[1] / 1000], runs: long.runs,
-        latencyMedianShare: long.latencyMedianShare, latencyP95Share: long.latencyP95Share, latencyMedianS: long.latencyMedianS,
+        rangeS: [LONG[0] / 1000, LONG[1] / 1000],
+        runs: long.runs,
+        latencyMedianShare: long.latencyMedianShare,
+        latencyP95Share: long.latencyP95Share,
+        latencyMedianS: long.latencyMedianS,
       },
     },
     tradeOff,

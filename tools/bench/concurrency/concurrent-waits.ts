@@ -9,6 +9,8 @@
  * (as lambda/handler-kit/lifecycle-handler.ts), and CloudFormation creating all N
  * custom resources within the first 2 s. No other caller uses the account's API.
  */
+import { CallRecord, SimulatedAccount, SimulatedSdkClient } from './sdk-retry-model';
+import { VirtualTime } from './virtual-time';
 import {
   callSpacingMs,
   isAccessDenied,
@@ -25,8 +27,6 @@ import {
 import type { DmsOperation, OperationMark, Progress, RandomSource, WaitClock } from '../../../lambda/dms';
 import { DefaultWait } from '../../../src/private/handler-contract';
 import { RateLimitOptions, TokenBucket } from '../../dms-emulator/rate-limit';
-import { CallRecord, SimulatedAccount, SimulatedSdkClient } from './sdk-retry-model';
-import { VirtualTime } from './virtual-time';
 
 /** The schedules compared. */
 export const SCHEDULES = ['adaptive', 'fixed-2s', 'plain-provider'] as const;

@@ -5,8 +5,8 @@
  * a throttled attempt is retried after random × min(1 s × 2^retry, 20 s), each retry
  * costs 5 of the client's 500 retry tokens, a success gives one back.
  */
-import type { TokenBucket } from '../../dms-emulator/rate-limit';
 import type { RandomSource } from '../../../lambda/dms/poll-schedule';
+import type { TokenBucket } from '../../dms-emulator/rate-limit';
 
 export const SDK_MAX_ATTEMPTS = 5;
 const THROTTLING_DELAY_BASE_MS = 1_000;

@@ -40,7 +40,7 @@ export class VirtualTime {
     const h = this.heap;
     h.push(item);
     for (let i = h.length - 1; i > 0;) {
-      const parent = (i - 1) >> 1;
+      const parent = Math.floor((i - 1) / 2);
       if (!before(h[i], h[parent])) break;
       [h[i], h[parent]] = [h[parent], h[i]];
       i = parent;
