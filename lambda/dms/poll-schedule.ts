@@ -8,7 +8,7 @@
  * 8 per second, shared by every caller. A fixed 2-s poll is 0.5 calls per second per
  * wait, so 16 waits use the whole refill. The schedule instead:
  * - checks every {@link QUICK_INTERVAL_MS} at first, so short waits stay quick;
- * - then every {@link GROWTH} of the time already waited (median detection ≈ 3 % of
+ * - then every {@link GROWTH} of the time already waited (median detection ≈ 2–3 % of
  *   the wait), up to {@link MAX_INTERVAL_MS};
  * - never more often than the stack's share of the DMS call budget
  *   (`minSpacingMs`, see {@link callSpacingMs}), so many waits at once stay within it;
