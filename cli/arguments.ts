@@ -8,7 +8,8 @@ export type CommandName = 'refresh-schemas' | 'test-connection' | 'stop-replicat
 
 export interface WaitSettings {
   readonly timeoutMs: number;
-  readonly pollIntervalMs: number;
+  /** --poll-interval; undefined: the adaptive schedule (lambda/dms/poll-schedule.ts). */
+  readonly pollIntervalMs?: number;
 }
 
 interface CommonSettings {
@@ -67,7 +68,6 @@ export interface CommandSpec {
 }
 
 const PRECONDITIONS: readonly ConnectionPrecondition[] = Object.values(ConnectionPreconditionMode);
-const DEFAULT_POLL_INTERVAL = `${DefaultWait.POLL_INTERVAL_SECONDS}s`;
 /** A default timeout of the constructs, as a CLI duration. */
 const defaultTimeout = (kind: keyof typeof DefaultWait.TIMEOUT_SECONDS) => `${DefaultWait.TIMEOUT_SECONDS[kind] / 60}m`;
 
@@ -76,7 +76,7 @@ function commonOptions(spec: Pick<CommandSpec, 'defaultTimeout'>): Record<string
   return {
     'wait': { type: 'boolean', help: 'Wait until DMS finishes. Without it: start, check once, exit' },
     'timeout': { type: 'string', value: 'DURATION', help: `With --wait: give up after this long (default ${spec.defaultTimeout})` },
-    'poll-interval': { type: 'string', value: 'DURATION', help: `With --wait: check DMS this often (default ${DEFAULT_POLL_INTERVAL})` },
+    'poll-interval': { type: 'string', value: 'DURATION', help: 'With --wait: check DMS this often (default: every 2s at first, then less often as the wait goes on, at most every 60s)' },
     'region': { type: 'string', value: 'REGION', help: 'AWS region to call; defaults to the ARNs\' region and must match it' },
     'quiet': { type: 'boolean', help: 'No progress lines on stderr (errors are still printed)' },
     'help': { type: 'boolean', short: 'h', help: 'Show this help' },
@@ -285,7 +285,7 @@ function commonSettings(spec: CommandSpec, values: OptionValues, arns: DmsArn[])
     wait: wait
       ? {
         timeoutMs: parseDuration('--timeout', timeout ?? spec.defaultTimeout),
-        pollIntervalMs: parseDuration('--poll-interval', pollInterval ?? DEFAULT_POLL_INTERVAL),
+        pollIntervalMs: pollInterval === undefined ? undefined : parseDuration('--poll-interval', pollInterval),
       }
       : undefined,
     region,

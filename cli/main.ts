@@ -57,7 +57,7 @@ async function run(command: CliCommand, io: CliIo): Promise<ExitCode> {
     const operation = operationFor(command);
     subject = operation.subject;
     const waiting = command.wait
-      ? `waiting up to ${formatDuration(command.wait.timeoutMs)}, checking every ${formatDuration(command.wait.pollIntervalMs)}`
+      ? `waiting up to ${formatDuration(command.wait.timeoutMs)}, ${command.wait.pollIntervalMs === undefined ? 'checking every 2s at first, less often later' : `checking every ${formatDuration(command.wait.pollIntervalMs)}`}`
       : 'starting it without waiting (no --wait)';
     progress(`${PROGRAM} ${command.name}: ${subject}; ${waiting}`);
 

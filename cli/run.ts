@@ -13,7 +13,7 @@ export async function runOperation(
 ): Promise<Progress> {
   const watched = reportingChanges(operation, onChange);
   // As in the custom resources, the timeout counts from before the start, so it
-  // bounds the whole step, and the first check falls one poll interval later.
+  // bounds the whole step; checks follow the poll schedule from there.
   const startedAt = Date.now();
   const mark = await startOperation(watched);
   if (!wait) return startedOnly(watched, mark, startedAt);
@@ -51,7 +51,6 @@ async function startedOnly(operation: DmsOperation, mark: OperationMark, started
   await waitForOperation(untilStarted, mark, {
     startedAt,
     deadline,
-    pollIntervalMs: 2_000,
     returnBy: deadline,
     timeoutAdvice: 'Use --wait with a longer --timeout, or look at the connection in the DMS console.',
   });

@@ -59,6 +59,16 @@ export interface DmsLifecycleProviderSettings {
    * @default - no reserved concurrency
    */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * DMS API calls per second that all lifecycle constructs of the stack may make
+   * together while they wait. DMS throttles per account and region (a bucket of 200
+   * calls refilled at 8 per second, shared with the console, monitoring and other
+   * tools), so each construct checks at most once per (constructs in the stack ÷ this)
+   * seconds and spreads its start over as long (at most a minute). A construct set to
+   * a fixed `pollInterval` keeps it.
+   * @default 4 - half of DMS's refill rate; the rest is left to the account's other callers
+   */
+  readonly dmsCallsPerSecond?: number;
 }
 
 const settingsByStack = new WeakMap<Stack, DmsLifecycleProviderSettings>();

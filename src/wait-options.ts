@@ -11,9 +11,13 @@ export interface DmsWaitOptions {
    */
   readonly timeout?: Duration;
   /**
-   * How often to ask DMS for the status: a whole number of seconds that divides
-   * `timeout`. Shorter detects completion sooner at the cost of more DMS calls.
-   * @default Duration.seconds(2)
+   * A fixed interval between status checks, instead of the adaptive schedule: a
+   * whole number of seconds that divides `timeout`. Shorter detects completion
+   * sooner at the cost of more DMS calls, which every caller in the account shares
+   * (DMS throttles at 8 per second refilled into a bucket of 200).
+   * @default - adaptive: every 2 s at first, then every 1/20 of the time already
+   * waited (at most 60 s), never more often than the stack's share of
+   * `DmsLifecycleProviderSettings.dmsCallsPerSecond`, and slower while DMS throttles
    */
   readonly pollInterval?: Duration;
 }

@@ -9,12 +9,18 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { DmsLifecycleProviders } from '../src';
 import { HANDLER_KINDS, handlerBundlePath, measureBundle } from '../tools/bench/bundle-size';
+import { CONCURRENCY_SIZES, ConcurrencyReport, runConcurrencySuite } from '../tools/bench/concurrency/concurrency-suite';
+import { SCHEDULES } from '../tools/bench/concurrency/concurrent-waits';
 import {
   MAX_BUNDLE_BYTES,
   MAX_MANAGED_POLICY_BYTES,
+  MAX_LONG_WAIT_LATENCY_SHARE,
   MAX_ROLE_INLINE_POLICY_BYTES,
+  MAX_SHORT_WAIT_MEDIAN_LATENCY_MS,
   MAX_STACK_RESOURCES,
+  MAX_SUSTAINED_CALLS_PER_SECOND,
   MAX_TEMPLATE_BYTES,
+  MAX_THROTTLED_SHARE,
 } from '../tools/bench/limits';
 import { checkLimits, CONSTRUCT_KINDS, CUSTOM_RESOURCE_TYPES, instanceGrowth, measureStack } from '../tools/bench/stack-scale';
 
@@ -59,4 +65,48 @@ test.each(HANDLER_KINDS)('the %s handler bundle in assets/ is at most 50 KB and 
   const bundle = measureBundle(kind, handlerBundlePath(kind));
   expect(bundle.bytes).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
   expect(bundle.sdkExternal).toBe(true);
+});
+
+describe('many waits at once (the bench\'s concurrency rows, simulated time)', () => {
+  let report: ConcurrencyReport;
+  beforeAll(async () => {
+    report = await runConcurrencySuite();
+  }, 60_000);
+
+  test('bench.json rows: N = 1, 50 and 200 for each schedule, in the issue\'s shape', () => {
+    expect(report.rows.map((r) => `${r.constructs}/${r.schedule}`)).toEqual(
+      CONCURRENCY_SIZES.flatMap((n) => SCHEDULES.map((s) => `${n}/${s}`)),
+    );
+    for (const row of report.rows) {
+      expect(row).toEqual(expect.objectContaining({
+        constructs: expect.any(Number),
+        schedule: expect.any(String),
+        failed: expect.any(Number),
+        callsPerSecond: expect.any(Number),
+        throttled: expect.any(Number),
+        latencyMedianS: expect.any(Number),
+        latencyP95S: expect.any(Number),
+      }));
+    }
+  });
+
+  test('200 at once with the adaptive schedule: none fails, ≤ 4 calls per second sustained, < 5 % throttled', () => {
+    const row = report.rows.find((r) => r.constructs === 200 && r.schedule === 'adaptive')!;
+    expect(row.failed).toBe(0);
+    expect(row.callsPerSecond).toBeLessThanOrEqual(MAX_SUSTAINED_CALLS_PER_SECOND);
+    expect(row.throttledShare).toBeLessThan(MAX_THROTTLED_SHARE);
+  });
+
+  test('one wait alone: median detection ≤ 2 s up to a minute, ≤ 5 % of longer refreshes', () => {
+    expect(report.singleWait.shortRefreshes.latencyMedianS * 1000).toBeLessThanOrEqual(MAX_SHORT_WAIT_MEDIAN_LATENCY_MS);
+    expect(report.singleWait.longRefreshes.latencyMedianShare).toBeLessThanOrEqual(MAX_LONG_WAIT_LATENCY_SHARE);
+  });
+
+  test('the old fixed 2-s schedule and a plain Provider are throttled far beyond the target at 200 at once', () => {
+    for (const schedule of ['fixed-2s', 'plain-provider'] as const) {
+      const row = report.rows.find((r) => r.constructs === 200 && r.schedule === schedule)!;
+      expect(row.callsPerSecond).toBeGreaterThan(MAX_SUSTAINED_CALLS_PER_SECOND);
+      expect(row.throttledShare).toBeGreaterThan(MAX_THROTTLED_SHARE);
+    }
+  });
 });

@@ -138,3 +138,64 @@ test('an answer in between resets the unanswered clock', async () => {
   const result = await waitForOperation(op, {}, { ...windowOf(clock.t, 600_000, 1_000, clock.t + 60_000), unansweredLimitMs: 3_500 }, clock);
   expect(result.status).toBe('successful');
 });
+
+describe('the adaptive schedule (no pollInterval)', () => {
+  const adaptive = (startedAt: number, deadlineIn: number, returnBy: number) => ({ startedAt, deadline: startedAt + deadlineIn, returnBy });
+
+  test('checks every 2 s or a little more at first, then less and less often', async () => {
+    const clock = fakeClock();
+    const startedAt = clock.t;
+    const { op, checkedAt } = scripted([], clock);
+    await expect(waitForOperation(op, {}, adaptive(startedAt, 10 * 60_000, startedAt + 11 * 60_000), clock)).rejects.toThrow(WaitTimedOut);
+    const gaps = checkedAt.slice(1).map((t, i) => t - checkedAt[i]);
+    expect(gaps[0]).toBeGreaterThanOrEqual(2_000);
+    expect(gaps[0]).toBeLessThanOrEqual(2_500);
+    expect(gaps[gaps.length - 2]).toBeGreaterThanOrEqual(25_000); // the last gap ends at the deadline
+    expect(checkedAt.length).toBeLessThan(70); // a fixed 2 s would check 300 times
+  });
+
+  test('a later invocation resumes the same check times without carrying state', async () => {
+    const one = fakeClock();
+    const startedAt = one.t;
+    const first = scripted([], one);
+    await waitForOperation(first.op, {}, adaptive(startedAt, 600_000, startedAt + 120_000), one);
+    const two = fakeClock(startedAt);
+    const second = scripted([], two);
+    await waitForOperation(second.op, {}, adaptive(startedAt, 600_000, startedAt + 60_000), two);
+    two.t += 1_000; // the waiter's pause
+    await waitForOperation(second.op, {}, adaptive(startedAt, 600_000, startedAt + 120_000), two);
+    expect(second.checkedAt).toEqual(first.checkedAt);
+  });
+
+  test('the stack\'s spacing keeps checks at least that far apart', async () => {
+    const clock = fakeClock();
+    const startedAt = clock.t;
+    const { op, checkedAt } = scripted([], clock);
+    await waitForOperation(op, {}, { ...adaptive(startedAt, 600_000, startedAt + 300_000), minSpacingMs: 50_000 }, clock);
+    const gaps = checkedAt.slice(1).map((t, i) => t - checkedAt[i]);
+    expect(checkedAt.length).toBeGreaterThanOrEqual(4);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(50_000);
+  });
+
+  test('throttling never fails the wait: it backs off and the deadline bounds it', async () => {
+    const clock = Object.assign(fakeClock(), { random: () => 0.5 });
+    const startedAt = clock.t;
+    const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    const { op, checkedAt } = scripted(Array.from({ length: 100 }, throttled), clock);
+    const wait = waitForOperation(op, {}, { ...adaptive(startedAt, 5 * 60_000, startedAt + 10 * 60_000), unansweredLimitMs: 5_000 }, clock);
+    await expect(wait).rejects.toThrow(/Timed out after 5m 0s .*last check failed: ThrottlingException: Rate exceeded/);
+    const gaps = checkedAt.slice(1).map((t, i) => t - checkedAt[i]);
+    expect(gaps[3]).toBeGreaterThan(gaps[0] * 2); // backing off
+    expect(checkedAt.length).toBeLessThan(12);
+  });
+
+  test('when no check is due before returnBy, it hands back at returnBy without a DMS call', async () => {
+    const clock = fakeClock();
+    const startedAt = clock.t;
+    const { op, checkedAt } = scripted([], clock);
+    const result = await waitForOperation(op, {}, { ...adaptive(startedAt, 3_600_000, startedAt + 30_000), minSpacingMs: 120_000 }, clock);
+    expect(result.done).toBe(false);
+    expect(checkedAt).toEqual([]);
+    expect(clock.t).toBe(startedAt + 30_000);
+  });
+});

@@ -1,5 +1,5 @@
 import { App, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dms from 'aws-cdk-lib/aws-dms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { DmsConnectionTest, DmsLifecycleProviders, DmsReplicationTeardown } from '../src';
@@ -18,7 +18,7 @@ describe('DmsConnectionTest', () => {
     const stack = newStack();
     const test = new DmsConnectionTest(stack, 'Test', { endpointArn: ENDPOINT, replicationInstanceArn: INSTANCE, testTrigger: 'rotated-2026-11' });
     Template.fromStack(stack).hasResourceProperties('Custom::DmsConnectionTest', {
-      EndpointArn: ENDPOINT, ReplicationInstanceArn: INSTANCE, TestTrigger: 'rotated-2026-11', TimeoutSeconds: '600', PollIntervalSeconds: '2',
+      EndpointArn: ENDPOINT, ReplicationInstanceArn: INSTANCE, TestTrigger: 'rotated-2026-11', TimeoutSeconds: '600', PollIntervalSeconds: Match.absent(),
     });
     expect(statements(stack)).toEqual(expect.arrayContaining([
       { Effect: 'Allow', Action: ['dms:TestConnection'], Resource: [ENDPOINT, INSTANCE] },
@@ -151,5 +151,37 @@ test('the waiter logs ALL events to its own /aws/vendedlogs/states/ group (no ac
       IncludeExecutionData: false,
       Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [waiter![0], 'Arn'] } } }],
     },
+  });
+});
+
+describe('the stack\'s DMS call budget', () => {
+  const handlerEnvs = (stack: Stack) => Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))
+    .map((fn: any) => fn.Properties.Environment?.Variables)
+    .filter((vars: any) => vars?.DMS_LIFECYCLE_STACK_RESOURCES !== undefined);
+
+  test('every handler learns how many lifecycle resources the stack holds (all kinds) and the calls per second they share', () => {
+    const stack = newStack();
+    DmsLifecycleProviders.configure(stack, { dmsCallsPerSecond: 2 });
+    new DmsConnectionTest(stack, 'A', { endpointArn: ENDPOINT, replicationInstanceArn: INSTANCE });
+    new DmsConnectionTest(stack, 'B', { endpointArn: ENDPOINT, replicationInstanceArn: INSTANCE });
+    new DmsReplicationTeardown(stack, 'C', { replicationConfigArn: CONFIG });
+    const envs = handlerEnvs(stack);
+    expect(envs).toHaveLength(4); // onEvent and isComplete of two kinds
+    for (const vars of envs) expect(vars).toMatchObject({ DMS_LIFECYCLE_STACK_RESOURCES: '3', DMS_LIFECYCLE_CALLS_PER_SECOND: '2' });
+  });
+
+  test('defaults to 4 calls per second; onEvent may spread its start over a minute, and retry a throttled start for 90 s, so it gets 4 minutes', () => {
+    const stack = newStack();
+    new DmsConnectionTest(stack, 'A', { endpointArn: ENDPOINT, replicationInstanceArn: INSTANCE });
+    expect(handlerEnvs(stack)[0]).toMatchObject({ DMS_LIFECYCLE_STACK_RESOURCES: '1', DMS_LIFECYCLE_CALLS_PER_SECOND: '4' });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.onEvent', Timeout: 240 });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.isComplete', Timeout: 90 });
+  });
+
+  test('a budget of 0 is refused with the prop and an example', () => {
+    const stack = newStack();
+    DmsLifecycleProviders.configure(stack, { dmsCallsPerSecond: 0 });
+    expect(() => new DmsConnectionTest(stack, 'A', { endpointArn: ENDPOINT, replicationInstanceArn: INSTANCE }))
+      .toThrow(/dmsCallsPerSecond must be a number above 0 \(for example 4/);
   });
 });

@@ -142,7 +142,7 @@ export function connectionTest(client: DatabaseMigrationServiceClient, options: 
           seenTesting = false;
         } catch (err) {
           if (!(err instanceof DmsRefusal)) throw err;
-          return { done: false, status, detail: refusals.refused(err) };
+          return { done: false, status, ...refusals.refused(err) };
         }
       }
       const progress = connectionProgress(pair, connection);

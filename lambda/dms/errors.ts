@@ -75,6 +75,11 @@ export function isAccessDenied(err: unknown): boolean {
   return code === 'AccessDeniedFault' || code === 'AccessDeniedException';
 }
 
+/** DMS throttled the call (its API rate is shared by the whole account): back off, never fail for it. */
+export function isThrottling(err: unknown): boolean {
+  return /Throttl|TooManyRequests|RequestLimitExceeded/.test(dmsCode(err) ?? '');
+}
+
 /**
  * A fault that outlived the SDK's own retries but may pass: throttling, a 5xx,
  * a dropped connection or a request timeout. Worth another try at the next poll.

@@ -11,6 +11,7 @@ export * from './describe-pages';
 export * from './refusal';
 export * from './grace';
 export * from './call-budget';
+export * from './poll-schedule';
 export * from './connection-test';
 export * from './schema-refresh';
 export * from './replication-stop';

@@ -18,6 +18,8 @@ export interface Progress {
    * only this invocation remembers the request.
    */
   readonly holdUntil?: number;
+  /** Epoch ms: check again no later than this, whatever the poll schedule says (a refusal being ridden out). */
+  readonly recheckAt?: number;
   /** Attributes to hand back when done (custom resource Data, CLI output). */
   readonly attributes?: Record<string, string>;
 }

@@ -1,5 +1,9 @@
 import { DmsOperationFailed, quote } from './errors';
 import { graceMs } from './grace';
+import type { Progress } from './operation';
+
+/** How soon a refused call is tried again, whatever the poll schedule says. */
+const RECHECK_MS = 5_000;
 
 /**
  * DMS refused a call because of a resource's state (InvalidResourceStateFault) and a
@@ -36,15 +40,19 @@ export class RefusalWatch {
 
   public constructor(private readonly limitMs = graceMs('refusal'), private readonly now: () => number = Date.now) {}
 
-  /** Notes a refusal; throws it once refusals have lasted the grace. Returns the progress detail. */
-  public refused(refusal: DmsRefusal): string {
+  /**
+   * Notes a refusal; throws it once refusals have lasted the grace. Returns what the
+   * check's progress carries: DMS's message, and a request to look again soon and to
+   * stay in this invocation (only it remembers when the refusals began) until the grace ends.
+   */
+  public refused(refusal: DmsRefusal): Pick<Progress, 'detail' | 'recheckAt' | 'holdUntil'> {
     const now = this.now();
     this.since ??= now;
     this.last = refusal;
     if (now - this.since >= this.limitMs) {
       throw new DmsRefusal(refusal.call, refusal.resource, refusal.dmsMessage, now - this.since);
     }
-    return refusal.detail;
+    return { detail: refusal.detail, recheckAt: now + RECHECK_MS, holdUntil: this.since + this.limitMs + RECHECK_MS };
   }
 
   /** The call went through: a later refusal starts a new grace. */

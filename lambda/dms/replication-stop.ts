@@ -137,7 +137,7 @@ export function replicationStop(client: DatabaseMigrationServiceClient, target: 
         refusals.accepted();
       } catch (err) {
         if (inStart || !(err instanceof DmsRefusal)) throw err;
-        return { done: false, status: state.status, detail: refusals.refused(err) };
+        return { done: false, status: state.status, ...refusals.refused(err) };
       }
       return { done: false, status: state.status, detail: refusals.detail(detail) };
     }

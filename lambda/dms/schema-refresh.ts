@@ -125,7 +125,7 @@ export function schemaRefresh(client: DatabaseMigrationServiceClient, options: S
         if ((await requestRefresh(client, options)) === 'started') requestedAgainAt = Date.now();
       } catch (err) {
         if (!(err instanceof DmsRefusal)) throw err;
-        return { done: false, status: status?.Status ?? 'none', detail: refusals.refused(err) };
+        return { done: false, status: status?.Status ?? 'none', ...refusals.refused(err) };
       }
       refusals.accepted();
       return { done: false, status: 'refresh requested', detail: refusals.detail(), holdUntil: requestedAgainAt && requestedAgainAt + graceMs('readLag') };

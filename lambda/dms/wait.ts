@@ -1,14 +1,18 @@
 import { callDeadline, isBudgetSpent } from './call-budget';
-import { CONSTRUCT_TIMEOUT_ADVICE, DmsOperationFailed, errorCode, formatDuration, isTransient, quote, WaitTimedOut } from './errors';
+import { CONSTRUCT_TIMEOUT_ADVICE, DmsOperationFailed, errorCode, formatDuration, isThrottling, isTransient, quote, WaitTimedOut } from './errors';
 import { DmsOperation, OperationMark, Progress } from './operation';
+import { nextPollDelayMs, PollPolicy, scheduledCheckAtOrAfter } from './poll-schedule';
 
 /** When and how long to check an operation. All times are epoch milliseconds. */
 export interface WaitWindow {
-  /** When the operation was started: checks fall on startedAt + k × pollInterval. */
+  /** When the operation was started: the poll schedule counts from here. */
   readonly startedAt: number;
   /** Past this, an unfinished operation fails with WaitTimedOut. */
   readonly deadline: number;
-  readonly pollIntervalMs: number;
+  /** The user's fixed poll interval (checks on startedAt + k × pollInterval); unset: the adaptive schedule (poll-schedule.ts). */
+  readonly pollIntervalMs?: number;
+  /** Adaptive schedule: checks at least this far apart (the stack's share of the DMS call budget). */
+  readonly minSpacingMs?: number;
   /** This call returns (unfinished) rather than wait for a check after this time. */
   readonly returnBy: number;
   /** What the timeout reason advises. Defaults to the constructs' advice (raise the `timeout` prop). */
@@ -16,7 +20,8 @@ export interface WaitWindow {
   /**
    * A DMS that has not answered (throttling, 5xx, dropped connections, timeouts
    * that outlived the SDK's retries) for this long in a row fails the operation
-   * rather than wait for the deadline. Default 45 s.
+   * rather than wait for the deadline. Default 45 s. Throttling is an answer: it
+   * only pushes the next check back, so the deadline alone bounds a throttled wait.
    */
   readonly unansweredLimitMs?: number;
 }
@@ -26,6 +31,8 @@ const DEFAULT_UNANSWERED_LIMIT_MS = 45_000;
 export interface WaitClock {
   now(): number;
   sleep(ms: number): Promise<void>;
+  /** Jitter of the backoff after throttling. @default Math.random */
+  random?(): number;
 }
 
 export const realClock: WaitClock = {
@@ -35,10 +42,11 @@ export const realClock: WaitClock = {
 
 /**
  * Checks `operation` on its poll schedule until it is done, the deadline passes
- * (WaitTimedOut), or the next check would fall after `returnBy` (returns the
- * unfinished progress). The schedule is anchored at `startedAt`, so a caller that
- * is invoked again and again (the provider's isComplete) keeps the user's poll
- * interval without carrying state, and makes no DMS call when no check is due.
+ * (WaitTimedOut), or the next check would fall after `returnBy` (then it waits
+ * until `returnBy` and returns the unfinished progress). The schedule is anchored
+ * at `startedAt` and seeded by the wait, so a caller that is invoked again and again
+ * (the provider's isComplete) keeps it without carrying state, and makes no DMS
+ * call when no check is due.
  */
 export async function waitForOperation(
   operation: DmsOperation,
@@ -46,18 +54,26 @@ export async function waitForOperation(
   window: WaitWindow,
   clock: WaitClock = realClock,
 ): Promise<Progress> {
-  const { startedAt, deadline, pollIntervalMs, returnBy } = window;
+  const { startedAt, deadline, returnBy } = window;
+  const policy: PollPolicy = { fixedIntervalMs: window.pollIntervalMs, minSpacingMs: window.minSpacingMs };
+  const scheduled = (atOrAfter: number) => startedAt + scheduledCheckAtOrAfter(atOrAfter - startedAt, policy, `${startedAt}|${operation.subject}`);
   let progress: Progress = { done: false, status: 'not checked yet' };
   let unansweredSince: number | undefined;
-  let slot = Math.max(0, Math.ceil((clock.now() - startedAt) / pollIntervalMs));
+  let throttledInARow = 0;
+  let slot = scheduled(clock.now());
   let handBackAt = returnBy;
   for (;;) {
-    const dueAt = Math.min(startedAt + slot * pollIntervalMs, deadline);
-    if (dueAt > handBackAt) return progress;
+    const dueAt = Math.min(slot, deadline);
+    if (dueAt > handBackAt) {
+      // Hand back at returnBy, not at once: the waiter would only call again a second later.
+      await clock.sleep(Math.max(0, handBackAt - clock.now()));
+      return progress;
+    }
     await clock.sleep(Math.max(0, dueAt - clock.now()));
     const checkedAt = clock.now();
     const outcome = await checkOnce(operation, mark, progress);
-    if (outcome.fault) {
+    throttledInARow = outcome.fault && isThrottling(outcome.fault) ? throttledInARow + 1 : 0;
+    if (outcome.fault && !throttledInARow) {
       unansweredSince ??= checkedAt;
       if (clock.now() - unansweredSince >= (window.unansweredLimitMs ?? DEFAULT_UNANSWERED_LIMIT_MS)) {
         throw new DmsOperationFailed(
@@ -78,7 +94,9 @@ export async function waitForOperation(
     if (now >= deadline) {
       throw new WaitTimedOut(operation.subject, now - startedAt, progress.status, progress.detail, window.timeoutAdvice ?? CONSTRUCT_TIMEOUT_ADVICE);
     }
-    slot = Math.max(slot + 1, Math.ceil((now - startedAt) / pollIntervalMs));
+    slot = scheduled(Math.max(slot + 1, now));
+    if (progress.recheckAt !== undefined) slot = Math.max(now, Math.min(slot, progress.recheckAt));
+    if (throttledInARow) slot = Math.max(slot, now + nextPollDelayMs(now - startedAt, throttledInARow, clock.random ?? Math.random, policy));
   }
 }
 

@@ -1,6 +1,15 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { HandlerEnv } from '../../src/private/handler-contract';
-import { DmsOperation, OperationMark, startOperation, waitForOperation, withCallDeadline } from '../dms';
+import {
+  callSpacingMs,
+  DmsOperation,
+  OperationMark,
+  realClock,
+  startDelayMs,
+  startOperation,
+  waitForOperation,
+  withCallDeadline,
+} from '../dms';
 import { ResourcePropertyReader } from './resource-properties';
 import { isRollingBack } from './stack-status';
 
@@ -41,7 +50,8 @@ export interface LifecycleResourceKind {
 export interface WaitState {
   readonly startedAt: number;
   readonly deadline: number;
-  readonly pollIntervalMs: number;
+  /** The user's fixed pollInterval; unset: the adaptive schedule. */
+  readonly pollIntervalMs?: number;
   readonly intent: Intent;
   readonly mark: OperationMark;
 }
@@ -85,6 +95,7 @@ export function lifecycleHandlers(kind: LifecycleResourceKind): LifecycleHandler
       // Checks start within the poll budget; their calls may run on to the invocation's end.
       const progress = await withCallDeadline(Date.now() + remaining, () => waitForOperation(operation, state.mark, {
         ...state,
+        minSpacingMs: stackCallSpacingMs(),
         returnBy: Date.now() + budget,
         unansweredLimitMs: budget * UNANSWERED_SHARE_OF_BUDGET,
       }));
@@ -109,19 +120,27 @@ export function lifecycleHandlers(kind: LifecycleResourceKind): LifecycleHandler
     log(event, { phase: 'onEvent', physicalId, intent: skipped ? 'skip' : intent ?? 'none', subject: operation?.subject, ...(skipped ? { skipped } : {}) });
     if (!intent || !operation || skipped) return { PhysicalResourceId: physicalId };
 
+    const receivedAt = Date.now();
+    // Many resources created at once spread their starts over the stack's share of the DMS call budget.
+    await realClock.sleep(startDelayMs({ minSpacingMs: stackCallSpacingMs() }, Math.random));
     const startedAt = Date.now();
     const mark = await startOperation(operation);
     return {
       PhysicalResourceId: physicalId,
       Lifecycle: {
         startedAt,
-        deadline: startedAt + props.secondsAsMs('TimeoutSeconds'),
-        pollIntervalMs: props.secondsAsMs('PollIntervalSeconds'),
+        deadline: receivedAt + props.secondsAsMs('TimeoutSeconds'),
+        pollIntervalMs: props.optionalString('PollIntervalSeconds') === undefined ? undefined : props.secondsAsMs('PollIntervalSeconds'),
         intent,
         mark,
       },
     };
   }
+}
+
+/** How far apart one resource's DMS checks must be so that all of the stack's stay within its call budget. */
+function stackCallSpacingMs(): number {
+  return callSpacingMs(Number(process.env[HandlerEnv.STACK_RESOURCES]), Number(process.env[HandlerEnv.CALLS_PER_SECOND]));
 }
 
 function pollBudgetMs(): number {

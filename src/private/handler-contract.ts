@@ -8,8 +8,8 @@
 export interface LifecycleResourceProperties {
   /** Seconds the handler may wait for DMS, measured from onEvent. */
   readonly TimeoutSeconds: string;
-  /** Seconds between two DMS status checks. */
-  readonly PollIntervalSeconds: string;
+  /** Seconds between two DMS status checks (the user's fixed `pollInterval`); absent: the adaptive schedule. */
+  readonly PollIntervalSeconds?: string;
 }
 
 export interface SchemaRefreshProperties extends LifecycleResourceProperties {
@@ -51,6 +51,10 @@ export type ConnectionPreconditionValue = (typeof ConnectionPreconditionMode)[ke
 export const HandlerEnv = {
   /** Longest time, in seconds, that one isComplete invocation keeps polling DMS before it hands back to the waiter. */
   POLL_BUDGET_SECONDS: 'DMS_LIFECYCLE_POLL_BUDGET_SECONDS',
+  /** Lifecycle custom resources in the stack (all kinds): how many may wait at once. */
+  STACK_RESOURCES: 'DMS_LIFECYCLE_STACK_RESOURCES',
+  /** DMS calls per second that the stack's lifecycle resources may make together. */
+  CALLS_PER_SECOND: 'DMS_LIFECYCLE_CALLS_PER_SECOND',
 } as const;
 
 /** Attribute names (Data keys) the handlers return. */
@@ -59,8 +63,9 @@ export const Attribute = {
   LAST_REFRESH_DATE: 'LastRefreshDate',
 } as const;
 
-/** Default waits, shared by the constructs and the CLI: seconds per kind, and between checks. */
+/** Default waits, shared by the constructs and the CLI: seconds per kind, and the stack's DMS call budget. */
 export const DefaultWait = {
   TIMEOUT_SECONDS: { 'schema-refresh': 30 * 60, 'connection-test': 10 * 60, 'replication-teardown': 30 * 60 },
-  POLL_INTERVAL_SECONDS: 2,
+  /** Half of DMS's API refill rate (8 per second per account and region); the rest is left to the account's other callers. */
+  CALLS_PER_SECOND: 4,
 } as const;

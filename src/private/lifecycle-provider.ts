@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CustomResource, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, Fn, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { DmsLifecycleProviders } from '../provider-settings';
 import { BoundedDmsPolicy } from './bounded-dms-policy';
 import { DmsResourceType } from './dms-arn';
-import { HandlerEnv, LifecycleResourceProperties } from './handler-contract';
+import { DefaultWait, HandlerEnv, LifecycleResourceProperties } from './handler-contract';
 import { handlerNetwork, networkInterfaceStatement } from './handler-network';
 import { allowLogsToUse } from './log-encryption';
 import { ManagedPolicyRole } from './managed-policy-role';
@@ -31,6 +31,11 @@ const QUERY_INTERVAL = Duration.seconds(1);
 const TOTAL_TIMEOUT = Duration.hours(1);
 const POLL_BUDGET = Duration.seconds(60);
 const HANDLER_TIMEOUT = Duration.seconds(90);
+/** onEvent may first wait up to a minute to spread many starts, then retry a throttled start for 90 s (poll-schedule.ts). */
+const ON_EVENT_TIMEOUT = Duration.minutes(4);
+
+/** Lifecycle custom resources per stack, all kinds: they share the stack's DMS call budget. */
+const resourcesPerStack = new WeakMap<Stack, number>();
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets', 'lambda');
 
@@ -104,17 +109,26 @@ export class LifecycleProvider extends Construct {
       if (network.vpc) r.addToPrincipalPolicy(networkInterfaceStatement());
     }
 
+    const callsPerSecond = settings.dmsCallsPerSecond ?? DefaultWait.CALLS_PER_SECOND;
+    if (!Number.isFinite(callsPerSecond) || callsPerSecond <= 0) {
+      throw new Error(`dmsCallsPerSecond must be a number above 0 (for example 4, half of DMS's refill rate of 8 per second); got ${callsPerSecond}`);
+    }
     const handler = (name: 'onEvent' | 'isComplete', description: string) => {
       const fn = new lambda.Function(this, name === 'onEvent' ? 'OnEvent' : 'IsComplete', {
         code: lambda.Code.fromAsset(path.join(ASSETS, kind, 'index')),
         handler: `index.${name}`,
         runtime: settings.runtime ?? lambda.Runtime.NODEJS_24_X,
-        timeout: HANDLER_TIMEOUT,
+        timeout: name === 'onEvent' ? ON_EVENT_TIMEOUT : HANDLER_TIMEOUT,
         memorySize: 256,
         role,
         logGroup,
         description,
-        environment: { [HandlerEnv.POLL_BUDGET_SECONDS]: String(POLL_BUDGET.toSeconds()) },
+        environment: {
+          [HandlerEnv.POLL_BUDGET_SECONDS]: String(POLL_BUDGET.toSeconds()),
+          // Known only once the app is built: the count changes the functions, never the custom resources.
+          [HandlerEnv.STACK_RESOURCES]: Lazy.string({ produce: () => String(resourcesPerStack.get(stack) ?? 0) }),
+          [HandlerEnv.CALLS_PER_SECOND]: String(callsPerSecond),
+        },
         ...network,
       });
       // The handlers call DMS: make them wait for the policy, not just the role.
@@ -194,6 +208,8 @@ export class LifecycleProvider extends Construct {
     wait: WaitSettings,
     properties: Omit<P, keyof LifecycleResourceProperties>,
   ): CustomResource {
+    const stack = Stack.of(this);
+    resourcesPerStack.set(stack, (resourcesPerStack.get(stack) ?? 0) + 1);
     return new CustomResource(scope, id, {
       serviceToken: this.provider.serviceToken,
       resourceType: KINDS[this.kind].resourceType,
@@ -201,7 +217,7 @@ export class LifecycleProvider extends Construct {
       properties: {
         ...properties,
         TimeoutSeconds: String(wait.timeoutSeconds),
-        PollIntervalSeconds: String(wait.pollIntervalSeconds),
+        ...(wait.pollIntervalSeconds !== undefined ? { PollIntervalSeconds: String(wait.pollIntervalSeconds) } : {}),
       } satisfies LifecycleResourceProperties,
     });
   }

@@ -11,7 +11,8 @@ const SERVICE_TIMEOUT_MARGIN_SECONDS = 60;
 export interface WaitSettings {
   /** The handler's deadline, seconds after onEvent. */
   readonly timeoutSeconds: number;
-  readonly pollIntervalSeconds: number;
+  /** The user's fixed pollInterval; undefined: the adaptive schedule. */
+  readonly pollIntervalSeconds?: number;
   /** The custom resource's CloudFormation ServiceTimeout. */
   readonly serviceTimeout: Duration;
 }
@@ -22,15 +23,15 @@ export interface WaitSettings {
  */
 export function waitSettings(options: DmsWaitOptions, kind: keyof typeof DefaultWait.TIMEOUT_SECONDS): WaitSettings {
   const t = options.timeout ?? Duration.seconds(DefaultWait.TIMEOUT_SECONDS[kind]);
-  const p = options.pollInterval ?? Duration.seconds(DefaultWait.POLL_INTERVAL_SECONDS);
+  const p = options.pollInterval;
   const timeoutSeconds = wholeSeconds('timeout', t, 'Duration.minutes(30)');
-  const pollSeconds = wholeSeconds('pollInterval', p, 'Duration.seconds(5)');
+  const pollSeconds = p && wholeSeconds('pollInterval', p, 'Duration.seconds(5)');
   if (timeoutSeconds > MAX_TIMEOUT.toSeconds()) {
     throw new Error(
       `timeout must be at most 1 hour, CloudFormation's limit for a custom resource (for example Duration.minutes(30)); got ${t.toHumanString()}`,
     );
   }
-  if (pollSeconds > timeoutSeconds || timeoutSeconds % pollSeconds !== 0) {
+  if (p && pollSeconds && (pollSeconds > timeoutSeconds || timeoutSeconds % pollSeconds !== 0)) {
     throw new Error(
       `pollInterval must divide timeout evenly so the last check falls on the deadline (for example Duration.seconds(5) with a timeout of ${t.toHumanString()}); got ${p.toHumanString()}`,
     );

@@ -29,3 +29,15 @@ export const MAX_MEDIAN_DETECTION_LATENCY_MS = 2_000;
 
 /** Target: provider-framework round trips (isComplete invocations) per minute of waiting. */
 export const MAX_ROUND_TRIPS_PER_MINUTE = 2;
+
+/** Target: the library's sustained DMS calls per second with 200 waits at once: half of DMS's refill rate of 8. */
+export const MAX_SUSTAINED_CALLS_PER_SECOND = 4;
+
+/** Target: throttled calls, as a share of all the library's calls, with 200 waits at once. */
+export const MAX_THROTTLED_SHARE = 0.05;
+
+/** Target: one wait alone sees the end of a refresh of up to a minute within this (median)… */
+export const MAX_SHORT_WAIT_MEDIAN_LATENCY_MS = 2_000;
+
+/** …and of a longer one within this share of the refresh's duration (median). */
+export const MAX_LONG_WAIT_LATENCY_SHARE = 0.05;

@@ -1,6 +1,8 @@
 /** The bench's results (bench.json) and their Markdown tables (bench.md, printed too). */
 import type { BenchOptions } from './bench-options';
 import type { BundleSize } from './bundle-size';
+import { renderConcurrency } from './concurrency/concurrency-report';
+import type { ConcurrencyReport, ConcurrencyRow } from './concurrency/concurrency-suite';
 import type { LatencySummary } from './detection-latency';
 import { MAX_MANAGED_POLICY_BYTES, MAX_ROLE_INLINE_POLICY_BYTES, MAX_STACK_RESOURCES } from './limits';
 import { DMS_ID_LENGTH, NAME_LENGTH, PLAUSIBLE_PARTITION, PLAUSIBLE_REGION } from './plausible-tokens';
@@ -25,6 +27,10 @@ export interface BenchResults {
   readonly detectionLatency: { ours: LatencySummary; plain: LatencySummary; plainOverOursMedian: number; plainOverOursMax: number };
   readonly roundTrips: { ours: RoundTripSummary; plain: RoundTripSummary; oursSteadyStatePerMinute: number };
   readonly scale: ScaleReport;
+  /** N = 1, 50 and 200 waits at once per schedule, against DMS's API rate (simulated time). */
+  readonly concurrency: ConcurrencyRow[];
+  /** The same suite's lone waits, budget trade-off and assumptions. */
+  readonly concurrencyDetails: Omit<ConcurrencyReport, 'rows'>;
   readonly bundles: BundleResult[];
   readonly sdkColdImportMedianMs: number;
   readonly targets: TargetResult[];
@@ -44,7 +50,7 @@ export function renderMarkdown(r: BenchResults): string {
   const out: string[] = [];
   const { ours, plain } = r.detectionLatency;
   const rt = r.roundTrips;
-  const oursSettings = `pollInterval 2 s (default); queryInterval ${r.providers.ours.waiter.intervalSeconds} s; each isComplete polls ≤ ${r.providers.ours.pollBudgetSeconds} s`;
+  const oursSettings = `adaptive schedule (default: every 2 s at first); queryInterval ${r.providers.ours.waiter.intervalSeconds} s; each isComplete polls ≤ ${r.providers.ours.pollBudgetSeconds} s`;
   const plainSettings = `Provider defaults: queryInterval ${r.providers.plain.waiter.intervalSeconds} s, ${r.providers.plain.waiter.maxAttempts} attempts (30 min); one DescribeRefreshSchemasStatus per isComplete`;
 
   out.push('### Detection latency: DMS refresh `successful` → CREATE_COMPLETE');
@@ -88,6 +94,7 @@ export function renderMarkdown(r: BenchResults): string {
     out.push('');
   }
 
+  out.push(renderConcurrency({ ...r.concurrencyDetails, rows: r.concurrency }));
   out.push('### Scale: constructs in one stack');
   out.push('');
   out.push('ARNs are cross-stack imports (tokens, no extra resources); every construct has its own endpoint and instance. '

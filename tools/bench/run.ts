@@ -5,7 +5,8 @@
  * 1. detection latency (refresh done → CREATE_COMPLETE), ours vs a plain Provider (detection-latency.ts);
  * 2. provider-framework round trips per minute of waiting and DMS calls per refresh (round-trips.ts);
  * 3. what 1…200 constructs cost a stack: resources, template and IAM policy bytes, synth time (stack-scale.ts);
- * 4. handler bundle sizes and cold import times (bundle-size.ts, cold-import-time.ts).
+ * 4. handler bundle sizes and cold import times (bundle-size.ts, cold-import-time.ts);
+ * 5. 1, 50 and 200 waits at once against DMS's API rate, per schedule (concurrency/, simulated time).
  *
  * Prints the tables and writes bench-results/bench.json and bench-results/bench.md.
  * Phases: bundle → cold imports (quiet machine) → provider trials in parallel child processes;
@@ -19,6 +20,8 @@ import { promisify } from 'util';
 import { BenchOptions, parseBenchOptions } from './bench-options';
 import { handlerBundleSizes, measureBundle, SDK_PACKAGE } from './bundle-size';
 import { coldImportTime } from './cold-import-time';
+import { runConcurrencySuite } from './concurrency/concurrency-suite';
+import { evaluateConcurrencyTargets } from './concurrency/concurrency-targets';
 import { latencyRefreshDurations, summarizeDetectionLatency } from './detection-latency';
 import { buildBenchBundles } from './esbuild-bundles';
 import { REPO_ROOT, RESULTS_DIR } from './paths';
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
     const failed = trials.filter((t) => t.status !== 'CREATE_COMPLETE');
     failed.forEach((t) => log(`trial ${t.spec.id} ${t.status}: ${t.failure}`));
     const scaleReport = await scale!;
+    const { rows: concurrency, ...concurrencyDetails } = await phase('concurrency (simulated)', () => runConcurrencySuite(log));
 
     const latency = { ours: summarizeDetectionLatency(trials, 'ours'), plain: summarizeDetectionLatency(trials, 'plain') };
     const roundTrips = { ours: summarizeRoundTrips(trials, 'ours'), plain: summarizeRoundTrips(trials, 'plain') };
@@ -107,9 +111,14 @@ async function main(): Promise<void> {
         oursSteadyStatePerMinute: steadyStateRoundTripsPerMinute(stacks.ours.pollBudgetSeconds, stacks.ours.waiter.intervalSeconds),
       },
       scale: scaleReport,
+      concurrency,
+      concurrencyDetails,
       bundles,
       sdkColdImportMedianMs: sdkImport.medianMs,
-      targets: evaluateTargets({ scale: scaleReport, latency: latency.ours, roundTrips: roundTrips.ours, bundles: ownBundles }),
+      targets: [
+        ...evaluateTargets({ scale: scaleReport, latency: latency.ours, roundTrips: roundTrips.ours, bundles: ownBundles }),
+        ...evaluateConcurrencyTargets({ ...concurrencyDetails, rows: concurrency }),
+      ],
       trials,
     };
     const markdown = renderMarkdown(results);

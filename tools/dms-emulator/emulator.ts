@@ -12,6 +12,7 @@ import {
   ReplicationOptions,
   TaskOptions,
 } from './options';
+import { AccountRateLimit, CallerCounts } from './rate-limit';
 import { RefreshStatusSnapshot, SchemaRefreshes } from './refresh-schemas';
 import { REPLICATION_TASKS } from './replication-tasks';
 import { SERVERLESS_REPLICATIONS } from './replications';
@@ -43,6 +44,7 @@ export class DmsEmulator {
       dispatch: (operation, input) => emulator.dispatch(operation, input),
       // Unknown operations keep their faults queued: they answer UnknownOperationException.
       takeFault: operation => (emulator.operations[operation] ? emulator.faults.take(operation) : undefined),
+      admit: emulator.rateLimit && ((caller, at) => emulator.rateLimit!.admit(caller, at)),
       record: call => emulator.calls.push(call),
     });
     return emulator;
@@ -56,6 +58,7 @@ export class DmsEmulator {
   readonly calls: EmulatorCall[] = [];
 
   private server!: DmsHttpServer;
+  private readonly rateLimit?: AccountRateLimit;
   private readonly arns: ArnBuilder;
   private readonly registry = new ResourceRegistry();
   private readonly faults = new FaultInjector();
@@ -69,6 +72,7 @@ export class DmsEmulator {
     this.region = options.region ?? 'us-east-1';
     this.account = options.account ?? '123456789012';
     this.arns = new ArnBuilder(this.region, this.account);
+    this.rateLimit = options.rateLimit === false ? undefined : new AccountRateLimit(options.rateLimit);
     const paging = { describeNoMatch: options.describeNoMatch ?? 'not-found', filterAfterPaging: options.filterAfterPaging ?? false } as const;
     this.connections = new Connections(this.registry, this.arns, paging);
     this.refreshes = new SchemaRefreshes(this.registry, {
@@ -122,9 +126,18 @@ export class DmsEmulator {
     return this.calls.filter(c => c.operation === operation);
   }
 
-  /** Forgets recorded calls (the same array is emptied, so held references see it). */
+  /** Forgets recorded calls (the same array is emptied, so held references see it) and the per-caller counts. */
   resetCalls(): void {
     this.calls.length = 0;
+    this.rateLimit?.resetCounts();
+  }
+
+  /**
+   * Calls and throttled calls per caller (the access key id the request was signed
+   * with) under the account's API rate limit; empty when `rateLimit` is false.
+   */
+  callers(): Record<string, CallerCounts> {
+    return this.rateLimit?.callers() ?? {};
   }
 
   /** `arn:aws:dms:<region>:<account>:endpoint:<id>` */

@@ -9,3 +9,5 @@ export type {
   TaskOptions,
 } from './options';
 export type { RefreshStatusSnapshot } from './refresh-schemas';
+export { AccountRateLimit, callerOf, DMS_API_RATE, TokenBucket } from './rate-limit';
+export type { CallerCounts, RateLimitOptions } from './rate-limit';

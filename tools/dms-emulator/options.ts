@@ -1,5 +1,13 @@
+import type { RateLimitOptions } from './rate-limit';
+
 /** How a {@link DmsEmulator} is started and which undocumented DMS behaviours it imitates. */
 export interface DmsEmulatorOptions {
+  /**
+   * The account's API rate limit: a token bucket shared by every caller; an empty
+   * bucket answers ThrottlingException "Rate exceeded" (HTTP 400). false: none.
+   * @default DMS's: burst 200, refill 8 per second
+   */
+  readonly rateLimit?: RateLimitOptions | false;
   /** Port on 127.0.0.1. @default 0, a random free port */
   readonly port?: number;
   /** Region used in ARNs and in {@link DmsEmulator.env}. @default 'us-east-1' */

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { nowMs } from './clock';
-import { DmsError, httpStatusFor } from './dms-error';
+import { DmsError, httpStatusFor, throttled } from './dms-error';
 import { CONNECTION_DROPPED, Fault } from './faults';
 import { EmulatorCall } from './options';
+import { callerOf } from './rate-limit';
 import { RequestInput } from './request-input';
 import { readBody } from '../http-request-body';
 
@@ -21,6 +22,8 @@ export interface DmsHttpServerOptions {
   readonly dispatch: OperationDispatcher;
   /** The injected fault the request must suffer, if any (consumed); asked once the body parsed. */
   readonly takeFault: (operation: string) => Fault | undefined;
+  /** False when the account's API rate is used up for this caller's call (answered ThrottlingException). */
+  readonly admit?: (caller: string, atMs: number) => boolean;
   /** Told about every request once its answer is decided. */
   readonly record: (call: EmulatorCall) => void;
 }
@@ -91,6 +94,7 @@ export class DmsHttpServer {
         throw new DmsError('UnknownOperationException', `Unknown operation: ${target || '(no X-Amz-Target header)'}`);
       }
       input = parseBody(body);
+      if (this.options.admit && !this.options.admit(callerOf(headerValue(req, 'authorization')), at)) throw throttled();
       fault = this.options.takeFault(operation);
       if (fault?.kind === 'error') throw fault.error;
       if (fault?.kind === 'drop') {

@@ -1,0 +1,46 @@
+/** The Markdown of the concurrency suite (bench.md and README's Performance section). */
+import type { ConcurrencyReport, ConcurrencyRow } from './concurrency-suite';
+import { SCHEDULE_LABELS } from './concurrent-waits';
+
+const pct = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)} %`;
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const cells = (r: ConcurrencyRow) => [
+  String(r.failed),
+  r.callsPerSecond.toFixed(2),
+  `${r.throttled} (${pct(r.throttledShare)})`,
+  `${r.latencyMedianS} s (${pct(r.latencyMedianShare)})`,
+  `${r.latencyP95S} s (${pct(r.latencyP95Share)})`,
+];
+
+export function renderConcurrency(c: ConcurrencyReport): string {
+  const out: string[] = [];
+  out.push('### Many waits at once: DMS API rate');
+  out.push('');
+  out.push(`N schema refreshes of ${c.refreshDurationS[0] / 60}–${c.refreshDurationS[1] / 60} minutes created at once, against DMS's account-wide `
+    + `token bucket (burst ${c.rateLimit.burst}, refill ${c.rateLimit.refillPerSecond}/s). ${c.simulated}. `
+    + '"Sustained" is the busiest minute once every start is done; latency is refresh `successful` → resource complete, '
+    + 'in seconds and as a share of the refresh (N = 1: ' + (c.rows.find((r) => r.constructs === 1)?.runs ?? 1) + ' lone waits).');
+  out.push('');
+  out.push(table(
+    ['constructs', 'schedule', 'failed', 'calls/s sustained', 'throttled calls', 'latency median', 'latency p95'],
+    c.rows.map((r) => [String(r.constructs), SCHEDULE_LABELS[r.schedule], ...cells(r)]),
+  ));
+  out.push('');
+  const s = c.singleWait;
+  out.push(`One wait alone (adaptive): refreshes of ${s.shortRefreshes.rangeS[0]}–${s.shortRefreshes.rangeS[1]} s are seen after ${s.shortRefreshes.latencyMedianS} s `
+    + `(median; p95 ${s.shortRefreshes.latencyP95S} s), refreshes of ${s.longRefreshes.rangeS[0] / 60}–${s.longRefreshes.rangeS[1] / 60} min after `
+    + `${pct(s.longRefreshes.latencyMedianShare)} of their duration (median; p95 ${pct(s.longRefreshes.latencyP95Share)}).`);
+  out.push('');
+  out.push(`**Trade-off, 200 at once:** the stack's budget \`dmsCallsPerSecond\` (default ${c.defaultBudgetCallsPerSecond}) against detection.`);
+  out.push('');
+  out.push(table(
+    ['dmsCallsPerSecond', 'failed', 'calls/s sustained', 'throttled calls', 'latency median', 'latency p95'],
+    c.tradeOff.map((p) => [p.budgetCallsPerSecond === c.defaultBudgetCallsPerSecond ? `**${p.budgetCallsPerSecond}** (default)` : String(p.budgetCallsPerSecond), ...cells(p.row)]),
+  ));
+  return out.join('\n') + '\n';
+}

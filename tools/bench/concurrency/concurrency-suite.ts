@@ -1,0 +1,189 @@
+/**
+ * Many waits at once against DMS's API rate: the bench's `concurrency` rows (N = 1, 50
+ * and 200 refreshes of 3–13 minutes, for each schedule), one wait alone (detection
+ * latency of short and long refreshes) and the trade-off between the stack's call
+ * budget and detection for 200 at once. Simulated time (concurrent-waits.ts): about
+ * ten seconds of wall time for hours of waiting.
+ */
+import { DefaultWait } from '../../../src/private/handler-contract';
+import { DMS_API_RATE } from '../../dms-emulator/rate-limit';
+import { round } from '../stats';
+import { ScenarioResult, ScheduleName, SCHEDULES, simulateConcurrentWaits } from './concurrent-waits';
+
+/** One row of bench.json's `concurrency` list. */
+export interface ConcurrencyRow {
+  readonly constructs: number;
+  readonly schedule: ScheduleName;
+  /** Resources that failed (runs × constructs in all). */
+  readonly failed: number;
+  /** The library's sustained DMS calls per second: the busiest minute once every start is done (all attempts, throttled ones too). */
+  readonly callsPerSecond: number;
+  /** Attempts DMS answered ThrottlingException. */
+  readonly throttled: number;
+  /** Detection latency (refresh `successful` at DMS → resource complete), seconds. */
+  readonly latencyMedianS: number;
+  readonly latencyP95S: number;
+  /** The same as a share of each refresh's duration. */
+  readonly latencyMedianShare: number;
+  readonly latencyP95Share: number;
+  /** All attempts, and the throttled share of them. */
+  readonly calls: number;
+  readonly throttledShare: number;
+  /** The busiest minute including the starts. */
+  readonly peakCallsPerSecondWithStarts: number;
+  /** isComplete invocations per minute of waiting (median over resources). */
+  readonly roundTripsPerMinute: number;
+  /** Independent runs (N = 1 runs several lone waits, each with its own account). */
+  readonly runs: number;
+}
+
+/** One wait alone, adaptive schedule: how quickly it sees the end of short and of long refreshes. */
+export interface SingleWaitSummary {
+  readonly shortRefreshes: LoneWaits & { readonly latencyMedianS: number; readonly latencyP95S: number };
+  readonly longRefreshes: LoneWaits & { readonly latencyMedianShare: number; readonly latencyP95Share: number; readonly latencyMedianS: number };
+}
+
+interface LoneWaits {
+  readonly rangeS: [number, number];
+  readonly runs: number;
+}
+
+/** 200 at once with the adaptive schedule, for several stack budgets. */
+export interface TradeOffPoint {
+  readonly budgetCallsPerSecond: number;
+  readonly row: ConcurrencyRow;
+}
+
+export interface ConcurrencyReport {
+  readonly simulated: string;
+  readonly rateLimit: { readonly burst: number; readonly refillPerSecond: number };
+  readonly refreshDurationS: [number, number];
+  readonly defaultBudgetCallsPerSecond: number;
+  readonly rows: ConcurrencyRow[];
+  readonly singleWait: SingleWaitSummary;
+  readonly tradeOff: TradeOffPoint[];
+}
+
+export const CONCURRENCY_SIZES = [1, 50, 200] as const;
+const LONG: [number, number] = [3 * 60_000, 13 * 60_000];
+const SHORT: [number, number] = [5_000, 60_000];
+const LONE_RUNS = 40;
+const TRADE_OFF_BUDGETS = [1, 2, 4, 6, 8];
+const MINUTE_MS = 60_000;
+
+export async function runConcurrencySuite(log: (line: string) => void = () => undefined): Promise<ConcurrencyReport> {
+  const rows: ConcurrencyRow[] = [];
+  for (const constructs of CONCURRENCY_SIZES) {
+    for (const schedule of SCHEDULES) {
+      const runs = constructs === 1 ? LONE_RUNS : 1;
+      const results = [];
+      for (let r = 0; r < runs; r++) {
+        results.push(await simulateConcurrentWaits({ constructs, schedule, seed: `concurrency/${constructs}/${r}`, refreshDurationMs: LONG }));
+      }
+      const row = summarize(constructs, schedule, results);
+      log(`concurrency: ${constructs} × ${schedule}: ${row.failed} failed, ${row.callsPerSecond}/s sustained, ${row.throttled} throttled, latency median ${row.latencyMedianS} s`);
+      rows.push(row);
+    }
+  }
+
+  const lone = async (range: [number, number], label: string) => {
+    const results = [];
+    for (let r = 0; r < LONE_RUNS; r++) {
+      results.push(await simulateConcurrentWaits({ constructs: 1, schedule: 'adaptive', seed: `lone/${label}/${r}`, refreshDurationMs: range }));
+    }
+    return summarize(1, 'adaptive', results);
+  };
+  const short = await lone(SHORT, 'short');
+  const long = await lone(LONG, 'long');
+
+  const tradeOff: TradeOffPoint[] = [];
+  for (const budget of TRADE_OFF_BUDGETS) {
+    const result = await simulateConcurrentWaits({
+      constructs: 200, schedule: 'adaptive', seed: 'concurrency/200/0', refreshDurationMs: LONG, callsPerSecond: budget,
+    });
+    tradeOff.push({ budgetCallsPerSecond: budget, row: summarize(200, 'adaptive', [result]) });
+  }
+
+  return {
+    simulated: 'Simulated time: the real poll schedule, waiting loop and token bucket; DMS, the SDK retries, the provider framework and CloudFormation modelled (tools/bench/concurrency)',
+    rateLimit: { burst: DMS_API_RATE.burst, refillPerSecond: DMS_API_RATE.refillPerSecond },
+    refreshDurationS: [LONG[0] / 1000, LONG[1] / 1000],
+    defaultBudgetCallsPerSecond: DefaultWait.CALLS_PER_SECOND,
+    rows,
+    singleWait: {
+      shortRefreshes: {
+        rangeS: [SHORT[0] / 1000, SHORT[1] / 1000], runs: short.runs, latencyMedianS: short.latencyMedianS, latencyP95S: short.latencyP95S,
+      },
+      longRefreshes: {
+        rangeS: [LONG[0] / 1000, LONG[1] / 1000],
+        runs: long.runs,
+        latencyMedianShare: long.latencyMedianShare,
+        latencyP95Share: long.latencyP95Share,
+        latencyMedianS: long.latencyMedianS,
+      },
+    },
+    tradeOff,
+  };
+}
+
+/** Rolls runs of one scenario into a row. */
+export function summarize(constructs: number, schedule: ScheduleName, results: readonly ScenarioResult[]): ConcurrencyRow {
+  const outcomes = results.flatMap((r) => r.outcomes);
+  const done = outcomes.filter((o) => !o.failed && o.latencyMs !== undefined);
+  const latencies = done.map((o) => o.latencyMs! / 1000);
+  const shares = done.map((o) => o.latencyMs! / o.refreshDurationMs);
+  const calls = results.reduce((n, r) => n + r.calls.length, 0);
+  const throttled = results.reduce((n, r) => n + r.calls.filter((c) => c.throttled).length, 0);
+  const sustained = results.map((r) => {
+    const started = r.outcomes.map((o) => o.startedAt).filter((t): t is number => t !== undefined);
+    return busiestMinute(r.calls.map((c) => c.at), started.length ? Math.max(...started) : 0, r.endedAt);
+  });
+  const withStarts = results.map((r) => busiestMinute(r.calls.map((c) => c.at), 0, r.endedAt));
+  const roundTripRates = outcomes.filter((o) => !o.failed && o.startedAt !== undefined)
+    .map((o) => o.roundTrips / ((o.refreshDurationMs + (o.latencyMs ?? 0)) / MINUTE_MS));
+  return {
+    constructs,
+    schedule,
+    failed: outcomes.filter((o) => o.failed).length,
+    callsPerSecond: round(Math.max(...sustained), 2),
+    throttled,
+    latencyMedianS: round(quantile(latencies, 0.5), 1),
+    latencyP95S: round(quantile(latencies, 0.95), 1),
+    latencyMedianShare: round(quantile(shares, 0.5), 4),
+    latencyP95Share: round(quantile(shares, 0.95), 4),
+    calls,
+    throttledShare: round(calls ? throttled / calls : 0, 4),
+    peakCallsPerSecondWithStarts: round(Math.max(...withStarts), 2),
+    roundTripsPerMinute: round(quantile(roundTripRates, 0.5), 2),
+    runs: results.length,
+  };
+}
+
+/**
+ * The highest mean rate of calls over any minute between `from` and `to` (per second),
+ * in 1-s steps; over the whole span when it is shorter than a minute.
+ */
+export function busiestMinute(callTimes: readonly number[], from: number, to: number): number {
+  const span = to - from;
+  if (span <= 0) return 0;
+  if (span <= MINUTE_MS) return callTimes.filter((t) => t >= from && t <= to).length / (span / 1000);
+  const seconds = Math.ceil(span / 1000);
+  const perSecond = new Array<number>(seconds).fill(0);
+  for (const t of callTimes) {
+    if (t >= from && t < to) perSecond[Math.floor((t - from) / 1000)]++;
+  }
+  let window = perSecond.slice(0, 60).reduce((a, b) => a + b, 0);
+  let best = window;
+  for (let s = 60; s < seconds; s++) {
+    window += perSecond[s] - perSecond[s - 60];
+    best = Math.max(best, window);
+  }
+  return best / 60;
+}
+
+/** The q-quantile (nearest rank); NaN for no values. */
+export function quantile(values: readonly number[], q: number): number {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
