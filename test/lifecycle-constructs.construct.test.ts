@@ -170,12 +170,12 @@ describe('the stack\'s DMS call budget', () => {
     for (const vars of envs) expect(vars).toMatchObject({ DMS_LIFECYCLE_STACK_RESOURCES: '3', DMS_LIFECYCLE_CALLS_PER_SECOND: '2' });
   });
 
-  test('defaults to 4 calls per second; onEvent may spread its start over a minute, and retry a throttled start for 90 s, so it gets 4 minutes', () => {
+  test('defaults to 4 calls per second; onEvent may spread its start over a minute, and retry a throttled start for 90 s, so it gets 4 minutes; isComplete 2 (poll budget + a refusal\'s grace)', () => {
     const stack = newStack();
     new DmsConnectionTest(stack, 'A', { endpointArn: ENDPOINT, replicationInstanceArn: INSTANCE });
     expect(handlerEnvs(stack)[0]).toMatchObject({ DMS_LIFECYCLE_STACK_RESOURCES: '1', DMS_LIFECYCLE_CALLS_PER_SECOND: '4' });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.onEvent', Timeout: 240 });
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.isComplete', Timeout: 90 });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.isComplete', Timeout: 120 });
   });
 
   test('a budget of 0 is refused with the prop and an example', () => {

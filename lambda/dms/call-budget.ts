@@ -48,10 +48,26 @@ export function isBudgetSpent(err: unknown): boolean {
 
 /**
  * `client` with every `send` bounded by the current call deadline (if any): one place
- * for all DMS and CloudFormation calls, however they are made.
+ * for all DMS and CloudFormation calls, however they are made. The abort signal ends
+ * the request and the SDK's retry pauses; a timer at the deadline also ends the call
+ * in case the Lambda runtime's SDK does not honour the signal everywhere.
  */
 export function boundedByCallDeadline<C extends { send: (...args: any[]) => Promise<any> }>(client: C): C {
   const send = client.send.bind(client) as (command: unknown, options?: object) => Promise<unknown>;
-  client.send = (async (command: unknown, options?: object) => send(command, { ...callOptions(), ...options })) as C['send'];
+  client.send = (async (command: unknown, options?: object) => {
+    const deadline = callDeadline();
+    const call = send(command, { ...callOptions(), ...options });
+    if (deadline === undefined) return call;
+    let timer: NodeJS.Timeout | undefined;
+    const cutOff = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new CallBudgetSpent()), Math.max(0, deadline - Date.now()) + 100);
+    });
+    try {
+      return await Promise.race([call, cutOff]);
+    } finally {
+      clearTimeout(timer);
+      call.catch(() => undefined); // abandoned past the deadline: its late outcome is not ours
+    }
+  }) as C['send'];
   return client;
 }

@@ -128,9 +128,10 @@ export function connectionTest(client: DatabaseMigrationServiceClient, options: 
       // The record from before the last request of ours (the mark's, or this invocation's re-test).
       const before = requestedAgainAt !== undefined ? beforeAgain : mark.before;
       const requestedAt = requestedAgainAt ?? Number(mark.requestedAt ?? 0);
-      const holdUntil = requestedAgainAt && requestedAgainAt + graceMs('readLag');
-      if (!mark.reused && !seenTesting && recordKey(connection) === before && Date.now() < requestedAt + graceMs('readLag')) {
-        return { done: false, status: `${status}, from before our test`, detail: refusals.detail('DMS does not show our test yet'), holdUntil };
+      // A reused record was not tested by us, unless this invocation tested it again.
+      const ourRequest = requestedAgainAt !== undefined || !mark.reused;
+      if (ourRequest && !seenTesting && recordKey(connection) === before && Date.now() < requestedAt + graceMs('readLag')) {
+        return { done: false, status: `${status}, from before our test`, detail: refusals.detail('DMS does not show our test yet'), holdUntil: holdAfterRetest() };
       }
       // A record that vanished or is being deleted cannot pass: test again.
       if (status === 'missing' || status === 'deleting') {
@@ -146,9 +147,14 @@ export function connectionTest(client: DatabaseMigrationServiceClient, options: 
         }
       }
       const progress = connectionProgress(pair, connection);
-      return { ...progress, detail: refusals.detail(progress.detail), holdUntil };
+      return { ...progress, detail: refusals.detail(progress.detail), holdUntil: holdAfterRetest() };
     },
   };
+
+  /** Only this invocation knows of its re-test: it stays until the re-test can show. */
+  function holdAfterRetest(): number | undefined {
+    return requestedAgainAt === undefined ? undefined : requestedAgainAt + graceMs('readLag');
+  }
 }
 
 /** Reports the pair's connection record as it stands, without testing. */

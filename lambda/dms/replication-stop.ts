@@ -110,7 +110,7 @@ export function replicationStop(client: DatabaseMigrationServiceClient, target: 
 
   /**
    * Asks for the stop. "Not running" or not found: nothing to stop, the next check
-   * tells which. A refusal while Describe still shows it running throws DmsRefusal.
+   * tells which. A refusal while Describe still shows it `running` throws DmsRefusal.
    */
   async function stop(): Promise<void> {
     try {
@@ -118,8 +118,10 @@ export function replicationStop(client: DatabaseMigrationServiceClient, target: 
     } catch (err) {
       if (isNotFound(err)) return;
       if (!isInvalidState(err)) throw apiFailure(api.stopCall, `${api.noun} ${target.arn}`, err);
+      // Refused while it runs: a refusal. Refused while it starts (which can last long): the
+      // next check asks again, bounded by the timeout.
       const state = await describe();
-      if (state && api.stoppable.has(state.status)) throw new DmsRefusal(api.stopCall, `${api.noun} ${target.arn}`, (err as Error).message);
+      if (state?.status === 'running') throw new DmsRefusal(api.stopCall, `${api.noun} ${target.arn}`, (err as Error).message);
     }
   }
 

@@ -113,7 +113,14 @@ export function schemaRefresh(client: DatabaseMigrationServiceClient, options: S
       if (connection) {
         const tested = await connection.check(mark.connection ? JSON.parse(String(mark.connection)) : {});
         if (!tested.done) {
-          return { done: false, preparing: true, status: `connection ${tested.status}`, detail: tested.detail ?? 'the refresh starts once the connection test succeeds' };
+          return {
+            done: false,
+            preparing: true,
+            status: `connection ${tested.status}`,
+            detail: tested.detail ?? 'the refresh starts once the connection test succeeds',
+            holdUntil: tested.holdUntil,
+            recheckAt: tested.recheckAt,
+          };
         }
       }
       // A refresh requested moments ago may not show yet: asking again would only be refused.

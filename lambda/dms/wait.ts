@@ -95,7 +95,8 @@ export async function waitForOperation(
       throw new WaitTimedOut(operation.subject, now - startedAt, progress.status, progress.detail, window.timeoutAdvice ?? CONSTRUCT_TIMEOUT_ADVICE);
     }
     slot = scheduled(Math.max(slot + 1, now));
-    if (progress.recheckAt !== undefined) slot = Math.max(now, Math.min(slot, progress.recheckAt));
+    // A refusal is looked at again soon, but no sooner than the stack's share of the DMS call budget allows.
+    if (progress.recheckAt !== undefined) slot = Math.max(now, Math.min(slot, Math.max(progress.recheckAt, now + (policy.minSpacingMs ?? 0))));
     if (throttledInARow) slot = Math.max(slot, now + nextPollDelayMs(now - startedAt, throttledInARow, clock.random ?? Math.random, policy));
   }
 }

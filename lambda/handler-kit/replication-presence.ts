@@ -1,6 +1,8 @@
 import { stackResources, stackStatus, templateLogicalIds } from './stack-status';
 
 const QUESTION = 'whether the replication stays in the stack';
+/** What holds a replication (a teardown's own physical id is the ARN too). */
+const REPLICATION_TYPES = new Set(['AWS::DMS::ReplicationConfig', 'AWS::DMS::ReplicationTask']);
 
 /**
  * Why the Delete of a stop-on-delete resource must leave the replication alone, or
@@ -12,12 +14,14 @@ const QUESTION = 'whether the replication stays in the stack';
  * was not. It goes when the whole stack is deleted (or a failed create rolls back),
  * when an update replaced it (the ARN is no longer in the stack), when an update
  * removes it too (it is not in the template: CloudFormation deletes it right after
- * us), and when the ARN is a literal of a replication outside the stack.
+ * us), and when the ARN is not a resource of this stack (a literal, an import, or a
+ * parameter from a parent stack): the teardown then stops on every Delete, as documented.
  */
 export async function replicationStaysReason(stackId: string, arn: string): Promise<string | undefined> {
   const status = await stackStatus(stackId, QUESTION);
   if (status.startsWith('DELETE_') || status === 'ROLLBACK_IN_PROGRESS') return undefined;
-  const holder = (await stackResources(stackId, QUESTION)).find((r) => r.physicalId === arn && !r.status.startsWith('DELETE_'));
+  const holder = (await stackResources(stackId, QUESTION))
+    .find((r) => r.physicalId === arn && REPLICATION_TYPES.has(r.resourceType) && !r.status.startsWith('DELETE_'));
   if (!holder) return undefined;
   if (!(await templateLogicalIds(stackId, QUESTION)).has(holder.logicalId)) return undefined;
   return `the replication stays in the stack as ${holder.logicalId} (stack ${status}): not stopping it`;

@@ -30,7 +30,12 @@ const QUERY_INTERVAL = Duration.seconds(1);
 /** ≥ every instance's timeout; our isComplete fails first with its own reason. */
 const TOTAL_TIMEOUT = Duration.hours(1);
 const POLL_BUDGET = Duration.seconds(60);
-const HANDLER_TIMEOUT = Duration.seconds(90);
+/**
+ * isComplete: the poll budget, then room for a DMS refusal first seen at its end to be
+ * ridden out (45-s grace, rechecked) within the same invocation, which alone remembers
+ * when the refusal began; calls are cut 5 s before the end.
+ */
+const HANDLER_TIMEOUT = Duration.seconds(120);
 /** onEvent may first wait up to a minute to spread many starts, then retry a throttled start for 90 s (poll-schedule.ts). */
 const ON_EVENT_TIMEOUT = Duration.minutes(4);
 

@@ -84,6 +84,22 @@ describe('a refusal is not progress', () => {
     expect(outcomes('TestConnection', p)).toEqual(['accepted']);
   });
 
+  test('a re-test refused during a refresh\'s connection phase fails at the grace, not at the timeout', async () => {
+    const p = pair();
+    process.env[REFUSAL_ENV] = '2';
+    const event = cfnEvent('Create', props(p, { ConnectionPrecondition: 'always-test' }));
+    const merged = { ...event, ...(await schemaRefresh.onEvent(event)) };
+    // The record is being deleted (so it must be tested again) and the instance refuses tests.
+    dms().addConnection(p.endpointArn, p.replicationInstanceArn, 'deleting');
+    dms().setReplicationInstanceState(p.replicationInstanceArn, 'modifying');
+    const started = Date.now();
+    const poll = async () => {
+      for (;;) if ((await schemaRefresh.isComplete(merged, lambdaContext())).IsComplete) return;
+    };
+    await expect(poll()).rejects.toThrow(`DMS TestConnection refused for endpoint ${p.endpointArn} and replication instance ${p.replicationInstanceArn}: ${modifying(p)}`);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
   test('a timeout quotes the last refusal DMS gave', async () => {
     const p = pair();
     const event = cfnEvent('Create', props(p, { ConnectionPrecondition: 'always-test', TimeoutSeconds: '3' }));

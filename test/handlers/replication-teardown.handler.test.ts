@@ -129,6 +129,19 @@ describe('classic replication task', () => {
     expect(dms().replicationTask(arn)?.Status).toBe('running');
   });
 
+  test('a stop refused while the task is still starting is asked again, not failed as a refusal', async () => {
+    const props = task('starting');
+    const arn = props.ReplicationTaskArn;
+    dms().failNext('StopReplicationTask', 'InvalidResourceStateFault', `Replication Task ${arn} cannot be stopped while it is starting`, 3);
+    process.env.DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS = '0';
+    try {
+      expect((await deleteOf(props)).data).toEqual({ Status: 'stopped' });
+    } finally {
+      delete process.env.DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS;
+    }
+    expect(stops(arn).map((c) => c.errorCode ?? 'accepted')).toEqual(['InvalidResourceStateFault', 'InvalidResourceStateFault', 'InvalidResourceStateFault', 'accepted']);
+  });
+
   test('a missing task: success', async () => {
     const arn = dms().taskArn('GONE');
     expect((await deleteOf({ ReplicationTaskArn: arn, TimeoutSeconds: '30', PollIntervalSeconds: '1' })).data).toEqual({ Status: 'not-found' });
