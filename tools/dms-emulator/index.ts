@@ -9,3 +9,4 @@ export type {
   TaskOptions,
 } from './options';
 export type { RefreshStatusSnapshot } from './refresh-schemas';
+export type { MigrationType, RunBehavior } from './replication-runs';

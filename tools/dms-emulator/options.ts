@@ -1,3 +1,5 @@
+import type { MigrationType, RunBehavior } from './replication-runs';
+
 /** How a {@link DmsEmulator} is started and which undocumented DMS behaviours it imitates. */
 export interface DmsEmulatorOptions {
   /** Port on 127.0.0.1. @default 0, a random free port */
@@ -35,6 +37,8 @@ export interface DmsEmulatorOptions {
    * @default 'not-found'
    */
   readonly describeNoMatch?: 'not-found' | 'empty';
+  /** How starts go for replications without a behavior of their own (see setRunBehavior). @default RunBehavior's defaults */
+  readonly runBehavior?: RunBehavior;
 }
 
 /** One request the emulator answered. */
@@ -100,6 +104,10 @@ export interface ReplicationOptions {
   /** StopReason shown now and set when a stop completes. @default 'Stop Reason NORMAL' once stopped */
   readonly stopReason?: string;
   readonly failureMessages?: string[];
+  /** @default 'full-load-and-cdc' */
+  readonly migrationType?: MigrationType;
+  /** How its starts go. @default the emulator's runBehavior */
+  readonly behavior?: RunBehavior;
 }
 
 /** A replication task (on a replication instance). */
@@ -113,4 +121,8 @@ export interface TaskOptions {
   /** StopReason shown now and set when a stop completes. @default 'Stop Reason NORMAL' once stopped */
   readonly stopReason?: string;
   readonly lastFailureMessage?: string;
+  /** @default 'full-load-and-cdc' */
+  readonly migrationType?: MigrationType;
+  /** How its starts go. @default the emulator's runBehavior */
+  readonly behavior?: RunBehavior;
 }
