@@ -240,7 +240,13 @@ export class ReplicationRuns<O extends { readonly status: string }> {
     return { [this.kind.itemMember === 'ReplicationConfig' ? 'Replication' : 'ReplicationTask']: this.wire(record) };
   }
 
-  private begin(record: StoppableResource<O>, startType: string, now: number, cdcStartTime: number | undefined, cdcStartPosition: string | undefined): void {
+  private begin(
+    record: StoppableResource<O>,
+    startType: string,
+    now: number,
+    cdcStartTime: number | undefined,
+    cdcStartPosition: string | undefined,
+  ): void {
     const run = record.run!;
     const b = run.behavior;
     const fresh = startType !== 'resume-processing' || !run.everStarted;
