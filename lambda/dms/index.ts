@@ -9,3 +9,5 @@ export * from './wait';
 export * from './connection-test';
 export * from './schema-refresh';
 export * from './replication-stop';
+export * from './replication-state';
+export * from './replication-start';

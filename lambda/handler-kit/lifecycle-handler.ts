@@ -28,10 +28,16 @@ export interface LifecycleResourceKind {
   readonly actsOn: ReadonlyArray<RequestType>;
   /** Properties whose change on Update runs the operation again. */
   readonly inputs?: ReadonlyArray<string>;
+  /**
+   * What an Update that changed an input does during an update rollback: `report`
+   * (default: redoing a refresh or test could fail the rollback) or `run` (kinds whose
+   * operation is what restores the state before the update, such as a replication run).
+   */
+  readonly onRollback?: Intent;
   /** The physical id for the resource's properties: a change of it replaces the resource. */
   physicalId(props: ResourcePropertyReader): string;
-  /** The DMS operation for this request. */
-  operation(props: ResourcePropertyReader, intent: Intent): DmsOperation;
+  /** The DMS operation for this request (`event` tells the request type and the stack). */
+  operation(props: ResourcePropertyReader, intent: Intent, event: CloudFormationCustomResourceEvent): DmsOperation;
 }
 
 /** What onEvent hands to every isComplete (the provider framework merges it into the event). */
@@ -63,7 +69,8 @@ export function lifecycleHandlers(kind: LifecycleResourceKind): LifecycleHandler
     if (event.RequestType !== 'Update') return 'run';
     const old = new ResourcePropertyReader(event.OldResourceProperties);
     const changed = (kind.inputs ?? []).some((name) => props.optionalString(name) !== old.optionalString(name));
-    return changed && !(await isRollingBack(event.StackId)) ? 'run' : 'report';
+    if (!changed) return 'report';
+    return kind.onRollback === 'run' || !(await isRollingBack(event.StackId)) ? 'run' : 'report';
   }
 
   return {
@@ -72,7 +79,7 @@ export function lifecycleHandlers(kind: LifecycleResourceKind): LifecycleHandler
       // Delete keeps the id it was created with, even if the properties no longer parse.
       const physicalId = event.RequestType === 'Delete' ? event.PhysicalResourceId : kind.physicalId(props);
       const intent = await intentOf(event, props);
-      const operation = intent && kind.operation(props, intent);
+      const operation = intent && kind.operation(props, intent, event);
       log(event, { phase: 'onEvent', physicalId, intent: intent ?? 'none', subject: operation?.subject });
       if (!intent || !operation) return { PhysicalResourceId: physicalId };
 
@@ -93,7 +100,7 @@ export function lifecycleHandlers(kind: LifecycleResourceKind): LifecycleHandler
     async isComplete(event, context) {
       const state = event.Lifecycle;
       if (!state) return { IsComplete: true };
-      const operation = kind.operation(new ResourcePropertyReader(event.ResourceProperties), state.intent);
+      const operation = kind.operation(new ResourcePropertyReader(event.ResourceProperties), state.intent, event);
       const budget = Math.max(0, Math.min(pollBudgetMs(), context.getRemainingTimeInMillis() - INVOCATION_MARGIN_MS));
       const progress = await waitForOperation(operation, state.mark, {
         ...state,

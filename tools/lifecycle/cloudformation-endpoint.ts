@@ -1,6 +1,7 @@
 /**
- * A CloudFormation stand-in that answers `DescribeStacks` (AWS Query protocol) with the lifecycle
- * driver's live stack status, so handlers that ask "is my stack rolling back?" get a real answer.
+ * A CloudFormation stand-in that answers `DescribeStacks`, `ListStackResources` and `GetTemplate` (AWS Query
+ * protocol) with the lifecycle driver's live stack, so handlers that ask "is my stack rolling
+ * back?" or "is this ARN still a resource of my stack?" get a real answer.
  */
 import { randomUUID } from 'crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
@@ -24,6 +25,23 @@ export interface StackDescription {
   readonly disableRollback?: boolean;
 }
 
+/** A stack resource as ListStackResources shows it. */
+export interface StackResourceSummary {
+  readonly logicalId: string;
+  readonly physicalId?: string;
+  readonly resourceType: string;
+  readonly resourceStatus: string;
+}
+
+/** What the endpoint serves, asked on every request. */
+export interface StackSource {
+  stacks(): readonly StackDescription[];
+  /** The resources of the stack with this id (live stacks only). */
+  resources(stackId: string): readonly StackResourceSummary[];
+  /** The template GetTemplate answers for the stack with this id (undefined: none). */
+  template(stackId: string): object | undefined;
+}
+
 /** One request the endpoint answered. */
 export interface CloudFormationCall {
   /** The Query protocol `Action`, e.g. DescribeStacks. */
@@ -37,6 +55,9 @@ export interface CloudFormationCall {
   readonly errorCode?: string;
 }
 
+/** Resources per ListStackResources page: CloudFormation's own page size. */
+const RESOURCES_PER_PAGE = 100;
+
 class QueryError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly type: 'Sender' | 'Receiver' = 'Sender') {
     super(message);
@@ -44,17 +65,17 @@ class QueryError extends Error {
 }
 
 /**
- * `DescribeStacks` over HTTP on 127.0.0.1, for `AWS_ENDPOINT_URL_CLOUDFORMATION`.
+ * `DescribeStacks`, `ListStackResources` and `GetTemplate` over HTTP on 127.0.0.1, for `AWS_ENDPOINT_URL_CLOUDFORMATION`.
  *
- * `StackName` matches a stack id (any stack, deleted ones included, as in CloudFormation) or a
+ * `ListStackResources` pages by {@link resourcesPerPage} with `NextToken`. `StackName` matches a stack id (any stack, deleted ones included, as in CloudFormation) or a
  * stack name (live stacks only); without it, all live stacks are listed. An unknown stack answers
  * HTTP 400 `ValidationError` "Stack with id X does not exist". Other actions answer `InvalidAction`.
  * Requests are not authenticated. The server does not keep the process alive.
  */
 export class CloudFormationEndpoint {
-  /** Listens on a free port of 127.0.0.1; `stacks` is asked on every request. */
-  public static async start(stacks: () => readonly StackDescription[]): Promise<CloudFormationEndpoint> {
-    const endpoint = new CloudFormationEndpoint(stacks);
+  /** Listens on a free port of 127.0.0.1; `source` is asked on every request. */
+  public static async start(source: StackSource): Promise<CloudFormationEndpoint> {
+    const endpoint = new CloudFormationEndpoint(source);
     await new Promise<void>((resolve, reject) => {
       endpoint.server.once('error', reject);
       endpoint.server.listen(0, '127.0.0.1', () => {
@@ -68,10 +89,14 @@ export class CloudFormationEndpoint {
 
   /** Every request answered, in arrival order. */
   public readonly calls: CloudFormationCall[] = [];
+  /** Page size of ListStackResources (tests shrink it to exercise NextToken). */
+  public resourcesPerPage = RESOURCES_PER_PAGE;
   private readonly server: Server;
   private closing?: Promise<void>;
+  /** Errors queued per action, answered before the action runs. */
+  private readonly faults = new Map<string, { code: string; status: number; remaining: number }[]>();
 
-  private constructor(private readonly stacks: () => readonly StackDescription[]) {
+  private constructor(private readonly source: StackSource) {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch(() => res.destroy());
     });
@@ -80,6 +105,16 @@ export class CloudFormationEndpoint {
   /** Base URL, e.g. `http://127.0.0.1:40123`. */
   public get url(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /**
+   * The next `times` requests of `action` answer `code` (e.g. `Throttling`, HTTP 400, or
+   * `InternalFailure`, HTTP 500) instead of running.
+   */
+  public failNext(action: string, code: string, times: number, status = code === 'InternalFailure' ? 500 : 400): void {
+    const queue = this.faults.get(action) ?? [];
+    queue.push({ code, status, remaining: times });
+    this.faults.set(action, queue);
   }
 
   /** Stops listening and drops open connections. Safe to call twice. */
@@ -102,12 +137,30 @@ export class CloudFormationEndpoint {
     const stackName = params.get('StackName') ?? undefined;
     const requestId = randomUUID();
     try {
-      if (action !== 'DescribeStacks') {
+      this.takeFault(action);
+      if (action === 'DescribeStacks') {
+        const stacks = this.describe(stackName);
+        this.calls.push({ action, stackName, at, stackStatus: stackName !== undefined ? stacks[0].stackStatus : undefined });
+        send(res, 200, requestId, describeStacksXml(stacks, requestId));
+      } else if (action === 'ListStackResources') {
+        if (!stackName) throw new QueryError(400, 'ValidationError', '1 validation error detected: Value null at \'stackName\' failed to satisfy constraint: Member must not be null');
+        const stack = this.describe(stackName)[0];
+        if (stack.stackStatus === 'DELETE_COMPLETE') throw new QueryError(400, 'ValidationError', `Stack with id ${stackName} does not exist`);
+        const all = this.source.resources(stack.stackId);
+        const start = Number(params.get('NextToken') ?? 0);
+        if (!Number.isInteger(start) || start < 0 || start > all.length) throw new QueryError(400, 'ValidationError', 'Invalid NextToken');
+        const end = start + this.resourcesPerPage;
+        this.calls.push({ action, stackName, at });
+        send(res, 200, requestId, listStackResourcesXml(all.slice(start, end), end < all.length ? String(end) : undefined, requestId));
+      } else if (action === 'GetTemplate') {
+        if (!stackName) throw new QueryError(400, 'ValidationError', 'Either StackName or ChangeSetName must be specified');
+        const template = this.source.template(this.describe(stackName)[0].stackId);
+        if (!template) throw new QueryError(400, 'ValidationError', `Stack with id ${stackName} does not exist`);
+        this.calls.push({ action, stackName, at });
+        send(res, 200, requestId, getTemplateXml(template, requestId));
+      } else {
         throw new QueryError(400, 'InvalidAction', `Could not find operation ${action || '(no Action)'} for version ${params.get('Version') ?? 'NO_VERSION_SPECIFIED'}`);
       }
-      const stacks = this.describe(stackName);
-      this.calls.push({ action, stackName, at, stackStatus: stackName !== undefined ? stacks[0].stackStatus : undefined });
-      send(res, 200, requestId, describeStacksXml(stacks, requestId));
     } catch (e) {
       const error = e instanceof QueryError ? e : new QueryError(500, 'InternalFailure', String(e), 'Receiver');
       this.calls.push({ action, stackName, at, errorCode: error.code });
@@ -115,8 +168,16 @@ export class CloudFormationEndpoint {
     }
   }
 
+  private takeFault(action: string): void {
+    const queue = this.faults.get(action);
+    const head = queue?.[0];
+    if (!queue || !head) return;
+    if (--head.remaining <= 0) queue.shift();
+    throw new QueryError(head.status, head.code, head.code === 'Throttling' ? 'Rate exceeded' : `Injected ${head.code}`, head.status >= 500 ? 'Receiver' : 'Sender');
+  }
+
   private describe(stackName: string | undefined): StackDescription[] {
-    const all = this.stacks();
+    const all = this.source.stacks();
     const live = all.filter((s) => s.stackStatus !== 'DELETE_COMPLETE');
     if (stackName === undefined || stackName === '') return live;
     const found = all.find((s) => s.stackId === stackName) ?? live.find((s) => s.stackName === stackName);
@@ -142,6 +203,34 @@ export function describeStacksXml(stacks: readonly StackDescription[], requestId
     + `<DescribeStacksResult><Stacks>${members.join('')}</Stacks></DescribeStacksResult>`
     + `<ResponseMetadata>${element('RequestId', requestId)}</ResponseMetadata>`
     + '</DescribeStacksResponse>';
+}
+
+/** The ListStackResources response body. */
+function listStackResourcesXml(resources: readonly StackResourceSummary[], nextToken: string | undefined, requestId: string): string {
+  const members = resources.map((r) => [
+    '<member>',
+    element('LogicalResourceId', r.logicalId),
+    r.physicalId !== undefined ? element('PhysicalResourceId', r.physicalId) : '',
+    element('ResourceType', r.resourceType),
+    element('LastUpdatedTimestamp', new Date().toISOString()),
+    element('ResourceStatus', r.resourceStatus),
+    '</member>',
+  ].join(''));
+  return `<ListStackResourcesResponse xmlns="${XML_NAMESPACE}">`
+    + `<ListStackResourcesResult><StackResourceSummaries>${members.join('')}</StackResourceSummaries>`
+    + (nextToken !== undefined ? element('NextToken', nextToken) : '')
+    + '</ListStackResourcesResult>'
+    + `<ResponseMetadata>${element('RequestId', requestId)}</ResponseMetadata>`
+    + '</ListStackResourcesResponse>';
+}
+
+/** The GetTemplate response body: the template as JSON text. */
+function getTemplateXml(template: object, requestId: string): string {
+  return `<GetTemplateResponse xmlns="${XML_NAMESPACE}">`
+    + `<GetTemplateResult>${element('TemplateBody', JSON.stringify(template))}`
+    + '<StagesAvailable><member>Original</member><member>Processed</member></StagesAvailable></GetTemplateResult>'
+    + `<ResponseMetadata>${element('RequestId', requestId)}</ResponseMetadata>`
+    + '</GetTemplateResponse>';
 }
 
 function errorXml(error: QueryError, requestId: string): string {

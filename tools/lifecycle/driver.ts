@@ -4,7 +4,7 @@
  * resources through a re-enactment of the provider framework.
  */
 import { randomUUID } from 'crypto';
-import { CloudFormationEndpoint, type CloudFormationCall, type StackDescription } from './cloudformation-endpoint';
+import { CloudFormationEndpoint, type CloudFormationCall, type StackDescription, type StackResourceSummary } from './cloudformation-endpoint';
 import { buildRequest, sendCustomResourceRequest, type CustomResourceOutcome } from './custom-resource';
 import { HandlerRunner, type LambdaFunctionSpec } from './handler-runner';
 import { evaluateCondition, collectReferences, pseudoParameters, resolveValue, ResolutionError, toCloudFormationStrings, type IntrinsicContext } from './intrinsics';
@@ -197,7 +197,11 @@ export class LifecycleDriver {
    */
   public async cloudFormationEndpoint(): Promise<string> {
     if (!this.endpointStarting) {
-      const starting = CloudFormationEndpoint.start(() => this.stackDescriptions());
+      const starting = CloudFormationEndpoint.start({
+        stacks: () => this.stackDescriptions(),
+        resources: (stackId) => (stackId === this.currentStackId ? this.stackResourceSummaries() : []),
+        template: (stackId) => (stackId === this.currentStackId ? this.model?.template : undefined),
+      });
       this.endpointStarting = starting;
       const endpoint = await starting;
       // dispose() may have come in the meantime.
@@ -407,6 +411,16 @@ export class LifecycleDriver {
   private finish(op: Operation, status: string, reason?: string): StackOperationResult {
     this.stackEvent(op, status, reason);
     return op.result(status);
+  }
+
+  /** The stack's resources as ListStackResources lists them: every resource the driver holds. */
+  private stackResourceSummaries(): StackResourceSummary[] {
+    return [...this.state.values()].map((r) => ({
+      logicalId: r.logicalId,
+      physicalId: r.physicalId || undefined,
+      resourceType: r.resourceType,
+      resourceStatus: r.status,
+    }));
   }
 
   private stackDescriptions(): StackDescription[] {

@@ -29,7 +29,7 @@ export type { CloudFormationRequest, FrameworkEnvironment, FrameworkRun, Framewo
 export { MAX_RESPONSE_BYTES, RESPONSE_TOO_LONG_REASON, noResponseReason } from './custom-resource';
 export { HandlerRunner } from './handler-runner';
 export { CloudFormationEndpoint, CLOUDFORMATION_API_VERSION, describeStacksXml } from './cloudformation-endpoint';
-export type { CloudFormationCall, StackDescription } from './cloudformation-endpoint';
+export type { CloudFormationCall, StackDescription, StackResourceSummary, StackSource } from './cloudformation-endpoint';
 export type { HandlerRunnerOptions, LambdaFunctionSpec, LambdaInvokeResult } from './handler-runner';
 export { readWaiterRetryPolicy, retryDelayMs } from './waiter-state-machine';
 export type { WaiterRetryPolicy } from './waiter-state-machine';
