@@ -9,11 +9,11 @@ import { Construct } from 'constructs';
 import { DmsLifecycleProviders } from '../provider-settings';
 import { BoundedDmsPolicy } from './bounded-dms-policy';
 import { DmsResourceType } from './dms-arn';
-import { HandlerEnv, LifecycleResourceProperties } from './handler-contract';
+import { HandlerEnv, LifecycleResourceProperties, ReplicationRunResourceType } from './handler-contract';
 import { WaitSettings } from './wait-settings';
 
 /** The kinds of lifecycle custom resource; each has its own handler bundle and provider. */
-export type LifecycleKind = 'schema-refresh' | 'connection-test' | 'replication-teardown';
+export type LifecycleKind = 'schema-refresh' | 'connection-test' | 'replication-teardown' | 'replication-run';
 
 /**
  * The waiter retries isComplete after this pause. Short, because each isComplete
@@ -35,6 +35,7 @@ const KINDS: Record<LifecycleKind, { id: string; resourceType: string }> = {
   'schema-refresh': { id: 'DmsSchemaRefreshProvider', resourceType: 'Custom::DmsSchemaRefresh' },
   'connection-test': { id: 'DmsConnectionTestProvider', resourceType: 'Custom::DmsConnectionTest' },
   'replication-teardown': { id: 'DmsReplicationTeardownProvider', resourceType: 'Custom::DmsReplicationTeardown' },
+  'replication-run': { id: 'DmsReplicationRunProvider', resourceType: ReplicationRunResourceType.RUN },
 };
 
 /**
@@ -178,21 +179,27 @@ export class LifecycleProvider extends Construct {
     this.grantUnscoped('dms:DescribeConnections');
   }
 
+  /** Allows the handlers a read of this stack (and nothing else). */
+  public grantOnStack(action: string): void {
+    this.policy.grantOn(action, Stack.of(this).stackId);
+  }
+
   /** Allows the handlers DMS calls that IAM cannot scope to a resource. */
   public grantUnscoped(...actions: string[]): void {
     this.policy.grantUnscoped(...actions);
   }
 
-  /** A custom resource of this kind, with the timing of `wait`. */
+  /** A custom resource of this kind (or another type its handler serves), with the timing of `wait`. */
   public newResource<P extends LifecycleResourceProperties>(
     scope: Construct,
     id: string,
     wait: WaitSettings,
     properties: Omit<P, keyof LifecycleResourceProperties>,
+    resourceType: string = KINDS[this.kind].resourceType,
   ): CustomResource {
     return new CustomResource(scope, id, {
       serviceToken: this.provider.serviceToken,
-      resourceType: KINDS[this.kind].resourceType,
+      resourceType,
       serviceTimeout: wait.serviceTimeout,
       properties: {
         ...properties,
