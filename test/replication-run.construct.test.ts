@@ -118,7 +118,8 @@ describe('bad input fails at synth time, naming the prop and showing an example'
   ])('%j', (input: any, error) => {
     const { stack, config, task } = stackWithConfig();
     const { both, ...options } = input;
-    const targets = both ? { replicationConfig: config, replicationTask: task } : Object.keys(input).length && !both ? { replicationConfig: config } : {};
+    const none = Object.keys(input).length === 0;
+    const targets = both ? { replicationConfig: config, replicationTask: task } : none ? {} : { replicationConfig: config };
     expect(() => new DmsReplicationRun(stack, 'Run', { ...targets, ...options })).toThrow(error);
   });
 });
