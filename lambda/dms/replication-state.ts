@@ -18,7 +18,7 @@ export interface ReplicationState {
   readonly migrationType?: string;
   /** Epoch ms of the latest start DMS accepted (its own clock); undefined if it never ran. */
   readonly startDate?: number;
-  /** True once the full load of the latest run finished (DMS's FullLoadFinishDate is at or after its start). */
+  /** True once the full load finished (DMS's FullLoadFinishDate is at or after the last fresh start, or progress is 100 %). */
   readonly fullLoadFinished: boolean;
   readonly fullLoadProgressPercent?: number;
   readonly tablesLoaded?: number;
@@ -53,10 +53,12 @@ export function stateDetail(state: ReplicationState): string | undefined {
 
 const ms = (d: Date | undefined) => (d ? new Date(d).getTime() : undefined);
 
-function fromStats(stats: ReplicationStats | ReplicationTaskStats | undefined, startDate: number | undefined) {
+function fromStats(stats: ReplicationStats | ReplicationTaskStats | undefined) {
+  // A resumed run keeps the full load of the run that loaded it: count from the last fresh start.
   const finish = ms(stats?.FullLoadFinishDate);
+  const fresh = ms(stats?.FreshStartDate) ?? ms(stats?.StartDate);
   return {
-    fullLoadFinished: finish !== undefined && (startDate === undefined || finish >= startDate),
+    fullLoadFinished: (finish !== undefined && (fresh === undefined || finish >= fresh)) || stats?.FullLoadProgressPercent === 100,
     fullLoadProgressPercent: stats?.FullLoadProgressPercent,
     tablesLoaded: stats?.TablesLoaded,
     tablesErrored: stats?.TablesErrored,
@@ -78,7 +80,7 @@ export async function describeReplication(client: DatabaseMigrationServiceClient
         migrationType: r.ReplicationType,
         startDate,
         deprovisioning: r.ProvisionData?.ProvisionState === 'deprovisioning',
-        ...fromStats(r.ReplicationStats, startDate),
+        ...fromStats(r.ReplicationStats),
       };
     }
     const out = await client.send(
@@ -94,7 +96,7 @@ export async function describeReplication(client: DatabaseMigrationServiceClient
       migrationType: t.MigrationType,
       startDate,
       deprovisioning: false,
-      ...fromStats(t.ReplicationTaskStats, startDate),
+      ...fromStats(t.ReplicationTaskStats),
     };
   } catch (err) {
     if (isNotFound(err)) return undefined; // DMS answers NotFound when the filter matches nothing

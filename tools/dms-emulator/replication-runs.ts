@@ -121,7 +121,13 @@ export function newRun(
   behavior: RunBehavior | undefined,
 ): ReplicationRun {
   const everStarted = status !== kind.neverRunStatus;
+  // One that ran before loaded its tables a while ago.
+  const earlier = everStarted ? nowMs() - 60_000 : undefined;
   return {
+    freshStartDate: earlier,
+    startDate: earlier,
+    fullLoadStartDate: earlier,
+    fullLoadFinishDate: earlier && earlier + 30_000,
     migrationType: migrationType ?? 'full-load-and-cdc',
     behavior: behavior ?? {},
     everStarted,
