@@ -33,6 +33,8 @@ export interface RunBehavior {
   readonly modifyDurationMs?: number;
   /** Serverless: how long capacity is deprovisioned after a stop (a start is refused meanwhile). @default 0 */
   readonly deprovisionMs?: number;
+  /** For a replication CloudFormation creates: how long `stopping` lasts. @default 2000 */
+  readonly stopDurationMs?: number;
 }
 
 export type MigrationType = 'full-load' | 'cdc' | 'full-load-and-cdc';
@@ -175,9 +177,10 @@ export class ReplicationRuns<O extends { readonly status: string }> {
     }
     const migrationType = migrationTypeOf(requireString(input, this.kind.typeMember));
     const tableMappings = tableMappingsOf(input);
-    this.registry.add(arn, { status: this.kind.neverRunStatus } as O);
+    const behavior = { ...this.defaultBehavior, ...this.behaviors.get(arn) };
+    this.registry.add(arn, { status: this.kind.neverRunStatus, stopDurationMs: behavior.stopDurationMs } as O & { stopDurationMs?: number });
     const record = this.registry.record(arn)!;
-    record.run = newRun(this.kind.neverRunStatus, this.kind, migrationType, { ...this.defaultBehavior, ...this.behaviors.get(arn) });
+    record.run = newRun(this.kind.neverRunStatus, this.kind, migrationType, behavior);
     record.run.tableMappings = tableMappings;
     record.run.settings = optionalString(input, this.kind.settingsMember);
     return { [this.kind.itemMember]: this.wire(record) };
