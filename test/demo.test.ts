@@ -2,7 +2,8 @@ import { runDemo } from '../tools/demo/run-demo';
 
 test('the demo deploys, updates, fails an update of and destroys the example app against the emulator, checking every ordering', async () => {
   const lines: string[] = [];
-  const summary = await runDemo({ refreshMs: 2_000, connectionTestMs: 800, stopMs: 1_000, startMs: 1_000, modifyMs: 800, write: (l) => lines.push(l) });
+  const scenario = { refreshMs: 2_000, connectionTestMs: 800, stopMs: 1_000, startMs: 1_000, modifyMs: 800 };
+  const summary = await runDemo({ ...scenario, write: (l) => lines.push(l) });
   const output = lines.join('\n');
   expect(summary.phases.map((p) => [p.name, p.result.status])).toEqual([
     ['deploy', 'CREATE_COMPLETE'],

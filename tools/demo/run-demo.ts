@@ -48,7 +48,8 @@ function synthesize(schemas: string[]): { dir: string; template: any; cleanup: (
   const env = { account: '123456789012', region: 'us-east-1' };
   new DmsMigrationStack(app, STACK, { env, config: { ...migrationConfig(app.node), schemas } });
   const assembly = app.synth();
-  return { dir: assembly.directory, template: assembly.getStackByName(STACK).template, cleanup: () => fs.rmSync(outdir, { recursive: true, force: true }) };
+  const cleanup = () => fs.rmSync(outdir, { recursive: true, force: true });
+  return { dir: assembly.directory, template: assembly.getStackByName(STACK).template, cleanup };
 }
 
 /**
@@ -132,7 +133,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     const dmsCalls: Record<string, number> = {};
     for (const call of emulator.calls) dmsCalls[call.operation] = (dmsCalls[call.operation] ?? 0) + 1;
     const checks = orderingChecks(phases, emulator.calls.map((c) => ({ operation: c.operation, input: c.input })));
-    const ok = Object.keys(EXPECTED).every((name) => phases.find((p) => p.name === name)?.result.status === EXPECTED[name]) && checks.every((c) => c.held);
+    const ended = (name: string) => phases.find((p) => p.name === name)?.result.status;
+    const ok = Object.keys(EXPECTED).every((name) => ended(name) === EXPECTED[name]) && checks.every((c) => c.held);
     write('\nSummary');
     for (const p of phases) write(`  ${`${p.name}:`.padEnd(15)} ${p.result.status} in ${(p.result.elapsedMs / 1000).toFixed(1)}s`);
     for (const p of phases) for (const f of p.result.failures) write(`  (${p.name}) failed ${f.logicalId}: ${f.reason.split('\n')[0].slice(0, 160)}`);
