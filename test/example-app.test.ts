@@ -41,6 +41,7 @@ describe('the example app synthesizes offline with the real aws-cdk CLI', () => 
     const pipeline = JSON.stringify(template('DmsMigrationPipeline.template.json'));
     expect(pipeline).toContain('VerifySchemaRefresh');
     expect(pipeline).toContain('cdk-dms-lifecycle refresh-schemas');
+    expect(pipeline).toContain('cdk-dms-lifecycle wait-replication --replication-config-arn');
   });
 });
 

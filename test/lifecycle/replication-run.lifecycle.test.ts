@@ -175,3 +175,21 @@ test('delete: each replication is stopped before CloudFormation deletes its conf
   expect(at(destroyed, 'RunTask', 'DELETE_COMPLETE')).toBeLessThan(at(destroyed, 'Task', 'DELETE_IN_PROGRESS'));
   expect([status(configArn), status(taskArn)]).toEqual([undefined, undefined]);
 });
+
+test('throttling, 5xx and dropped connections during the start are ridden out; a replayed create starts nothing twice', async () => {
+  const identifier = `Run${n + 1}-config`;
+  dms().throttle('StartReplication', 2);
+  dms().failNext('DescribeReplications', 'InternalFailure', 'We encountered an internal error', 2);
+  dms().dropNext('StartReplicationTask', 1);
+  const { driver, created, configArn, taskArn } = await deployed();
+  expect({ status: created.status, failures: created.failures }).toEqual({ status: 'CREATE_COMPLETE', failures: [] });
+  expect(configArn).toBe(dms().arnForIdentifier('replication-config', identifier));
+  expect([status(configArn), status(taskArn)]).toEqual(['running', 'running']);
+  const replayed = await driver.replay(runOf(driver, 'RunConfig').logicalId);
+  expect(replayed).toMatchObject({ status: 'SUCCESS', data: { Status: 'running', StartType: 'none' } });
+  expect(callsOn(configArn).filter((c) => c.startsWith('StartReplication('))).toEqual([
+    'StartReplication(start-replication)!ThrottlingException',
+    'StartReplication(start-replication)!ThrottlingException',
+    'StartReplication(start-replication)', // the SDK's retry; the replay finds it running and starts nothing
+  ]);
+}, 60_000);
