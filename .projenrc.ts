@@ -17,7 +17,7 @@ const INTEG_RUNNER = '2.197.10';
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-dms-lifecycle',
   description:
-    'AWS CDK constructs for the operational steps of AWS DMS migrations: schema refresh, connection tests and replication teardown as custom resources that wait for DMS.',
+    'AWS CDK constructs for the operational steps of AWS DMS migrations: schema refresh, connection tests, running replications and replication teardown as custom resources that wait for DMS.',
   author: 'cdk-dms-lifecycle developers',
   authorAddress: 'maintainers@cdk-dms-lifecycle.dev',
   repositoryUrl: 'https://github.com/cdk-dms-lifecycle/cdk-dms-lifecycle.git',
@@ -103,7 +103,7 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 // Handler bundles: one per provider kind. The AWS SDK v3 is not bundled: every
 // Node.js Lambda runtime ships it, and leaving it out keeps each bundle small.
-for (const kind of ['schema-refresh', 'connection-test', 'replication-teardown']) {
+for (const kind of ['schema-refresh', 'connection-test', 'replication-teardown', 'replication-run']) {
   project.bundler.addBundle(`lambda/${kind}/index.ts`, {
     platform: 'node',
     target: BUNDLE_TARGET,

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { DmsArn, parseDmsArn, parseDuration } from './option-values';
 import { UsageError } from './usage-error';
-import type { ConnectionPrecondition, ReplicationTarget } from '../lambda/dms';
-import { ConnectionPreconditionMode, DefaultWait } from '../src/private/handler-contract';
+import type { ConnectionPrecondition, ReplicationGoal, ReplicationTarget } from '../lambda/dms';
+import { ConnectionPreconditionMode, DefaultWait, ReplicationWaitTarget, ReplicationWaitTargetValue } from '../src/private/handler-contract';
 
-export type CommandName = 'refresh-schemas' | 'test-connection' | 'stop-replication';
+export type CommandName = 'refresh-schemas' | 'test-connection' | 'stop-replication' | 'start-replication' | 'wait-replication';
 
 export interface WaitSettings {
   readonly timeoutMs: number;
@@ -38,8 +38,23 @@ export interface StopReplicationCommand extends CommonSettings {
   readonly target: ReplicationTarget;
 }
 
+export interface StartReplicationCommand extends CommonSettings {
+  readonly name: 'start-replication';
+  readonly target: ReplicationTarget;
+  readonly until: ReplicationWaitTargetValue;
+  readonly reload: boolean;
+  readonly cdcStartTime?: Date;
+  readonly cdcStartPosition?: string;
+}
+
+export interface WaitReplicationCommand extends CommonSettings {
+  readonly name: 'wait-replication';
+  readonly target: ReplicationTarget;
+  readonly until: ReplicationGoal;
+}
+
 /** A validated command line, ready to run. */
-export type CliCommand = RefreshSchemasCommand | TestConnectionCommand | StopReplicationCommand;
+export type CliCommand = RefreshSchemasCommand | TestConnectionCommand | StopReplicationCommand | StartReplicationCommand | WaitReplicationCommand;
 
 /** What the command line asks for. */
 export type Invocation =
@@ -64,6 +79,8 @@ export interface CommandSpec {
   /** The command's own options; commonOptions() adds the ones every command takes. */
   readonly options: Readonly<Record<string, OptionSpec>>;
   readonly defaultTimeout: string;
+  /** Waits without --wait (a command that only waits). */
+  readonly alwaysWaits?: boolean;
   build(values: OptionValues, common: (arns: DmsArn[]) => CommonSettings): CliCommand;
 }
 
@@ -72,9 +89,9 @@ const PRECONDITIONS: readonly ConnectionPrecondition[] = Object.values(Connectio
 const defaultTimeout = (kind: keyof typeof DefaultWait.TIMEOUT_SECONDS) => `${DefaultWait.TIMEOUT_SECONDS[kind] / 60}m`;
 
 /** Options every command takes; only the default timeout differs between commands. */
-function commonOptions(spec: Pick<CommandSpec, 'defaultTimeout'>): Record<string, OptionSpec> {
+function commonOptions(spec: Pick<CommandSpec, 'defaultTimeout' | 'alwaysWaits'>): Record<string, OptionSpec> {
   return {
-    'wait': { type: 'boolean', help: 'Wait until DMS finishes. Without it: start, check once, exit' },
+    ...(spec.alwaysWaits ? {} : { wait: { type: 'boolean', help: 'Wait until DMS finishes. Without it: start, check once, exit' } as OptionSpec }),
     'timeout': { type: 'string', value: 'DURATION', help: `With --wait: give up after this long (default ${spec.defaultTimeout})` },
     'poll-interval': { type: 'string', value: 'DURATION', help: 'With --wait: check DMS this often (default: every 2s at first, then less often as the wait goes on, at most every 60s)' },
     'region': { type: 'string', value: 'REGION', help: 'AWS region to call; defaults to the ARNs\' region and must match it' },
@@ -82,6 +99,13 @@ function commonOptions(spec: Pick<CommandSpec, 'defaultTimeout'>): Record<string
     'help': { type: 'boolean', short: 'h', help: 'Show this help' },
   };
 }
+
+const REPLICATION_OPTIONS: Record<string, OptionSpec> = {
+  'replication-config-arn': { type: 'string', value: 'ARN', help: 'A DMS Serverless replication config' },
+  'replication-task-arn': { type: 'string', value: 'ARN', help: 'A replication task (give exactly one of the two)' },
+};
+const START_GOALS: readonly string[] = Object.values(ReplicationWaitTarget);
+const WAIT_GOALS: readonly string[] = [...START_GOALS, 'stopped'];
 
 const PAIR_OPTIONS: Record<string, OptionSpec> = {
   'endpoint-arn': { type: 'string', value: 'ARN', help: 'The DMS endpoint (required)' },
@@ -144,31 +168,91 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     description: [
       'Only ever stops: a replication that runs or is starting is stopped, one already stopping is waited for, and one that is stopped, created, ready, failed or no longer exists is left as it is (exit 0, status as DMS reports it, or not-found).',
     ],
-    options: {
-      'replication-config-arn': { type: 'string', value: 'ARN', help: 'A DMS Serverless replication config' },
-      'replication-task-arn': { type: 'string', value: 'ARN', help: 'A replication task (give exactly one of the two)' },
-    },
+    options: REPLICATION_OPTIONS,
     defaultTimeout: defaultTimeout('replication-teardown'),
     build(values, common) {
-      const configArn = values.string('replication-config-arn');
-      const taskArn = values.string('replication-task-arn');
-      if (configArn !== undefined && taskArn !== undefined) {
-        throw new UsageError('give either --replication-config-arn or --replication-task-arn, not both');
+      const { target, arn } = replicationTarget(values);
+      return { name: 'stop-replication', target, ...common([arn]) };
+    },
+  },
+  'start-replication': {
+    name: 'start-replication',
+    summary: 'Start (or resume) a replication with the start type DMS requires',
+    synopsis: '(--replication-config-arn ARN | --replication-task-arn ARN) [--reload-target] [--cdc-start-time TIME | --cdc-start-position POS] [--wait] [--until running] [--timeout 30m] [--poll-interval 2s] [--region R]',
+    description: [
+      'start-replication for a replication that never ran, resume-processing for one that did (reload-target for a full-load-only one stopped before it finished), nothing for one that runs or a full-load-only one that finished. It waits while DMS is modifying, stopping or deprovisioning (DMS refuses a start meanwhile).',
+      'With --wait it waits --until accepted (DMS took the start), running (default) or full-load-finished (CDC goes on). A full-load-only replication that loaded everything and stopped counts as done; one that fails or stops with an error exits 1 with DMS\'s stop reason.',
+    ],
+    options: {
+      ...REPLICATION_OPTIONS,
+      'reload-target': { type: 'boolean', help: 'Load every table again (reload-target), stopping the replication first if it runs' },
+      'cdc-start-time': { type: 'string', value: 'TIME', help: 'ISO 8601 time where CDC starts, on a first run' },
+      'cdc-start-position': { type: 'string', value: 'POS', help: 'DMS CDC position where CDC starts, on a first run (not with --cdc-start-time)' },
+      'until': { type: 'string', value: 'GOAL', help: `With --wait: ${START_GOALS.join(', ')} (default running)` },
+    },
+    defaultTimeout: defaultTimeout('replication-run'),
+    build(values, common) {
+      const { target, arn } = replicationTarget(values);
+      const time = values.string('cdc-start-time');
+      const position = values.string('cdc-start-position');
+      if (time !== undefined && position !== undefined) throw new UsageError('give either --cdc-start-time or --cdc-start-position, not both');
+      if (time !== undefined && (!/^\d{4}-\d{2}-\d{2}T/.test(time) || Number.isNaN(Date.parse(time)))) {
+        throw new UsageError(`--cdc-start-time must be an ISO 8601 time such as 2026-11-01T00:00:00Z; got "${time}"`);
       }
-      if (configArn === undefined && taskArn === undefined) {
-        throw new UsageError('--replication-config-arn or --replication-task-arn is required');
-      }
-      const arn = configArn !== undefined
-        ? parseDmsArn('--replication-config-arn', configArn, 'replication-config')
-        : parseDmsArn('--replication-task-arn', taskArn!, 'task');
+      const settings = common([arn]);
+      const until = values.string('until');
+      if (until !== undefined && !settings.wait) throw new UsageError('--until needs --wait');
       return {
-        name: 'stop-replication',
-        target: { kind: configArn !== undefined ? 'replication-config' : 'replication-task', arn: arn.arn },
-        ...common([arn]),
+        name: 'start-replication',
+        target,
+        until: goal('--until', until ?? 'running', START_GOALS) as ReplicationWaitTargetValue,
+        reload: values.flag('reload-target'),
+        cdcStartTime: time !== undefined ? new Date(time) : undefined,
+        cdcStartPosition: position,
+        ...settings,
       };
     },
   },
+  'wait-replication': {
+    name: 'wait-replication',
+    summary: 'Wait until a replication is running, done with its full load, or stopped',
+    synopsis: '(--replication-config-arn ARN | --replication-task-arn ARN) --until GOAL [--timeout 6h] [--poll-interval 2s] [--region R]',
+    description: [
+      'Starts nothing; for pipeline steps that wait longer than the hour CloudFormation gives a custom resource (serverless capacity provisioning, a large full load). GOAL: accepted, running, full-load-finished or stopped. A replication that fails, or stops with an error while waiting for running or full-load-finished, exits 1 with DMS\'s stop reason.',
+    ],
+    options: {
+      ...REPLICATION_OPTIONS,
+      until: { type: 'string', value: 'GOAL', help: `${WAIT_GOALS.join(', ')} (required)` },
+    },
+    defaultTimeout: '6h',
+    alwaysWaits: true,
+    build(values, common) {
+      const { target, arn } = replicationTarget(values);
+      return { name: 'wait-replication', target, until: goal('--until', values.required('until'), WAIT_GOALS) as ReplicationGoal, ...common([arn]) };
+    },
+  },
 };
+
+function goal(flag: string, value: string, allowed: readonly string[]): string {
+  if (!allowed.includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}; got "${value}"`);
+  return value;
+}
+
+/** --replication-config-arn or --replication-task-arn: exactly one. */
+function replicationTarget(values: OptionValues): { target: ReplicationTarget; arn: DmsArn } {
+  const configArn = values.string('replication-config-arn');
+  const taskArn = values.string('replication-task-arn');
+  if (configArn !== undefined && taskArn !== undefined) {
+    throw new UsageError('give either --replication-config-arn or --replication-task-arn, not both');
+  }
+  if (configArn === undefined && taskArn === undefined) {
+    throw new UsageError('--replication-config-arn or --replication-task-arn is required');
+  }
+  const arn = configArn !== undefined
+    ? parseDmsArn('--replication-config-arn', configArn, 'replication-config')
+    : parseDmsArn('--replication-task-arn', taskArn!, 'task');
+  return { target: { kind: configArn !== undefined ? 'replication-config' : 'replication-task', arn: arn.arn }, arn };
+}
 
 export function isCommandName(word: string): word is CommandName {
   return Object.prototype.hasOwnProperty.call(COMMANDS, word);
@@ -261,7 +345,7 @@ function endpointAndInstance(values: OptionValues): { endpoint: DmsArn; instance
 function commonSettings(spec: CommandSpec, values: OptionValues, arns: DmsArn[]): CommonSettings {
   const timeout = values.string('timeout');
   const pollInterval = values.string('poll-interval');
-  const wait = values.flag('wait');
+  const wait = spec.alwaysWaits === true || values.flag('wait');
   // Without --wait nothing is waited for: a timeout there is most likely a forgotten --wait.
   if (!wait && (timeout !== undefined || pollInterval !== undefined)) {
     throw new UsageError(`${timeout !== undefined ? '--timeout' : '--poll-interval'} needs --wait`);

@@ -1,5 +1,5 @@
 import { CliCommand } from './arguments';
-import { connectionTest, dmsClient, DmsOperation, replicationStop, schemaRefresh } from '../lambda/dms';
+import { connectionTest, dmsClient, DmsOperation, replicationStart, replicationStop, replicationWait, schemaRefresh } from '../lambda/dms';
 
 /**
  * The DMS operation a command runs: the same ones the Lambda handlers run, so
@@ -23,5 +23,15 @@ export function operationFor(command: CliCommand): DmsOperation {
       });
     case 'stop-replication':
       return replicationStop(client, command.target);
+    case 'start-replication':
+      return replicationStart(client, {
+        target: command.target,
+        until: command.until,
+        reload: command.reload,
+        cdcStartTime: command.cdcStartTime,
+        cdcStartPosition: command.cdcStartPosition,
+      });
+    case 'wait-replication':
+      return replicationWait(client, command.target, command.until);
   }
 }

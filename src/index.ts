@@ -3,3 +3,4 @@ export * from './provider-settings';
 export * from './connection-test';
 export * from './schema-refresh';
 export * from './replication-teardown';
+export * from './replication-run';

@@ -98,8 +98,8 @@ export class DmsReplicationTeardown extends Construct {
     // IAM offers no resource-level scoping for DescribeReplications and DescribeReplicationTasks.
     provider.grantUnscoped('dms:DescribeReplications', 'dms:DescribeReplicationTasks');
     // A Delete stops only a replication that goes away: is its ARN still a resource of the stack?
-    provider.grantStackRead('cloudformation:ListStackResources');
-    provider.grantStackRead('cloudformation:GetTemplate');
+    provider.grantOnStack('cloudformation:ListStackResources');
+    provider.grantOnStack('cloudformation:GetTemplate');
 
     const resource = provider.newResource<ReplicationTeardownProperties>(this, 'Resource', wait, {
       ReplicationConfigArn: configArn,

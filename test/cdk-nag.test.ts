@@ -1,5 +1,5 @@
 /**
- * cdk-nag over a stack with all three constructs: AwsSolutions, HIPAA Security, NIST 800-53 R5
+ * cdk-nag over a stack with all four constructs: AwsSolutions, HIPAA Security, NIST 800-53 R5
  * and PCI DSS 3.2.1. What is by design is acknowledged inside the constructs with a reason;
  * what the user decides (VPC placement, log encryption) stays visible until configured.
  */
@@ -11,7 +11,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { DmsConnectionTest, DmsLifecycleProviderSettings, DmsLifecycleProviders, DmsReplicationTeardown, DmsSchemaRefresh } from '../src';
+import { DmsConnectionTest, DmsLifecycleProviderSettings, DmsLifecycleProviders, DmsReplicationRun, DmsReplicationTeardown, DmsSchemaRefresh } from '../src';
 
 const PACKS: Array<() => NagPack> = [
   () => new AwsSolutionsChecks(),
@@ -20,7 +20,7 @@ const PACKS: Array<() => NagPack> = [
   () => new PCIDSS321Checks(),
 ];
 /** The test's own resources (the DMS resources, the VPC, the key): not the library's. */
-const USERS = /^Nag\/(Endpoint|Instance|Vpc|Key)(\/|$)/;
+const USERS = /^Nag\/(Endpoint|Instance|Config|Task|Vpc|Key)(\/|$)/;
 
 function buildStack(settings?: (stack: Stack) => DmsLifecycleProviderSettings): Stack {
   const stack = new Stack(new App(), 'Nag', { env: { account: '123456789012', region: 'us-east-1' } });
@@ -31,6 +31,23 @@ function buildStack(settings?: (stack: Stack) => DmsLifecycleProviderSettings): 
   new DmsConnectionTest(stack, 'Test', { endpointArn: endpoint.ref, replicationInstanceArn: instance.ref });
   new DmsReplicationTeardown(stack, 'StopTask', { replicationTaskArn: 'arn:aws:dms:us-east-1:123456789012:task:TASK' });
   new DmsReplicationTeardown(stack, 'StopConfig', { replicationConfigArn: 'arn:aws:dms:us-east-1:123456789012:replication-config:CONFIG' });
+  const config = new dms.CfnReplicationConfig(stack, 'Config', {
+    replicationConfigIdentifier: 'nag',
+    replicationType: 'cdc',
+    sourceEndpointArn: endpoint.ref,
+    targetEndpointArn: endpoint.ref,
+    computeConfig: { maxCapacityUnits: 2 },
+    tableMappings: { rules: [] },
+  });
+  const task = new dms.CfnReplicationTask(stack, 'Task', {
+    migrationType: 'cdc',
+    replicationInstanceArn: instance.ref,
+    sourceEndpointArn: endpoint.ref,
+    targetEndpointArn: endpoint.ref,
+    tableMappings: '{"rules":[]}',
+  });
+  DmsReplicationRun.forReplicationConfig(stack, 'RunConfig', config);
+  DmsReplicationRun.forReplicationTask(stack, 'RunTask', task);
   return stack;
 }
 
@@ -53,8 +70,8 @@ test('without options, only LambdaInsideVPC and CloudWatchLogGroupEncrypted rema
   const stack = buildStack();
   const functions = pathsOf(stack, lambda.CfnFunction);
   const logGroups = pathsOf(stack, logs.CfnLogGroup);
-  expect(functions).toHaveLength(15); // 3 kinds × (2 handlers + 3 framework functions)
-  expect(logGroups).toHaveLength(6); // 3 kinds × (handlers + waiter)
+  expect(functions).toHaveLength(20); // 4 kinds × (2 handlers + 3 framework functions)
+  expect(logGroups).toHaveLength(8); // 4 kinds × (handlers + waiter)
   expect(findingsOnOurs(stack)).toEqual({
     'HIPAA.Security-LambdaInsideVPC': functions,
     'HIPAA.Security-CloudWatchLogGroupEncrypted': logGroups,

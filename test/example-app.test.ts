@@ -24,7 +24,8 @@ describe('the example app synthesizes offline with the real aws-cdk CLI', () => 
     const count = (type: string) => resources.filter((r) => r.Type === type).length;
     expect(count('Custom::DmsConnectionTest')).toBe(2);
     expect(count('Custom::DmsSchemaRefresh')).toBe(1);
-    expect(count('Custom::DmsReplicationTeardown')).toBe(2);
+    expect(count('Custom::DmsReplicationRun')).toBe(2);
+    expect(count('Custom::DmsReplicationGuard')).toBe(2);
     expect(count('AWS::DMS::ReplicationConfig')).toBe(1);
     expect(count('AWS::DMS::ReplicationTask')).toBe(1);
   });
@@ -40,19 +41,21 @@ describe('the example app synthesizes offline with the real aws-cdk CLI', () => 
     const pipeline = JSON.stringify(template('DmsMigrationPipeline.template.json'));
     expect(pipeline).toContain('VerifySchemaRefresh');
     expect(pipeline).toContain('cdk-dms-lifecycle refresh-schemas');
+    expect(pipeline).toContain('cdk-dms-lifecycle wait-replication --replication-config-arn');
   });
 });
 
-test('in the example, the replications depend on the refresh and the target test; teardowns on the replications', () => {
+test('in the example, the replications depend on the refresh, the target test and their guards; the runs on the replications', () => {
   const app = new App();
   const stack = new DmsMigrationStack(app, 'DmsMigration', { config: migrationConfig(app.node) });
   const t = Template.fromStack(stack).toJSON().Resources;
   const id = (prefix: string) => Object.keys(t).find((k) => k.startsWith(prefix))!;
-  expect(t.ServerlessReplication.DependsOn).toEqual(expect.arrayContaining([id('RefreshSource'), id('TestTarget')]));
-  expect(t.ReplicationTask.DependsOn).toEqual(expect.arrayContaining([id('RefreshSource'), id('TestTarget')]));
+  expect(t.ServerlessReplication.DependsOn).toEqual(expect.arrayContaining([id('RefreshSource'), id('TestTarget'), id('RunServerlessReplicationGuard')]));
+  expect(t.ReplicationTask.DependsOn).toEqual(expect.arrayContaining([id('RefreshSource'), id('TestTarget'), id('RunReplicationTaskGuard')]));
   expect(t[id('RefreshSource')].DependsOn).toEqual(expect.arrayContaining([id('TestSource')]));
-  expect(t[id('StopServerlessReplication')].DependsOn).toEqual(['ServerlessReplication']);
-  expect(t[id('StopReplicationTask')].DependsOn).toEqual(['ReplicationTask']);
+  const run = (prefix: string) => Object.keys(t).find((k) => k.startsWith(prefix) && t[k].Type === 'Custom::DmsReplicationRun')!;
+  expect(t[run('RunServerlessReplication')].Properties.ReplicationConfigArn).toEqual({ Ref: 'ServerlessReplication' });
+  expect(t[run('RunReplicationTask')].Properties.ReplicationTaskArn).toEqual({ Ref: 'ReplicationTask' });
 });
 
 test('the example places the lifecycle handlers in the migration\'s subnets and encrypts their logs when vpcId is given', () => {

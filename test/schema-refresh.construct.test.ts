@@ -133,7 +133,7 @@ describe('DmsSchemaRefresh', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.isComplete',
       Runtime: 'nodejs24.x',
-      Timeout: 90,
+      Timeout: 120,
       Environment: { Variables: { DMS_LIFECYCLE_POLL_BUDGET_SECONDS: '60' } },
     });
 

@@ -26,6 +26,8 @@ export interface MigrationConfig {
   readonly target: DatabaseSettings;
   /** Bump to refresh the source schemas again on the next deploy. */
   readonly schemaVersion: string;
+  /** The source schemas the replications copy (one selection rule each). */
+  readonly schemas: string[];
 }
 
 /**
@@ -51,6 +53,7 @@ const PLACEHOLDERS: MigrationConfig = {
     secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:dms/target-AbCdEf',
   },
   schemaVersion: '1',
+  schemas: ['sales'],
 };
 
 /** The config from context key "dms-migration" (JSON object or string), over the placeholders. */

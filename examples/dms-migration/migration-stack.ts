@@ -9,8 +9,9 @@ import {
   ConnectionPrecondition,
   DmsConnectionTest,
   DmsLifecycleProviders,
-  DmsReplicationTeardown,
+  DmsReplicationRun,
   DmsSchemaRefresh,
+  ReplicationWaitFor,
   SchemaRefreshOutputs,
 } from '../../src';
 
@@ -22,7 +23,8 @@ export interface DmsMigrationStackProps extends StackProps {
  * A PostgreSQL → Aurora PostgreSQL migration: a replication instance, both
  * endpoints, connection tests, a source schema refresh, and the replication twice
  * (DMS Serverless config and classic task) — each created only after the refresh
- * finished, and each stopped before CloudFormation deletes it.
+ * finished, started once created, stopped and resumed around every change
+ * CloudFormation makes to it, and stopped before CloudFormation deletes it.
  */
 export class DmsMigrationStack extends Stack {
   public readonly refresh: DmsSchemaRefresh;
@@ -32,6 +34,9 @@ export class DmsMigrationStack extends Stack {
   public readonly sourceEndpoint: dms.CfnEndpoint;
   public readonly targetEndpoint: dms.CfnEndpoint;
   public readonly instance: dms.CfnReplicationInstance;
+  /** The running replications: their status and start type are attributes a pipeline can read. */
+  public readonly serverlessRun: DmsReplicationRun;
+  public readonly taskRun: DmsReplicationRun;
 
   public constructor(scope: Construct, id: string, props: DmsMigrationStackProps) {
     super(scope, id, props);
@@ -69,7 +74,13 @@ export class DmsMigrationStack extends Stack {
     this.refreshOutputs = this.refresh.addOutputs();
 
     const tableMappings = {
-      rules: [{ 'rule-type': 'selection', 'rule-id': '1', 'rule-name': 'sales', 'object-locator': { 'schema-name': 'sales', 'table-name': '%' }, 'rule-action': 'include' }],
+      rules: config.schemas.map((schema, i) => ({
+        'rule-type': 'selection',
+        'rule-id': String(i + 1),
+        'rule-name': schema,
+        'object-locator': { 'schema-name': schema, 'table-name': '%' },
+        'rule-action': 'include',
+      })),
     };
 
     // 3a. DMS Serverless replication, created after the refresh and the target test.
@@ -82,11 +93,14 @@ export class DmsMigrationStack extends Stack {
       tableMappings,
     });
     serverless.node.addDependency(this.refresh, targetTested);
-    // On delete: stop the replication first, so CloudFormation can delete the config.
-    DmsReplicationTeardown.forReplicationConfig(this, 'StopServerlessReplication', serverless);
+    // Started after create; stopped before and resumed after every modify; stopped before delete.
+    // The deploy waits only until DMS accepted the start: serverless capacity provisioning can
+    // take longer than CloudFormation's hour (a pipeline step waits with `wait-replication`).
+    this.serverlessRun = DmsReplicationRun.forReplicationConfig(this, 'RunServerlessReplication', serverless);
 
     // 3b. The same with a classic replication task on the instance.
     const task = new dms.CfnReplicationTask(this, 'ReplicationTask', {
+      replicationTaskIdentifier: `${this.stackName.toLowerCase()}-sales-task`,
       migrationType: 'full-load-and-cdc',
       replicationInstanceArn: instance.ref,
       sourceEndpointArn: source.ref,
@@ -94,7 +108,8 @@ export class DmsMigrationStack extends Stack {
       tableMappings: JSON.stringify(tableMappings),
     });
     task.node.addDependency(this.refresh, targetTested);
-    DmsReplicationTeardown.forReplicationTask(this, 'StopReplicationTask', task);
+    // The classic task: the deploy waits until it runs.
+    this.taskRun = DmsReplicationRun.forReplicationTask(this, 'RunReplicationTask', task, { waitFor: ReplicationWaitFor.RUNNING });
   }
 
   /** The lifecycle handlers in the migration's subnets, their logs encrypted with a key of this stack. */

@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, Stack, StackProps, Stage, StageProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, StackProps, Stage, StageProps } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
@@ -69,8 +69,23 @@ export class DmsMigrationPipelineStack extends Stack {
       ],
     });
     refreshTarget.addStepDependency(verify);
+    // The stack's deploy waits only until DMS accepted the serverless start (capacity
+    // provisioning can take longer than CloudFormation's hour): this step waits until
+    // the replication runs, for up to 4 hours (exit 1 with DMS's stop reason if it fails).
+    const waitForReplication = new pipelines.CodeBuildStep('WaitForServerlessReplication', {
+      input: source,
+      rolePolicyStatements: [
+        // IAM offers no resource-level scoping for DescribeReplications.
+        new iam.PolicyStatement({ actions: ['dms:DescribeReplications'], resources: ['*'] }),
+      ],
+      envFromCfnOutputs: {
+        REPLICATION_CONFIG_ARN: new CfnOutput(migrate.migration, 'ServerlessReplicationArn', { value: migrate.migration.serverlessRun.replicationArn }),
+      },
+      commands: ['npm ci', 'npx cdk-dms-lifecycle wait-replication --replication-config-arn "$REPLICATION_CONFIG_ARN" --until running --timeout 4h --poll-interval 30s'],
+      timeout: Duration.hours(5),
+    });
     // Stages added after this one start only once these steps succeeded.
-    pipeline.addStage(migrate, { post: [verify, refreshTarget] });
+    pipeline.addStage(migrate, { post: [verify, refreshTarget, waitForReplication] });
   }
 
   /** Every DMS resource of a type in this stack's account and region. */

@@ -15,3 +15,5 @@ export * from './poll-schedule';
 export * from './connection-test';
 export * from './schema-refresh';
 export * from './replication-stop';
+export * from './replication-state';
+export * from './replication-start';

@@ -1,14 +1,8 @@
-import {
-  DatabaseMigrationServiceClient,
-  DescribeReplicationsCommand,
-  DescribeReplicationTasksCommand,
-  StopReplicationCommand,
-  StopReplicationTaskCommand,
-} from '@aws-sdk/client-database-migration-service';
-import { findInPages } from './describe-pages';
-import { apiFailure, isInvalidState, isNotFound, quote } from './errors';
+import { DatabaseMigrationServiceClient, StopReplicationCommand, StopReplicationTaskCommand } from '@aws-sdk/client-database-migration-service';
+import { apiFailure, isInvalidState, isNotFound } from './errors';
 import { DmsOperation, Progress } from './operation';
 import { DmsRefusal, RefusalWatch } from './refusal';
+import { describeReplication, stateDetail } from './replication-state';
 import { Attribute } from '../../src/private/handler-contract';
 
 /** A DMS Serverless replication config or a classic replication task. */
@@ -17,20 +11,12 @@ export interface ReplicationTarget {
   readonly arn: string;
 }
 
-/** What we need to know of a replication to stop it. */
-interface ReplicationState {
-  readonly status: string;
-  readonly stopReason?: string;
-  readonly failureMessage?: string;
-}
-
 /** How one kind of replication is described, stopped and judged. */
 interface ReplicationApi {
   readonly noun: string;
   readonly stopCall: string;
   /** Statuses in which the replication runs or is starting: these need a stop. */
   readonly stoppable: ReadonlySet<string>;
-  describe(client: DatabaseMigrationServiceClient, arn: string): Promise<ReplicationState | undefined>;
   stop(client: DatabaseMigrationServiceClient, arn: string): Promise<unknown>;
 }
 
@@ -48,18 +34,6 @@ const SERVERLESS: ReplicationApi = {
     'provisioning_capacity',
     'replication_starting',
   ]),
-  async describe(client, arn) {
-    const r = await findInPages(
-      async (marker) => {
-        const out = await client.send(
-          new DescribeReplicationsCommand({ Filters: [{ Name: 'replication-config-arn', Values: [arn] }], Marker: marker }),
-        );
-        return { items: out.Replications, marker: out.Marker };
-      },
-      (x) => x.ReplicationConfigArn === arn,
-    );
-    return r && { status: r.Status ?? 'unknown', stopReason: r.StopReason, failureMessage: r.FailureMessages?.join(' | ') };
-  },
   stop: (client, arn) => client.send(new StopReplicationCommand({ ReplicationConfigArn: arn })),
 };
 
@@ -67,18 +41,6 @@ const TASK: ReplicationApi = {
   noun: 'replication task',
   stopCall: 'StopReplicationTask',
   stoppable: new Set(['running', 'starting']),
-  async describe(client, arn) {
-    const t = await findInPages(
-      async (marker) => {
-        const out = await client.send(
-          new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-arn', Values: [arn] }], WithoutSettings: true, Marker: marker }),
-        );
-        return { items: out.ReplicationTasks, marker: out.Marker };
-      },
-      (x) => x.ReplicationTaskArn === arn,
-    );
-    return t && { status: t.Status ?? 'unknown', stopReason: t.StopReason, failureMessage: t.LastFailureMessage };
-  },
   stop: (client, arn) => client.send(new StopReplicationTaskCommand({ ReplicationTaskArn: arn })),
 };
 
@@ -99,14 +61,8 @@ export function replicationStop(client: DatabaseMigrationServiceClient, target: 
   const subject = `${api.noun} ${target.arn} to stop`;
   const refusals = new RefusalWatch();
 
-  async function describe(): Promise<ReplicationState | undefined> {
-    try {
-      return await api.describe(client, target.arn);
-    } catch (err) {
-      if (isNotFound(err)) return undefined; // DMS answers NotFound when the filter matches nothing
-      throw apiFailure(`Describe for ${api.noun}`, target.arn, err);
-    }
-  }
+  /** One Describe (every page) through the shared reader of replication state. */
+  const describe = () => describeReplication(client, target);
 
   /**
    * Asks for the stop. "Not running" or not found: nothing to stop, the next check
@@ -129,10 +85,7 @@ export function replicationStop(client: DatabaseMigrationServiceClient, target: 
   async function progressAndStop(inStart: boolean): Promise<Progress> {
     const state = await describe();
     if (!state) return { done: true, status: 'not-found', attributes: { [Attribute.STATUS]: 'not-found' } };
-    const detail = [
-      state.stopReason ? `stop reason: ${quote(state.stopReason)}` : '',
-      state.failureMessage ? `failure messages: ${quote(state.failureMessage)}` : '',
-    ].filter(Boolean).join('; ') || undefined;
+    const detail = stateDetail(state);
     if (api.stoppable.has(state.status)) {
       try {
         await stop();

@@ -35,10 +35,16 @@ export interface LifecycleResourceKind {
   readonly actsOn: ReadonlyArray<RequestType>;
   /** Properties whose change on Update runs the operation again. */
   readonly inputs?: ReadonlyArray<string>;
+  /**
+   * What an Update that changed an input does during an update rollback: `report`
+   * (default: redoing a refresh or test could fail the rollback) or `run` (kinds whose
+   * operation is what restores the state before the update, such as a replication run).
+   */
+  readonly onRollback?: Intent;
   /** The physical id for the resource's properties: a change of it replaces the resource. */
   physicalId(props: ResourcePropertyReader): string;
-  /** The DMS operation for this request. */
-  operation(props: ResourcePropertyReader, intent: Intent): DmsOperation;
+  /** The DMS operation for this request (`event` tells the request type and the stack). */
+  operation(props: ResourcePropertyReader, intent: Intent, event: CloudFormationCustomResourceEvent): DmsOperation;
   /**
    * Asked before a request that would run the operation: a reason to leave DMS alone
    * this time (logged), or undefined to go ahead.
@@ -76,7 +82,8 @@ export function lifecycleHandlers(kind: LifecycleResourceKind): LifecycleHandler
     if (event.RequestType !== 'Update') return 'run';
     const old = new ResourcePropertyReader(event.OldResourceProperties);
     const changed = (kind.inputs ?? []).some((name) => props.optionalString(name) !== old.optionalString(name));
-    return changed && !(await isRollingBack(event.StackId)) ? 'run' : 'report';
+    if (!changed) return 'report';
+    return kind.onRollback === 'run' || !(await isRollingBack(event.StackId)) ? 'run' : 'report';
   }
 
   return {
@@ -89,7 +96,7 @@ export function lifecycleHandlers(kind: LifecycleResourceKind): LifecycleHandler
     async isComplete(event, context) {
       const state = event.Lifecycle;
       if (!state) return { IsComplete: true };
-      const operation = kind.operation(new ResourcePropertyReader(event.ResourceProperties), state.intent);
+      const operation = kind.operation(new ResourcePropertyReader(event.ResourceProperties), state.intent, event);
       const remaining = context.getRemainingTimeInMillis() - INVOCATION_MARGIN_MS;
       const budget = Math.max(0, Math.min(pollBudgetMs(), remaining));
       // Checks start within the poll budget; their calls may run on to the invocation's end.
@@ -115,7 +122,7 @@ export function lifecycleHandlers(kind: LifecycleResourceKind): LifecycleHandler
     // Delete keeps the id it was created with, even if the properties no longer parse.
     const physicalId = event.RequestType === 'Delete' ? event.PhysicalResourceId : kind.physicalId(props);
     const intent = await intentOf(event, props);
-    const operation = intent && kind.operation(props, intent);
+    const operation = intent && kind.operation(props, intent, event);
     const skipped = intent === 'run' ? await kind.skipReason?.(event, props) : undefined;
     log(event, { phase: 'onEvent', physicalId, intent: skipped ? 'skip' : intent ?? 'none', subject: operation?.subject, ...(skipped ? { skipped } : {}) });
     if (!intent || !operation || skipped) return { PhysicalResourceId: physicalId };

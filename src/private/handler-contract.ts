@@ -34,6 +34,46 @@ export interface ReplicationTeardownProperties extends LifecycleResourceProperti
   readonly ReplicationTaskArn?: string;
 }
 
+/** Properties of the replication run and its pre-update guard (Custom::DmsReplicationRun / Custom::DmsReplicationGuard). */
+export interface ReplicationRunProperties extends LifecycleResourceProperties {
+  /** Exactly one of ReplicationConfigArn / ReplicationTaskArn on the run; the guard has neither (it looks the ARN up). */
+  readonly ReplicationConfigArn?: string;
+  readonly ReplicationTaskArn?: string;
+  /** The guard: 'replication-config' or 'replication-task', and the logical id of that resource in the stack. */
+  readonly ReplicationKind?: string;
+  readonly ReplicationLogicalId?: string;
+  /** The config's or task's CloudFormation properties, as JSON: a change means CloudFormation modifies it. */
+  readonly ReplicationProperties: string;
+  /** One of {@link ReplicationWaitTarget}. */
+  readonly WaitFor: string;
+  /** ISO 8601; exclusive with CdcStartPosition. */
+  readonly CdcStartTime?: string;
+  readonly CdcStartPosition?: string;
+  /** Any value; a change reloads the target (`reload-target`). */
+  readonly ReloadTrigger?: string;
+}
+
+/** The two custom resource types the replication-run provider serves. */
+export const ReplicationRunResourceType = {
+  /** Starts the replication after create, resumes it after an update, stops it on delete. */
+  RUN: 'Custom::DmsReplicationRun',
+  /** Stops the replication before CloudFormation modifies the config or task. */
+  GUARD: 'Custom::DmsReplicationGuard',
+} as const;
+
+/** What a start waits for. */
+export const ReplicationWaitTarget = {
+  /** DMS accepted the start. */
+  ACCEPTED: 'accepted',
+  /** The replication is running (a full-load-only one may also have finished). */
+  RUNNING: 'running',
+  /** The full load is finished and CDC goes on (or a full-load-only one finished). */
+  FULL_LOAD_FINISHED: 'full-load-finished',
+} as const;
+
+/** A value of {@link ReplicationWaitTarget}. */
+export type ReplicationWaitTargetValue = (typeof ReplicationWaitTarget)[keyof typeof ReplicationWaitTarget];
+
 /** How a schema refresh makes sure its endpoint/instance pair has a usable connection. */
 export const ConnectionPreconditionMode = {
   /** Reuse a `successful` connection record; test otherwise. */
@@ -61,11 +101,15 @@ export const HandlerEnv = {
 export const Attribute = {
   STATUS: 'Status',
   LAST_REFRESH_DATE: 'LastRefreshDate',
+  START_TYPE: 'StartType',
+  FULL_LOAD_PROGRESS_PERCENT: 'FullLoadProgressPercent',
+  TABLES_LOADED: 'TablesLoaded',
+  TABLES_ERRORED: 'TablesErrored',
 } as const;
 
 /** Default waits, shared by the constructs and the CLI: seconds per kind, and the stack's DMS call budget. */
 export const DefaultWait = {
-  TIMEOUT_SECONDS: { 'schema-refresh': 30 * 60, 'connection-test': 10 * 60, 'replication-teardown': 30 * 60 },
+  TIMEOUT_SECONDS: { 'schema-refresh': 30 * 60, 'connection-test': 10 * 60, 'replication-teardown': 30 * 60, 'replication-run': 30 * 60 },
   /** Half of DMS's API refill rate (8 per second per account and region); the rest is left to the account's other callers. */
   CALLS_PER_SECOND: 4,
 } as const;

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { DmsLifecycleProviders } from '../provider-settings';
 import { BoundedDmsPolicy } from './bounded-dms-policy';
 import { DmsResourceType } from './dms-arn';
-import { DefaultWait, HandlerEnv, LifecycleResourceProperties } from './handler-contract';
+import { DefaultWait, HandlerEnv, LifecycleResourceProperties, ReplicationRunResourceType } from './handler-contract';
 import { handlerNetwork, networkInterfaceStatement } from './handler-network';
 import { allowLogsToUse } from './log-encryption';
 import { ManagedPolicyRole } from './managed-policy-role';
@@ -17,7 +17,7 @@ import { acknowledgeProviderFindings } from './provider-nag-acknowledgments';
 import { WaitSettings } from './wait-settings';
 
 /** The kinds of lifecycle custom resource; each has its own handler bundle and provider. */
-export type LifecycleKind = 'schema-refresh' | 'connection-test' | 'replication-teardown';
+export type LifecycleKind = 'schema-refresh' | 'connection-test' | 'replication-teardown' | 'replication-run';
 
 /**
  * The waiter retries isComplete after this pause. Short, because each isComplete
@@ -49,6 +49,7 @@ const KINDS: Record<LifecycleKind, { id: string; resourceType: string }> = {
   'schema-refresh': { id: 'DmsSchemaRefreshProvider', resourceType: 'Custom::DmsSchemaRefresh' },
   'connection-test': { id: 'DmsConnectionTestProvider', resourceType: 'Custom::DmsConnectionTest' },
   'replication-teardown': { id: 'DmsReplicationTeardownProvider', resourceType: 'Custom::DmsReplicationTeardown' },
+  'replication-run': { id: 'DmsReplicationRunProvider', resourceType: ReplicationRunResourceType.RUN },
 };
 
 /**
@@ -188,10 +189,6 @@ export class LifecycleProvider extends Construct {
     }
   }
 
-  /** Allows the handlers a read of this stack itself (e.g. cloudformation:ListStackResources). */
-  public grantStackRead(action: string): void {
-    this.policy.grantOn(action, Stack.of(this).stackId);
-  }
 
   /** Allows the handlers to test the pair's connection (refreshes and connection tests both do). */
   public grantConnectionTest(endpointArn: string, replicationInstanceArn: string): void {
@@ -201,23 +198,29 @@ export class LifecycleProvider extends Construct {
     this.grantUnscoped('dms:DescribeConnections');
   }
 
+  /** Allows the handlers a read of this stack (and nothing else). */
+  public grantOnStack(action: string): void {
+    this.policy.grantOn(action, Stack.of(this).stackId);
+  }
+
   /** Allows the handlers DMS calls that IAM cannot scope to a resource. */
   public grantUnscoped(...actions: string[]): void {
     this.policy.grantUnscoped(...actions);
   }
 
-  /** A custom resource of this kind, with the timing of `wait`. */
+  /** A custom resource of this kind (or another type its handler serves), with the timing of `wait`. */
   public newResource<P extends LifecycleResourceProperties>(
     scope: Construct,
     id: string,
     wait: WaitSettings,
     properties: Omit<P, keyof LifecycleResourceProperties>,
+    resourceType: string = KINDS[this.kind].resourceType,
   ): CustomResource {
     const stack = Stack.of(this);
     resourcesPerStack.set(stack, (resourcesPerStack.get(stack) ?? 0) + 1);
     return new CustomResource(scope, id, {
       serviceToken: this.provider.serviceToken,
-      resourceType: KINDS[this.kind].resourceType,
+      resourceType,
       serviceTimeout: wait.serviceTimeout,
       properties: {
         ...properties,

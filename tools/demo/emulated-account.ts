@@ -9,6 +9,10 @@ export interface DemoScenario {
   readonly connectionTestMs: number;
   /** How long a running replication takes to stop. */
   readonly stopMs: number;
+  /** How long a replication takes to start (serverless: provisioning included). */
+  readonly startMs: number;
+  /** How long DMS stays `modifying` after a modify. */
+  readonly modifyMs: number;
 }
 
 /** The DMS resources CloudFormation created, by kind. */
@@ -20,11 +24,25 @@ export interface CreatedDmsResources {
 }
 
 /**
- * Stands in for the AWS account: when the driver "creates" a DMS resource, the
- * same ARN comes to exist in the emulator, so the custom resources find it.
+ * Stands in for the AWS account: when the driver "creates" an endpoint or a
+ * replication instance, the same ARN comes to exist in the emulator, so the custom
+ * resources find it. (Replication configs and tasks are created through the
+ * emulator itself, see dmsResourceTypes: their ARNs follow their identifiers.)
  */
-export function emulatedAccount(emulator: DmsEmulator, scenario: DemoScenario): { physicalId: PhysicalIdFunction; created: CreatedDmsResources } {
-  const created: CreatedDmsResources = { endpoints: [], instances: [], replicationConfigs: [], replicationTasks: [] };
+export function emulatedAccount(
+  emulator: DmsEmulator,
+  scenario: DemoScenario,
+  template: any,
+): { physicalId: PhysicalIdFunction; created: CreatedDmsResources } {
+  const resources = Object.values(template.Resources ?? {}) as Array<{ Type: string; Properties?: any }>;
+  const created: CreatedDmsResources = {
+    endpoints: [],
+    instances: [],
+    replicationConfigs: resources.filter((r) => r.Type === 'AWS::DMS::ReplicationConfig')
+      .map((r) => emulator.arnForIdentifier('replication-config', r.Properties.ReplicationConfigIdentifier)),
+    replicationTasks: resources.filter((r) => r.Type === 'AWS::DMS::ReplicationTask')
+      .map((r) => emulator.arnForIdentifier('task', r.Properties.ReplicationTaskIdentifier)),
+  };
   const physicalId: PhysicalIdFunction = (logicalId, resourceType, properties, context) => {
     const id = defaultPhysicalId(logicalId, resourceType, properties, context);
     switch (resourceType) {
@@ -39,22 +57,8 @@ export function emulatedAccount(emulator: DmsEmulator, scenario: DemoScenario): 
           emulator.setConnectionBehavior(id, instance, { testDurationMs: scenario.connectionTestMs });
         }
         break;
-      case 'AWS::DMS::ReplicationConfig':
-        emulator.addReplication(id, { status: 'created', stopDurationMs: scenario.stopMs });
-        created.replicationConfigs.push(id);
-        break;
-      case 'AWS::DMS::ReplicationTask':
-        emulator.addReplicationTask(id, { status: 'ready', stopDurationMs: scenario.stopMs });
-        created.replicationTasks.push(id);
-        break;
     }
     return id;
   };
   return { physicalId, created };
-}
-
-/** What a user (or a pipeline step) does after the deploy: start the replications. */
-export function startReplications(emulator: DmsEmulator, created: CreatedDmsResources, stopMs: number): void {
-  for (const arn of created.replicationConfigs) emulator.addReplication(arn, { status: 'running', stopDurationMs: stopMs });
-  for (const arn of created.replicationTasks) emulator.addReplicationTask(arn, { status: 'running', stopDurationMs: stopMs });
 }

@@ -5,18 +5,25 @@ import { App } from 'aws-cdk-lib';
 import { migrationConfig } from '../../examples/dms-migration/migration-config';
 import { DmsMigrationStack } from '../../examples/dms-migration/migration-stack';
 import { DmsEmulator } from '../dms-emulator';
-import { LifecycleDriver, ProgressEvent, StackOperationResult } from '../lifecycle';
+import { dmsResourceTypes, LifecycleDriver, ProgressEvent, StackOperationResult } from '../lifecycle';
 import { DmsWatcher } from './dms-watcher';
-import { DemoScenario, emulatedAccount, startReplications } from './emulated-account';
+import { DemoScenario, emulatedAccount } from './emulated-account';
 
 export interface DemoOptions extends Partial<DemoScenario> {
   /** Where the demo prints (default: stdout). */
   readonly write?: (line: string) => void;
 }
 
+/** One `cdk deploy` / `cdk destroy` of the demo, and whether the replications ran at its end. */
+export interface DemoPhase {
+  readonly name: string;
+  readonly result: StackOperationResult;
+  /** Both replications were running (or, after destroy, gone) once the phase was over. */
+  readonly replicationsAsExpected: boolean;
+}
+
 export interface DemoSummary {
-  readonly deploy: StackOperationResult;
-  readonly destroy?: StackOperationResult;
+  readonly phases: DemoPhase[];
   readonly dmsCalls: Record<string, number>;
   /** The orderings the demo is about, each checked from the stack events. */
   readonly checks: Array<{ readonly claim: string; readonly held: boolean }>;
@@ -26,29 +33,54 @@ export interface DemoSummary {
 const STACK = 'DmsMigration';
 /** Types worth a line each; the provider plumbing (roles, functions...) is summarised. */
 const SHOWN = /^(AWS::DMS::|Custom::Dms|AWS::CloudFormation::Stack)/;
+/** What each phase must end with. */
+const EXPECTED: Record<string, string> = {
+  'deploy': 'CREATE_COMPLETE',
+  'update': 'UPDATE_COMPLETE',
+  'failed update': 'UPDATE_ROLLBACK_COMPLETE',
+  'destroy': 'DELETE_COMPLETE',
+};
+
+/** The example app's migration stack, synthesized with `schemas` as the replicated source schemas. */
+function synthesize(schemas: string[]): { dir: string; template: any; cleanup: () => void } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'dms-demo-'));
+  const app = new App({ outdir });
+  const env = { account: '123456789012', region: 'us-east-1' };
+  new DmsMigrationStack(app, STACK, { env, config: { ...migrationConfig(app.node), schemas } });
+  const assembly = app.synth();
+  const cleanup = () => fs.rmSync(outdir, { recursive: true, force: true });
+  return { dir: assembly.directory, template: assembly.getStackByName(STACK).template, cleanup };
+}
 
 /**
- * Synthesizes the example app's migration stack, deploys it and tears it down
- * against the local DMS emulator, running the bundled handler assets the way
- * CloudFormation and the provider framework do, and prints the progress.
+ * Synthesizes the example app's migration stack and takes it through a deploy, an
+ * update of the replications' table mappings, an update that DMS refuses (rolled
+ * back) and a destroy, against the local DMS emulator, running the bundled handler
+ * assets the way CloudFormation and the provider framework do, and prints the progress.
  */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const scenario: DemoScenario = { refreshMs: 6_000, connectionTestMs: 2_000, stopMs: 4_000, ...options };
+  const scenario: DemoScenario = { refreshMs: 6_000, connectionTestMs: 2_000, stopMs: 4_000, startMs: 4_000, modifyMs: 2_000, ...options };
   const t0 = Date.now();
   const clock = () => `${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s`;
 
   write('cdk-dms-lifecycle demo: the example migration stack against a local DMS emulator (no AWS account)');
   write(`${clock()}  synthesizing examples/dms-migration (stack ${STACK})`);
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'dms-demo-'));
-  const app = new App({ outdir });
-  new DmsMigrationStack(app, STACK, { env: { account: '123456789012', region: 'us-east-1' }, config: migrationConfig(app.node) });
-  const assembly = app.synth();
-  const resourceCount = Object.keys(assembly.getStackByName(STACK).template.Resources).length;
-  write(`${clock()}  ${resourceCount} resources; DMS refreshes take ${scenario.refreshMs / 1000}s, tests ${scenario.connectionTestMs / 1000}s, stops ${scenario.stopMs / 1000}s`);
+  const apps = { initial: synthesize(['sales']), more: synthesize(['sales', 'billing']), refused: synthesize([]) };
+  const resourceCount = Object.keys(apps.initial.template.Resources).length;
+  write(`${clock()}  ${resourceCount} resources; DMS refreshes take ${scenario.refreshMs / 1000}s, tests ${scenario.connectionTestMs / 1000}s, `
+    + `starts ${scenario.startMs / 1000}s, stops ${scenario.stopMs / 1000}s, modifies ${scenario.modifyMs / 1000}s`);
 
-  const emulator = await DmsEmulator.start();
-  const account = emulatedAccount(emulator, scenario);
+  const emulator = await DmsEmulator.start({
+    runBehavior: {
+      startDurationMs: scenario.startMs,
+      fullLoadDurationMs: scenario.startMs,
+      stopDurationMs: scenario.stopMs,
+      modifyDurationMs: scenario.modifyMs,
+    },
+  });
+  const account = emulatedAccount(emulator, scenario, apps.initial.template);
+  const replications = [...account.created.replicationConfigs, ...account.created.replicationTasks];
   const watcher = new DmsWatcher(emulator, account.created, (subject, status) => write(`${clock()}    DMS  ${subject}: ${status}`));
   const hidden = new Set<string>();
   const progress = (e: ProgressEvent) => {
@@ -56,75 +88,115 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       hidden.add(e.logicalId);
       return;
     }
-    const reason = e.reason ? `  ${e.reason.split('\n')[0]}` : '';
+    const reason = e.reason ? `  ${e.reason.split('\n')[0].slice(0, 140)}` : '';
     write(`${clock()}  ${e.status.padEnd(20)} ${e.logicalId.padEnd(44)} ${e.resourceType}${reason}`);
   };
   const driver = new LifecycleDriver({
-    assemblyDir: assembly.directory,
+    assemblyDir: apps.initial.dir,
     stackName: STACK,
     env: emulator.env(),
     physicalId: account.physicalId,
+    resourceTypes: dmsResourceTypes(emulator),
     onProgress: progress,
   });
+  /** Whether every replication is running within a few seconds (serverless: the deploy waits only until DMS accepted the start). */
+  const allRunning = async () => {
+    for (const until = Date.now() + scenario.startMs + scenario.modifyMs + 5_000; Date.now() < until; await sleep(250)) {
+      if (replications.every((arn) => emulator.replicationRun(arn)?.Status === 'running')) return true;
+    }
+    return false;
+  };
   // The handlers log a JSON line per invocation for CloudWatch; the demo shows the DMS side instead.
   const consoleLog = console.log;
   console.log = (...args: unknown[]) => {
     if (!(typeof args[0] === 'string' && args[0].startsWith('{"requestType"'))) consoleLog(...args);
   };
   watcher.start();
+  const phases: DemoPhase[] = [];
+  const phase = async (name: string, title: string, run: () => Promise<StackOperationResult>, expectRunning: boolean) => {
+    write(`\n${clock()}  == ${title} ==`);
+    const result = await run();
+    const replicationsAsExpected = expectRunning ? await allRunning() : replications.every((arn) => emulator.replicationRun(arn) === undefined);
+    phases.push({ name, result, replicationsAsExpected });
+    write(`${clock()}  ${result.status}; replications ${replications.map((arn) => emulator.replicationRun(arn)?.Status ?? 'deleted').join(', ')}`);
+    return result.status === EXPECTED[name];
+  };
   try {
-    write(`\n${clock()}  == cdk deploy ==`);
-    const deploy = await driver.deploy();
+    const deployed = await phase('deploy', 'cdk deploy (DmsReplicationRun starts the replications)', () => driver.deploy(), true);
     write(`${clock()}  (${hidden.size} provider resources — functions, roles, policies, log group, waiter state machines — not shown)`);
-    let destroy: StackOperationResult | undefined;
-    if (deploy.status === 'CREATE_COMPLETE') {
-      write(`\n${clock()}  the replications are started (as a pipeline step or the console would)`);
-      startReplications(emulator, account.created, scenario.stopMs);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      write(`\n${clock()}  == cdk destroy ==`);
-      destroy = await driver.destroy();
+    if (deployed) {
+      await phase('update', 'cdk deploy: the table mappings of both replications also select schema billing (stop → modify → resume)', () => driver.update(apps.more.dir), true);
+      await phase('failed update', 'cdk deploy: table mappings that DMS refuses (the update fails and rolls back)', () => driver.update(apps.refused.dir), true);
+      await phase('destroy', 'cdk destroy', () => driver.destroy(), false);
     }
     watcher.stop();
     const dmsCalls: Record<string, number> = {};
     for (const call of emulator.calls) dmsCalls[call.operation] = (dmsCalls[call.operation] ?? 0) + 1;
-    const checks = orderingChecks(deploy, destroy);
-    const ok = deploy.status === 'CREATE_COMPLETE' && destroy?.status === 'DELETE_COMPLETE' && checks.every((c) => c.held);
+    const checks = orderingChecks(phases, emulator.calls.map((c) => ({ operation: c.operation, input: c.input })));
+    const ended = (name: string) => phases.find((p) => p.name === name)?.result.status;
+    const ok = Object.keys(EXPECTED).every((name) => ended(name) === EXPECTED[name]) && checks.every((c) => c.held);
     write('\nSummary');
-    write(`  deploy:  ${deploy.status} in ${(deploy.elapsedMs / 1000).toFixed(1)}s`);
-    if (destroy) write(`  destroy: ${destroy.status} in ${(destroy.elapsedMs / 1000).toFixed(1)}s`);
-    for (const f of [...deploy.failures, ...(destroy?.failures ?? [])]) write(`  FAILED ${f.logicalId}: ${f.reason.split('\n')[0]}`);
+    for (const p of phases) write(`  ${`${p.name}:`.padEnd(15)} ${p.result.status} in ${(p.result.elapsedMs / 1000).toFixed(1)}s`);
+    for (const p of phases) for (const f of p.result.failures) write(`  (${p.name}) failed ${f.logicalId}: ${f.reason.split('\n')[0].slice(0, 160)}`);
     write(`  DMS calls: ${Object.entries(dmsCalls).map(([op, count]) => `${op} ×${count}`).join(', ')}`);
     for (const check of checks) write(`  ${check.held ? 'ok  ' : 'FAIL'} ${check.claim}`);
     write(ok ? '  OK' : '  NOT OK');
-    return { deploy, destroy, dmsCalls, checks, ok };
+    return { phases, dmsCalls, checks, ok };
   } finally {
     console.log = consoleLog;
     watcher.stop();
     await emulator.close();
-    fs.rmSync(outdir, { recursive: true, force: true });
+    Object.values(apps).forEach((a) => a.cleanup());
   }
 }
 
-/** When `status` happened to the resource of `type` whose logical id starts with `prefix`. */
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * When `status` happened to the resource whose logical id starts with `prefix` (not its
+ * guard, unless the prefix names it); NaN when it did not, so a comparison with it fails.
+ */
 function at(result: StackOperationResult | undefined, prefix: string, status: string): number {
-  const event = result?.events.find((e) => e.logicalId.startsWith(prefix) && e.status === status);
+  const named = (id: string) => id.startsWith(prefix) && (prefix.includes('Guard') || !id.includes('Guard'));
+  const event = result?.events.find((e) => named(e.logicalId) && e.status === status);
   return event ? event.elapsedMs : NaN;
 }
 
 /** The orderings the library promises, read off the stack events (NaN compares false: a missing event fails). */
-function orderingChecks(deploy: StackOperationResult, destroy?: StackOperationResult): DemoSummary['checks'] {
+function orderingChecks(phases: DemoPhase[], calls: Array<{ operation: string; input: any }>): DemoSummary['checks'] {
+  const get = (name: string) => phases.find((p) => p.name === name);
+  const deploy = get('deploy')?.result;
+  const update = get('update')?.result;
+  const failed = get('failed update');
+  const destroy = get('destroy')?.result;
+  const pairs = [['ServerlessReplication', 'RunServerlessReplication'], ['ReplicationTask', 'RunReplicationTask']];
+  const every = (test: (resource: string, run: string) => boolean) => pairs.every(([resource, run]) => test(resource, run));
   return [
     {
       claim: 'the schema refresh finished before the replication config and task were created',
       held: at(deploy, 'RefreshSource', 'CREATE_COMPLETE') <= Math.min(at(deploy, 'ServerlessReplication', 'CREATE_IN_PROGRESS'), at(deploy, 'ReplicationTask', 'CREATE_IN_PROGRESS')),
     },
     {
-      claim: 'the serverless replication was stopped before its config was deleted',
-      held: at(destroy, 'StopServerlessReplication', 'DELETE_COMPLETE') <= at(destroy, 'ServerlessReplication', 'DELETE_IN_PROGRESS'),
+      claim: 'the replication was started after deploy',
+      held: every((resource, run) => at(deploy, resource, 'CREATE_COMPLETE') <= at(deploy, run, 'CREATE_IN_PROGRESS'))
+        && calls.filter((c) => /^StartReplication/.test(c.operation) && /start-replication/.test(JSON.stringify(c.input))).length === 2
+        && get('deploy')?.replicationsAsExpected === true,
     },
     {
-      claim: 'the replication task was stopped before it was deleted',
-      held: at(destroy, 'StopReplicationTask', 'DELETE_COMPLETE') <= at(destroy, 'ReplicationTask', 'DELETE_IN_PROGRESS'),
+      claim: 'the replication was stopped before its update',
+      held: every((resource, run) => at(update, `${run}Guard`, 'UPDATE_COMPLETE') <= at(update, resource, 'UPDATE_IN_PROGRESS')),
+    },
+    {
+      claim: 'the replication was running again after the update',
+      held: every((resource, run) => at(update, resource, 'UPDATE_COMPLETE') <= at(update, run, 'UPDATE_COMPLETE')) && get('update')?.replicationsAsExpected === true,
+    },
+    {
+      claim: 'the replication was running again after the rolled-back update',
+      held: failed?.result.status === 'UPDATE_ROLLBACK_COMPLETE' && failed.replicationsAsExpected,
+    },
+    {
+      claim: 'the replication was stopped before its config or task was deleted',
+      held: every((resource, run) => at(destroy, run, 'DELETE_COMPLETE') <= at(destroy, resource, 'DELETE_IN_PROGRESS')) && get('destroy')?.replicationsAsExpected === true,
     },
   ];
 }

@@ -25,8 +25,8 @@ export interface Evolving {
  * open handle and a closed emulator leaves nothing behind for jest.
  */
 export function settle<T extends Evolving>(record: T, now: number = nowMs()): T {
-  const pending = record.pending;
-  if (pending && now >= pending.dueAtMs) {
+  // A change may schedule the next one (a start's phases): apply every one that is due.
+  for (let pending = record.pending; pending && now >= pending.dueAtMs; pending = record.pending) {
     record.pending = undefined;
     pending.apply();
   }

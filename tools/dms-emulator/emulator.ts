@@ -14,6 +14,7 @@ import {
 } from './options';
 import { AccountRateLimit, CallerCounts } from './rate-limit';
 import { RefreshStatusSnapshot, SchemaRefreshes } from './refresh-schemas';
+import { newRun, ReplicationRuns, RunBehavior, SERVERLESS_RUNS, TASK_RUNS } from './replication-runs';
 import { REPLICATION_TASKS } from './replication-tasks';
 import { SERVERLESS_REPLICATIONS } from './replications';
 import { RequestInput } from './request-input';
@@ -66,6 +67,9 @@ export class DmsEmulator {
   private readonly connections: Connections;
   private readonly replications: StoppableRegistry<ReplicationOptions>;
   private readonly tasks: StoppableRegistry<TaskOptions>;
+  private readonly replicationRuns: ReplicationRuns<ReplicationOptions>;
+  private readonly taskRuns: ReplicationRuns<TaskOptions>;
+  private readonly runBehavior: RunBehavior;
   private readonly operations: Readonly<Record<string, OperationHandler>>;
 
   private constructor(options: DmsEmulatorOptions) {
@@ -84,6 +88,9 @@ export class DmsEmulator {
     });
     this.replications = new StoppableRegistry(SERVERLESS_REPLICATIONS, paging);
     this.tasks = new StoppableRegistry(REPLICATION_TASKS, paging);
+    this.runBehavior = options.runBehavior ?? {};
+    this.replicationRuns = new ReplicationRuns(SERVERLESS_RUNS, this.replications, this.arns, this.runBehavior, r => SERVERLESS_REPLICATIONS.wire(r));
+    this.taskRuns = new ReplicationRuns(TASK_RUNS, this.tasks, this.arns, this.runBehavior, r => REPLICATION_TASKS.wire(r));
     this.operations = {
       RefreshSchemas: input => this.refreshes.refreshSchemas(input),
       DescribeRefreshSchemasStatus: input => this.refreshes.describeRefreshSchemasStatus(input),
@@ -93,6 +100,14 @@ export class DmsEmulator {
       DescribeReplications: input => this.replications.describe(input),
       StopReplicationTask: input => this.tasks.stop(input),
       DescribeReplicationTasks: input => this.tasks.describe(input),
+      StartReplication: input => this.replicationRuns.start(input),
+      StartReplicationTask: input => this.taskRuns.start(input),
+      CreateReplicationConfig: input => this.replicationRuns.create(input),
+      ModifyReplicationConfig: input => this.replicationRuns.modify(input),
+      DeleteReplicationConfig: input => this.replicationRuns.delete(input),
+      CreateReplicationTask: input => this.taskRuns.create(input),
+      ModifyReplicationTask: input => this.taskRuns.modify(input),
+      DeleteReplicationTask: input => this.taskRuns.delete(input),
     };
   }
 
@@ -234,6 +249,7 @@ export class DmsEmulator {
   /** Makes a DMS Serverless replication exist for the config ARN. */
   addReplication(configArn: string, opts: ReplicationOptions): void {
     this.replications.add(configArn, opts);
+    this.replications.record(configArn)!.run = newRun(opts.status, SERVERLESS_RUNS, opts.migrationType, { ...this.runBehavior, ...opts.behavior });
   }
 
   /** Adds `count` unrelated stopped serverless replications, listed BEFORE all others. */
@@ -254,6 +270,30 @@ export class DmsEmulator {
   /** Makes a replication task exist. */
   addReplicationTask(taskArn: string, opts: TaskOptions): void {
     this.tasks.add(taskArn, opts);
+    this.tasks.record(taskArn)!.run = newRun(opts.status, TASK_RUNS, opts.migrationType, { ...this.runBehavior, ...opts.behavior });
+  }
+
+  /**
+   * How starts of the replication config or task with this ARN go (unset fields keep
+   * their value), also for one CloudFormation creates later: CreateReplicationConfig /
+   * CreateReplicationTask name it `…:<IDENTIFIER, letters and digits upper-cased>`
+   * (see {@link arnForIdentifier}).
+   */
+  setRunBehavior(arn: string, behavior: RunBehavior): void {
+    (arn.includes(':task:') ? this.taskRuns : this.replicationRuns).setBehavior(arn, behavior);
+  }
+
+  /** The ARN CreateReplicationConfig (`replication-config`) or CreateReplicationTask (`task`) gives an identifier. */
+  arnForIdentifier(kind: 'replication-config' | 'task', identifier: string): string {
+    return (kind === 'task' ? this.taskRuns : this.replicationRuns).arnFor(identifier);
+  }
+
+  /** A replication config's or task's run as Describe* shows it: status, stop reason, start type, statistics. */
+  replicationRun(arn: string): Record<string, any> | undefined {
+    const registry = arn.includes(':task:') ? this.tasks : this.replications;
+    const record = registry.record(arn);
+    if (!record) return undefined;
+    return arn.includes(':task:') ? REPLICATION_TASKS.wire(record) : SERVERLESS_REPLICATIONS.wire(record);
   }
 
   /** The task's current status, or undefined if unknown. */

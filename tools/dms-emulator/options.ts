@@ -1,4 +1,5 @@
 import type { RateLimitOptions } from './rate-limit';
+import type { MigrationType, RunBehavior } from './replication-runs';
 
 /** How a {@link DmsEmulator} is started and which undocumented DMS behaviours it imitates. */
 export interface DmsEmulatorOptions {
@@ -51,6 +52,8 @@ export interface DmsEmulatorOptions {
    * @default 'start'
    */
   readonly refreshDateStamp?: 'start' | 'end';
+  /** How starts go for replications without a behavior of their own (see setRunBehavior). @default RunBehavior's defaults */
+  readonly runBehavior?: RunBehavior;
 }
 
 /** One request the emulator answered. */
@@ -126,6 +129,10 @@ export interface ReplicationOptions {
   /** StopReason shown now and set when a stop completes. @default 'Stop Reason NORMAL' once stopped */
   readonly stopReason?: string;
   readonly failureMessages?: string[];
+  /** @default 'full-load-and-cdc' */
+  readonly migrationType?: MigrationType;
+  /** How its starts go. @default the emulator's runBehavior */
+  readonly behavior?: RunBehavior;
 }
 
 /** A replication task (on a replication instance). */
@@ -139,4 +146,8 @@ export interface TaskOptions {
   /** StopReason shown now and set when a stop completes. @default 'Stop Reason NORMAL' once stopped */
   readonly stopReason?: string;
   readonly lastFailureMessage?: string;
+  /** @default 'full-load-and-cdc' */
+  readonly migrationType?: MigrationType;
+  /** How its starts go. @default the emulator's runBehavior */
+  readonly behavior?: RunBehavior;
 }

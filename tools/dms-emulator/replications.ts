@@ -1,5 +1,6 @@
 import { resourceId } from './arns';
 import { ReplicationOptions } from './options';
+import { runWire } from './replication-runs';
 import { StoppableKind } from './stopping';
 
 /** DMS Serverless replications: StopReplication and DescribeReplications. */
@@ -23,12 +24,20 @@ export const SERVERLESS_REPLICATIONS: StoppableKind<ReplicationOptions> = {
   notFound: arn => `Replication config ${arn} not found`,
   notRunning: (arn, status) => `Replication is not running. Replication config ${arn} is in status ${status}`,
   noMatchMessage: 'No replications found matching the provided filters',
-  wire: record => ({
-    ReplicationConfigArn: record.arn,
-    ReplicationConfigIdentifier: resourceId(record.arn),
-    ReplicationType: 'full-load-and-cdc',
-    Status: record.status,
-    StopReason: record.stopReason,
-    FailureMessages: record.options.failureMessages,
-  }),
+  wire: record => {
+    const run = runWire(record.run, record.status);
+    return {
+      ReplicationConfigArn: record.arn,
+      ReplicationConfigIdentifier: resourceId(record.arn),
+      ReplicationType: run.migrationType ?? 'full-load-and-cdc',
+      Status: record.status,
+      StopReason: record.stopReason,
+      FailureMessages: record.options.failureMessages ?? run.failureMessages,
+      ...(record.run ? {
+        StartReplicationType: run.startType,
+        ReplicationStats: run.stats,
+        ProvisionData: { ProvisionState: run.deprovisioning ? 'deprovisioning' : record.status === 'running' ? 'provisioned' : 'deprovisioned' },
+      } : {}),
+    };
+  },
 };

@@ -2,6 +2,8 @@ import { resourceId } from './arns';
 import { Evolving, nowMs, settle } from './clock';
 import { DescribeBehavior, describePage, FilterFields } from './describe-query';
 import { invalidResourceState, resourceNotFound } from './dms-error';
+import type { ReplicationRun } from './replication-runs';
+import { runStopped } from './replication-runs';
 import { requireString, RequestInput } from './request-input';
 
 const DEFAULT_STOP_DURATION_MS = 2000;
@@ -12,6 +14,8 @@ const DEFAULT_STOP_REASON = 'Stop Reason NORMAL';
 export interface StoppableRecord extends Evolving {
   status: string;
   stopReason?: string;
+  /** Start, load and modify state (see replication-runs.ts). */
+  run?: ReplicationRun;
 }
 
 /** How a stop goes, from ReplicationOptions / TaskOptions. */
@@ -29,6 +33,7 @@ export function beginStop(record: StoppableRecord, plan: StopPlan): void {
     apply: () => {
       record.status = 'stopped';
       record.stopReason = plan.stopReason ?? DEFAULT_STOP_REASON;
+      if (record.run) runStopped(record.run, nowMs());
     },
   };
 }
@@ -83,6 +88,16 @@ export class StoppableRegistry<O extends StopPlan & { readonly status: string; r
 
   add(arn: string, options: O): void {
     this.records.set(arn, { arn, options, status: options.status, stopReason: options.stopReason });
+  }
+
+  /** The record itself, settled, for the operations that start and modify it. */
+  record(arn: string): StoppableResource<O> | undefined {
+    const record = this.records.get(arn);
+    return record && settle(record);
+  }
+
+  remove(arn: string): void {
+    this.records.delete(arn);
   }
 
   get(arn: string): { Status: string } | undefined {

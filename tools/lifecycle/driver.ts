@@ -545,6 +545,16 @@ export class LifecycleDriver {
     const { logicalId: id, resourceType: type } = r;
     op.emit(id, type, 'UPDATE_IN_PROGRESS');
     const restored = { template: before.template, dependencies: before.dependencies, properties: before.properties, status: 'UPDATE_COMPLETE' };
+    const handler = isCustomResourceType(type) ? undefined : this.options.resourceTypes?.[type];
+    if (handler) {
+      try {
+        await handler.update(before.physicalId, before.properties, entry.attempted);
+      } catch (e) {
+        r.status = 'UPDATE_FAILED';
+        op.fail(id, type, 'UPDATE_FAILED', messageOf(e));
+        return;
+      }
+    }
     if (!isCustomResourceType(type) || r.simulated || !entry.requestSent) {
       Object.assign(r, restored, { physicalId: before.physicalId, attributes: before.attributes, codeDirectory: before.codeDirectory });
       op.emit(id, type, 'UPDATE_COMPLETE', undefined, r.physicalId);
@@ -675,8 +685,9 @@ export class LifecycleDriver {
 
     let physicalId: string;
     let codeDirectory: string | undefined;
+    const handler = this.options.resourceTypes?.[type];
     try {
-      physicalId = this.physicalIdFn(id, type, props, this.physicalIdContext);
+      physicalId = handler ? await handler.create(id, props) : this.physicalIdFn(id, type, props, this.physicalIdContext);
       codeDirectory = type === 'AWS::Lambda::Function' ? this.locateCode(model, id, props) : undefined;
     } catch (e) {
       op.fail(id, type, 'CREATE_FAILED', messageOf(e));
@@ -721,6 +732,7 @@ export class LifecycleDriver {
     if (!custom) {
       try {
         if (type === 'AWS::Lambda::Function') existing.codeDirectory = this.locateCode(model, id, props);
+        await this.options.resourceTypes?.[type]?.update(existing.physicalId, props, existing.properties);
       } catch (e) {
         existing.status = 'UPDATE_FAILED';
         op.fail(id, type, 'UPDATE_FAILED', messageOf(e));
@@ -789,6 +801,16 @@ export class LifecycleDriver {
       return true;
     }
     op.emit(id, type, 'DELETE_IN_PROGRESS', undefined, r.physicalId);
+    const handler = isCustomResourceType(type) ? undefined : this.options.resourceTypes?.[type];
+    if (handler && r.physicalId && r.status !== 'CREATE_FAILED') {
+      try {
+        await handler.delete(r.physicalId, r.properties);
+      } catch (e) {
+        r.status = 'DELETE_FAILED';
+        op.fail(id, type, 'DELETE_FAILED', messageOf(e));
+        return false;
+      }
+    }
     // A custom resource that never got a request (failed before sending) has nothing to delete.
     if (isCustomResourceType(type) && !r.simulated && r.physicalId) {
       const binding = this.providerBinding(r.properties.ServiceToken);

@@ -44,6 +44,9 @@ export type {
   ProgressEvent,
   ReplayResult,
   ResourceState,
+  ResourceTypeHandler,
   StackOperationResult,
   UpdateOptions,
 } from './types';
+export { dmsResourceTypes } from './dms-resource-types';
+export type { DmsService } from './dms-resource-types';

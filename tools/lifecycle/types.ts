@@ -34,6 +34,19 @@ export interface PhysicalIdContext {
 /** Computes the physical id (the `Ref` value) of a non-custom resource. */
 export type PhysicalIdFunction = (logicalId: string, resourceType: string, properties: any, context: PhysicalIdContext) => string;
 
+/**
+ * How the driver's CloudFormation creates, updates and deletes one (non-custom) resource type
+ * for real, for example through a local service emulator. A throw fails the operation with the
+ * error's message as the status reason, as CloudFormation's resource handlers do.
+ */
+export interface ResourceTypeHandler {
+  /** Creates the resource; returns its physical id (the `Ref` value). */
+  create(logicalId: string, properties: any): Promise<string>;
+  /** Updates it in place. Also called by an update rollback, with the previous properties. */
+  update(physicalId: string, properties: any, oldProperties: any): Promise<void>;
+  delete(physicalId: string, properties: any): Promise<void>;
+}
+
 /** Options of a {@link LifecycleDriver}. */
 export interface LifecycleDriverOptions {
   /** Cloud assembly directory, e.g. `app.synth().directory`. */
@@ -88,6 +101,14 @@ export interface LifecycleDriverOptions {
    * @default the template's `Timeout`
    */
   readonly lambdaTimeoutSeconds?: number;
+  /**
+   * Resource types the driver creates, updates and deletes through a handler instead of
+   * instantly with a fake physical id (`physicalId` is then not asked for them). An update
+   * rollback updates them back with their previous properties, the one whose update failed
+   * included, as CloudFormation does.
+   * @default - none
+   */
+  readonly resourceTypes?: Record<string, ResourceTypeHandler>;
 }
 
 /** Options of {@link LifecycleDriver.deploy}. */

@@ -1,0 +1,116 @@
+import {
+  DatabaseMigrationServiceClient,
+  DescribeReplicationsCommand,
+  DescribeReplicationTasksCommand,
+  ReplicationStats,
+  ReplicationTaskStats,
+} from '@aws-sdk/client-database-migration-service';
+import { findInPages } from './describe-pages';
+import { apiFailure, isNotFound, quote } from './errors';
+import type { ReplicationTarget } from './replication-stop';
+
+/** What DMS says about a running (or resting) replication, for either kind. */
+export interface ReplicationState {
+  readonly status: string;
+  readonly stopReason?: string;
+  /** Serverless FailureMessages joined, or a task's LastFailureMessage. */
+  readonly failureMessage?: string;
+  /** full-load, cdc or full-load-and-cdc. */
+  readonly migrationType?: string;
+  /** Epoch ms of the latest start DMS accepted (its own clock); undefined if it never ran. */
+  readonly startDate?: number;
+  /** True once the full load finished (DMS's FullLoadFinishDate is at or after the last fresh start, or progress is 100 %). */
+  readonly fullLoadFinished: boolean;
+  readonly fullLoadProgressPercent?: number;
+  readonly tablesLoaded?: number;
+  readonly tablesErrored?: number;
+  /** Serverless: capacity still being deprovisioned after a stop (a start waits for it). */
+  readonly deprovisioning: boolean;
+}
+
+/** Statuses of a replication that never ran: serverless `created`, task `ready`. */
+export const NEVER_RAN = new Set(['created', 'ready']);
+/** Statuses from which DMS accepts a start or a modify. */
+export const AT_REST = new Set(['created', 'ready', 'stopped', 'failed']);
+/** What a full-load-only replication's StopReason says once it loaded everything. */
+const FULL_LOAD_ONLY_FINISHED = /FULL_LOAD_ONLY_FINISHED/;
+
+export function isFullLoadOnlyFinished(state: ReplicationState): boolean {
+  return state.status === 'stopped' && FULL_LOAD_ONLY_FINISHED.test(state.stopReason ?? '');
+}
+
+/** Names the replication in reasons: "replication config arn:…" / "replication task arn:…". */
+export function describeTarget(target: ReplicationTarget): string {
+  return `${target.kind === 'replication-config' ? 'replication config' : 'replication task'} ${target.arn}`;
+}
+
+/** Stop reason and failure messages, quoted for a reason or a timeout detail. */
+export function stateDetail(state: ReplicationState): string | undefined {
+  return [
+    state.stopReason ? `stop reason: ${quote(state.stopReason)}` : '',
+    state.failureMessage ? `failure messages: ${quote(state.failureMessage)}` : '',
+  ].filter(Boolean).join('; ') || undefined;
+}
+
+const ms = (d: Date | undefined) => (d ? new Date(d).getTime() : undefined);
+
+function fromStats(stats: ReplicationStats | ReplicationTaskStats | undefined) {
+  // A resumed run keeps the full load of the run that loaded it: count from the last fresh start.
+  const finish = ms(stats?.FullLoadFinishDate);
+  const fresh = ms(stats?.FreshStartDate) ?? ms(stats?.StartDate);
+  return {
+    fullLoadFinished: (finish !== undefined && (fresh === undefined || finish >= fresh)) || stats?.FullLoadProgressPercent === 100,
+    fullLoadProgressPercent: stats?.FullLoadProgressPercent,
+    tablesLoaded: stats?.TablesLoaded,
+    tablesErrored: stats?.TablesErrored,
+  };
+}
+
+/** The replication's state, following Marker; undefined when DMS does not know it (never created, or deleted). */
+export async function describeReplication(client: DatabaseMigrationServiceClient, target: ReplicationTarget): Promise<ReplicationState | undefined> {
+  try {
+    if (target.kind === 'replication-config') {
+      const r = await findInPages(
+        async (marker) => {
+          const out = await client.send(new DescribeReplicationsCommand({ Filters: [{ Name: 'replication-config-arn', Values: [target.arn] }], Marker: marker }));
+          return { items: out.Replications, marker: out.Marker };
+        },
+        (x) => x.ReplicationConfigArn === target.arn,
+      );
+      if (!r) return undefined;
+      const startDate = ms(r.ReplicationStats?.StartDate);
+      return {
+        status: r.Status ?? 'unknown',
+        stopReason: r.StopReason,
+        failureMessage: r.FailureMessages?.join(' | '),
+        migrationType: r.ReplicationType,
+        startDate,
+        deprovisioning: r.ProvisionData?.ProvisionState === 'deprovisioning',
+        ...fromStats(r.ReplicationStats),
+      };
+    }
+    const t = await findInPages(
+      async (marker) => {
+        const out = await client.send(
+          new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-arn', Values: [target.arn] }], WithoutSettings: true, Marker: marker }),
+        );
+        return { items: out.ReplicationTasks, marker: out.Marker };
+      },
+      (x) => x.ReplicationTaskArn === target.arn,
+    );
+    if (!t) return undefined;
+    const startDate = ms(t.ReplicationTaskStats?.StartDate) ?? ms(t.ReplicationTaskStartDate);
+    return {
+      status: t.Status ?? 'unknown',
+      stopReason: t.StopReason,
+      failureMessage: t.LastFailureMessage,
+      migrationType: t.MigrationType,
+      startDate,
+      deprovisioning: false,
+      ...fromStats(t.ReplicationTaskStats),
+    };
+  } catch (err) {
+    if (isNotFound(err)) return undefined; // DMS answers NotFound when the filter matches nothing
+    throw apiFailure(target.kind === 'replication-config' ? 'DescribeReplications' : 'DescribeReplicationTasks', target.arn, err);
+  }
+}

@@ -1,0 +1,80 @@
+import { assertCliBundleFresh, runCli } from './support/cli-process';
+import { useEmulatedDms } from './support/emulated-dms';
+
+const dms = useEmulatedDms({ runBehavior: { startDurationMs: 600, fullLoadDurationMs: 800, tables: 5 } });
+beforeAll(assertCliBundleFresh);
+
+const cli = (...args: string[]) => runCli(args, dms().env());
+const POLL = ['--poll-interval', '1s'];
+let n = 0;
+const config = (status: string, extra: Record<string, unknown> = {}) => {
+  const arn = dms().replicationConfigArn(`CLI-RUN${++n}`);
+  dms().addReplication(arn, { status, stopDurationMs: 600, ...extra });
+  return arn;
+};
+const task = (status: string, extra: Record<string, unknown> = {}) => {
+  const arn = dms().taskArn(`CLI-RUNTASK${++n}`);
+  dms().addReplicationTask(arn, { status, stopDurationMs: 600, ...extra });
+  return arn;
+};
+
+describe('start-replication', () => {
+  test('--wait: a config that never ran is started with start-replication; exit 0 once running', async () => {
+    const arn = config('created');
+    const run = await cli('start-replication', '--replication-config-arn', arn, '--wait', ...POLL);
+    expect(run.code).toBe(0);
+    expect(run.json).toMatchObject({ command: 'start-replication', done: true, status: 'running', attributes: { Status: 'running', StartType: 'start-replication' } });
+  });
+
+  test('--until full-load-finished on a task: exit 0 with every table loaded', async () => {
+    const arn = task('stopped');
+    const run = await cli('start-replication', '--replication-task-arn', arn, '--wait', '--until', 'full-load-finished', ...POLL);
+    expect(run.code).toBe(0);
+    expect(run.json.attributes).toMatchObject({ Status: 'running', StartType: 'resume-processing', FullLoadProgressPercent: '100', TablesLoaded: '5' });
+  });
+
+  test('a start that fails: exit 1 with DMS\'s stop reason', async () => {
+    const arn = config('created', { behavior: { outcome: 'fails', failureMessage: 'Failed to connect to the source database' } });
+    const run = await cli('start-replication', '--replication-config-arn', arn, '--wait', ...POLL);
+    expect(run.code).toBe(1);
+    expect(run.json).toMatchObject({ error: 'DmsOperationFailed', message: expect.stringMatching(/failed: stop reason: Stop Reason FATAL_ERROR; failure messages: Failed to connect/) });
+  });
+
+  test('without --wait: exit 0 once DMS took the start', async () => {
+    const arn = config('stopped');
+    const run = await cli('start-replication', '--replication-config-arn', arn);
+    expect(run.code).toBe(0);
+    expect(run.json).toMatchObject({ done: false });
+    expect(dms().replicationRun(arn)?.StartReplicationType).toBe('resume-processing');
+  });
+});
+
+describe('wait-replication', () => {
+  test('--until stopped waits for a stop someone else asked for', async () => {
+    const arn = task('running', { stopDurationMs: 1_500 });
+    dms().failNext('DescribeReplicationTasks', 'ThrottlingException', 'Rate exceeded', 1);
+    const stop = cli('stop-replication', '--replication-task-arn', arn);
+    const run = await cli('wait-replication', '--replication-task-arn', arn, '--until', 'stopped', ...POLL);
+    expect((await stop).code).toBe(0);
+    expect(run.code).toBe(0);
+    expect(run.json).toMatchObject({ command: 'wait-replication', done: true, status: 'stopped' });
+  });
+
+  test('a timeout exits 3', async () => {
+    const arn = config('created');
+    const run = await cli('wait-replication', '--replication-config-arn', arn, '--until', 'running', '--timeout', '2s', ...POLL);
+    expect(run.code).toBe(3);
+    expect(run.json).toMatchObject({ error: 'WaitTimedOut', message: expect.stringMatching(/last status: created/) });
+  });
+
+  test.each([
+    [['wait-replication', '--replication-config-arn', 'arn:aws:dms:us-east-1:123456789012:replication-config:X'], /--until is required/],
+    [['wait-replication', '--replication-config-arn', 'arn:aws:dms:us-east-1:123456789012:replication-config:X', '--until', 'done'], /--until must be one of accepted, running, full-load-finished, stopped; got "done"/],
+    [['start-replication', '--replication-task-arn', 'arn:aws:dms:us-east-1:123456789012:task:X', '--until', 'running'], /--until needs --wait/],
+    [['start-replication', '--replication-task-arn', 'arn:aws:dms:us-east-1:123456789012:task:X', '--cdc-start-time', '2026-11-01T00:00:00Z', '--cdc-start-position', 'x'], /not both/],
+  ])('bad usage exits 2: %j', async (args, message) => {
+    const run = await cli(...args);
+    expect(run.code).toBe(2);
+    expect(run.json.message).toMatch(message);
+  });
+});
