@@ -11,6 +11,9 @@ import { isTransient, LifecycleError, quote } from '../dms/errors';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const loadSdk = async (): Promise<typeof import('@aws-sdk/client-cloudformation')> => require('@aws-sdk/client-cloudformation');
 
+/** The stack status in which CloudFormation deletes what a rolled-back update created or replaced. */
+export const UPDATE_ROLLBACK_CLEANUP = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
+
 /** After the SDK's own retries, transient faults are tried again for this long. */
 const READ_RETRY_MS = 15_000;
 

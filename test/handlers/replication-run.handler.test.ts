@@ -12,13 +12,15 @@ const dms = useEmulatedDms({ runBehavior: { startDurationMs: 300, fullLoadDurati
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Test/guid';
 let stackStatus = 'UPDATE_IN_PROGRESS';
 let resources: StackResourceSummary[] = [];
+/** Logical ids in the stack's template (GetTemplate). */
+let templateIds: string[] = [];
 let cloudFormation: CloudFormationEndpoint;
 beforeAll(async () => {
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   cloudFormation = await CloudFormationEndpoint.start({
     stacks: () => [{ stackId: STACK_ID, stackName: 'Test', stackStatus, creationTime: 0 }],
     resources: () => resources,
-    template: () => ({}),
+    template: () => ({ Resources: Object.fromEntries(templateIds.map((id) => [id, {}])) }),
   });
   process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = cloudFormation.url;
 });
@@ -152,9 +154,15 @@ describe('the guard', () => {
     await runHandlers(handlers, cfnEvent('Delete', guardProps('v2'), { physicalId: 'Config:old', resourceType: GUARD }));
     expect(calls('StartReplication', arn)).toEqual([]);
     stackStatus = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
+    // A guard the failed update created (not in the template rolled back to) brings nothing back.
+    await runHandlers(handlers, cfnEvent('Delete', guardProps('v2'), { physicalId: 'Config:new', resourceType: GUARD }));
+    expect(calls('StartReplication', arn)).toEqual([]);
+    // The guard existed before (its id was replaced): the replication runs again.
+    templateIds = ['Config', 'Resource'];
     const run = await runHandlers(handlers, cfnEvent('Delete', guardProps('v2'), { physicalId: 'Config:new', resourceType: GUARD }));
     expect(run.data).toMatchObject({ Status: 'running', StartType: 'resume-processing' });
     stackStatus = 'UPDATE_IN_PROGRESS';
+    templateIds = [];
   });
 });
 

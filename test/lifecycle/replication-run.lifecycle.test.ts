@@ -181,6 +181,16 @@ test('removing only the DmsReplicationRun leaves the replications running (they 
   expect([...callsOn(configArn), ...callsOn(taskArn)].filter((c) => c.startsWith('Stop'))).toEqual([]);
 });
 
+test('adding DmsReplicationRun in an update that rolls back leaves the replication not running, as before', async () => {
+  const { name, driver, configArn, taskArn } = await deployed({ withRun: false });
+  expect([status(configArn), status(taskArn)]).toEqual(['created', 'ready']);
+  const updated = await driver.update(app(name, { failAfter: true }).assemblyDir);
+  expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  // The runs started them during the failed update; the rollback's cleanup stopped them, and no guard started them again.
+  expect([status(configArn), status(taskArn)]).toEqual(['stopped', 'stopped']);
+  expect(callsOn(configArn).filter((c) => c.startsWith('StartReplication'))).toEqual(['StartReplication(start-replication)']);
+});
+
 test('throttling, 5xx and dropped connections during the start are ridden out; a replayed create starts nothing twice', async () => {
   const identifier = `Run${n + 1}-config`;
   dms().throttle('StartReplication', 2);
