@@ -24,7 +24,8 @@ export class DmsWatcher {
     this.poll();
   }
 
-  private poll(): void {
+  /** Reports what changed since the last look (also called before each CloudFormation event, so DMS's side comes first). */
+  public poll(): void {
     for (const endpoint of this.created.endpoints) {
       this.note(`schema refresh of ${shortName(endpoint)}`, this.emulator.refreshStatus(endpoint)?.Status);
       for (const instance of this.created.instances) {

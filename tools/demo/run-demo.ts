@@ -89,6 +89,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       return;
     }
     const reason = e.reason ? `  ${e.reason.split('\n')[0].slice(0, 140)}` : '';
+    // What DMS did before this event is printed before it, whatever the watcher's timer says.
+    watcher.poll();
     write(`${clock()}  ${e.status.padEnd(20)} ${e.logicalId.padEnd(44)} ${e.resourceType}${reason}`);
   };
   const driver = new LifecycleDriver({
