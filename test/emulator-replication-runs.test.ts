@@ -98,6 +98,7 @@ describe('serverless replication configs', () => {
 
   test('start types are refused where DMS refuses them', async () => {
     const arn = await newConfig();
+    emulator.setRunBehavior(arn, { startDurationMs: 1_500 }); // still initializing at the second start, even on a loaded machine
     await start(arn, 'start-replication');
     expect((await errorOf(start(arn, 'resume-processing'))).message).toMatch(/cannot be started: it is initializing/);
     await client.send(new StopReplicationCommand({ ReplicationConfigArn: arn }));
@@ -159,12 +160,12 @@ describe('serverless replication configs', () => {
 
   test('while capacity is deprovisioned after a stop, a start is refused', async () => {
     const arn = emulator.replicationConfigArn('DEPROV');
-    emulator.addReplication(arn, { status: 'running', stopDurationMs: 50, behavior: { deprovisionMs: 300 } });
+    emulator.addReplication(arn, { status: 'running', stopDurationMs: 50, behavior: { deprovisionMs: 1_000 } });
     await client.send(new StopReplicationCommand({ ReplicationConfigArn: arn }));
     await sleep(100);
     expect(await replication(arn)).toMatchObject({ Status: 'stopped', ProvisionData: { ProvisionState: 'deprovisioning' } });
     expect((await errorOf(start(arn, 'resume-processing'))).message).toMatch(/being deprovisioned/);
-    await sleep(300);
+    await sleep(1_000);
     expect((await start(arn, 'resume-processing')).Replication?.Status).toBe('initializing');
   });
 });
