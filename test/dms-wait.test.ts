@@ -130,6 +130,19 @@ test('a DMS that does not answer for the unanswered limit fails the operation wi
   expect(checkedAt).toHaveLength(6);
 });
 
+test('a silent DMS is judged within one invocation even when scheduled checks are far apart', async () => {
+  const clock = fakeClock();
+  const unavailable = () => Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' });
+  const { op, checkedAt } = scripted(Array.from({ length: 100 }, unavailable), clock);
+  // A 100-s poll interval would give one check per 60-s invocation: the limit could never be reached.
+  const startedAt = clock.t - 100_000;
+  await expect(
+    waitForOperation(op, {}, { ...windowOf(startedAt, 3_600_000, 100_000, clock.t + 60_000), unansweredLimitMs: 45_000 }, clock),
+  ).rejects.toThrow(/^DMS did not answer for 4\ds while waiting for the test operation/);
+  expect(checkedAt.length).toBeGreaterThan(1);
+  expect(clock.t - checkedAt[0]).toBeLessThan(60_000);
+});
+
 test('an answer in between resets the unanswered clock', async () => {
   const clock = fakeClock();
   const unavailable = () => Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' });

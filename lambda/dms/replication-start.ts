@@ -1,14 +1,9 @@
-import {
-  DatabaseMigrationServiceClient,
-  StartReplicationCommand,
-  StartReplicationTaskCommand,
-  StopReplicationCommand,
-  StopReplicationTaskCommand,
-} from '@aws-sdk/client-database-migration-service';
-import { apiFailure, DmsOperationFailed, isInvalidState, isNotFound, quote } from './errors';
+import { DatabaseMigrationServiceClient, StartReplicationCommand, StartReplicationTaskCommand } from '@aws-sdk/client-database-migration-service';
+import { apiFailure, DmsOperationFailed, isInvalidState, isNotFound } from './errors';
 import { DmsOperation, OperationMark, Progress } from './operation';
-import { AT_REST, describeReplication, describeTarget, isFullLoadOnlyFinished, NEVER_RAN, ReplicationState, stateDetail } from './replication-state';
-import type { ReplicationTarget } from './replication-stop';
+import { DmsRefusal, RefusalWatch } from './refusal';
+import { AT_REST, describeReplication, describeTarget, isFullLoadOnlyFinished, NEVER_RAN, ReplicationState, requireReplication, stateDetail, UNDER_WAY } from './replication-state';
+import { requestStop, type ReplicationTarget } from './replication-stop';
 import { Attribute, ReplicationWaitTargetValue } from '../../src/private/handler-contract';
 
 /** What a start or a wait waits for; `stopped` only for waits (the CLI). */
@@ -26,12 +21,6 @@ export interface ReplicationStartOptions {
 
 /** The DMS start types; `none` when nothing had to be started (already running, or a full load already finished). */
 export type StartType = 'start-replication' | 'resume-processing' | 'reload-target' | 'none';
-
-/** Statuses in which a replication runs or is on its way there (both kinds). */
-const UNDER_WAY = new Set([
-  'running', 'starting', 'initializing', 'preparing_metadata_resources', 'testing_connection',
-  'fetching_metadata', 'calculating_capacity', 'provisioning_capacity', 'replication_starting',
-]);
 
 /**
  * The start type DMS requires for the replication as it is: `start-replication`
@@ -90,50 +79,45 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
   const { target } = options;
   const subject = `the ${describeTarget(target)} to ${options.until === 'accepted' ? 'start' : options.until === 'running' ? 'run' : 'finish its full load'}`;
 
-  async function current(): Promise<ReplicationState> {
-    const state = await describeReplication(client, target);
-    if (!state) throw new DmsOperationFailed(`The ${describeTarget(target)} does not exist`, 'ResourceNotFoundFault');
-    return state;
-  }
+  const refusals = new RefusalWatch();
+  /** A start this invocation asked for (the mark only knows the one asked for in `start`). */
+  let requestedHere = false;
+  const current = () => requireReplication(client, target);
 
-  /** Moves a replication that is not ours yet one step towards our start; the progress to report. */
+  /**
+   * Moves a replication that is not ours yet one step towards our start; the progress to
+   * report. A refusal while DMS shows it at rest (or running, for a reload's stop) throws
+   * DmsRefusal: `start` lets its caller retry it, checks watch it.
+   */
   async function advance(state: ReplicationState, startType: StartType): Promise<Progress> {
-    if (UNDER_WAY.has(state.status) && startType === 'reload-target') {
-      const refused = await call('Stop', () => target.kind === 'replication-config'
-        ? client.send(new StopReplicationCommand({ ReplicationConfigArn: target.arn }))
-        : client.send(new StopReplicationTaskCommand({ ReplicationTaskArn: target.arn })));
-      return { done: false, status: state.status, detail: refused ?? 'stopping it first, to reload the target' };
+    if (state.status === 'running' && startType === 'reload-target') {
+      await requestStop(client, target);
+      return { done: false, status: state.status, detail: refusals.detail('stopping it first, to reload the target') };
     }
     if (!AT_REST.has(state.status) || state.deprovisioning) {
       const what = state.deprovisioning ? 'capacity deprovisioning' : state.status;
       return { done: false, status: state.deprovisioning ? `${state.status}, deprovisioning` : state.status, detail: `DMS refuses a start while ${what}; it starts after` };
     }
-    const refused = await call('Start', () => requestStart(startType));
-    return { done: false, status: refused ? state.status : 'start requested', detail: refused };
+    await requestStart(startType);
+    refusals.accepted();
+    requestedHere = true;
+    return { done: false, status: 'start requested' };
   }
 
-  function requestStart(startType: StartType) {
+  /** StartReplication(Task): a refusal although DMS showed it at rest is a refusal, not progress. */
+  async function requestStart(startType: StartType): Promise<void> {
     const cdc = startType === 'start-replication'
       ? { CdcStartTime: options.cdcStartTime, CdcStartPosition: options.cdcStartPosition }
       : {};
-    return target.kind === 'replication-config'
-      ? client.send(new StartReplicationCommand({ ReplicationConfigArn: target.arn, StartReplicationType: startType, ...cdc }))
-      : client.send(new StartReplicationTaskCommand({ ReplicationTaskArn: target.arn, StartReplicationTaskType: startType as 'start-replication', ...cdc }));
-  }
-
-  /**
-   * A start or stop that DMS refuses for the state the replication is in (modifying,
-   * deprovisioning, someone else's start or stop) is tried again at the next check;
-   * its message stays in the detail, so a timeout names it.
-   */
-  async function call(what: 'Start' | 'Stop', send: () => Promise<unknown>): Promise<string | undefined> {
+    const call = target.kind === 'replication-config' ? 'StartReplication' : 'StartReplicationTask';
     try {
-      await send();
-      return undefined;
+      await (target.kind === 'replication-config'
+        ? client.send(new StartReplicationCommand({ ReplicationConfigArn: target.arn, StartReplicationType: startType, ...cdc }))
+        : client.send(new StartReplicationTaskCommand({ ReplicationTaskArn: target.arn, StartReplicationTaskType: startType as 'start-replication', ...cdc })));
     } catch (err) {
-      if (isInvalidState(err)) return `DMS refused the ${what.toLowerCase()} for now: ${quote((err as Error).message)}`;
-      if (isNotFound(err)) throw new DmsOperationFailed(`The ${describeTarget(target)} does not exist`, 'ResourceNotFoundFault');
-      throw apiFailure(`${what}${target.kind === 'replication-config' ? 'Replication' : 'ReplicationTask'}`, describeTarget(target), err);
+      if (isNotFound(err)) await current(); // says it does not exist (or shows what it is now)
+      if (isInvalidState(err)) throw new DmsRefusal(call, describeTarget(target), (err as Error).message);
+      throw apiFailure(call, describeTarget(target), err);
     }
   }
 
@@ -148,10 +132,17 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
     async check(mark): Promise<Progress> {
       const state = await current();
       const startType = String(mark.startType) as StartType;
-      // Ours once DMS dates a start after our request, or (before it dates it) once a start we asked for is under way.
-      const ours = startType === 'none' || (state.startDate ?? 0) > Number(mark.acceptAfter) || (mark.requested === true && UNDER_WAY.has(state.status));
-      if (!ours) return advance(state, startType);
-      return goalProgress(target, state, options.until, startType);
+      // Ours once DMS dates a start after our request, or once a start is under way: one we
+      // asked for (DMS may date it only later), or any, unless we must reload first.
+      const underWay = UNDER_WAY.has(state.status) && (mark.requested === true || requestedHere || startType !== 'reload-target');
+      const ours = startType === 'none' || (state.startDate ?? 0) > Number(mark.acceptAfter) || underWay;
+      if (ours) return goalProgress(target, state, options.until, startType);
+      try {
+        return await advance(state, startType);
+      } catch (err) {
+        if (!(err instanceof DmsRefusal)) throw err;
+        return { done: false, status: state.status, ...refusals.refused(err) };
+      }
     },
   };
 }
@@ -162,9 +153,7 @@ export function replicationWait(client: DatabaseMigrationServiceClient, target: 
     subject: `the ${describeTarget(target)} to be ${goal === 'accepted' ? 'started' : goal === 'full-load-finished' ? 'done with its full load' : goal}`,
     start: async () => ({}),
     async check() {
-      const state = await describeReplication(client, target);
-      if (!state) throw new DmsOperationFailed(`The ${describeTarget(target)} does not exist`, 'ResourceNotFoundFault');
-      return goalProgress(target, state, goal);
+      return goalProgress(target, await requireReplication(client, target), goal);
     },
   };
 }

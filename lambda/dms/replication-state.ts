@@ -6,7 +6,7 @@ import {
   ReplicationTaskStats,
 } from '@aws-sdk/client-database-migration-service';
 import { findInPages } from './describe-pages';
-import { apiFailure, isNotFound, quote } from './errors';
+import { apiFailure, DmsOperationFailed, isNotFound, quote } from './errors';
 import type { ReplicationTarget } from './replication-stop';
 
 /** What DMS says about a running (or resting) replication, for either kind. */
@@ -27,6 +27,16 @@ export interface ReplicationState {
   /** Serverless: capacity still being deprovisioned after a stop (a start waits for it). */
   readonly deprovisioning: boolean;
 }
+
+/**
+ * Statuses in which a replication runs or is on its way there (both kinds: a task
+ * `starting`, a serverless replication through its provisioning steps). A config
+ * cannot be deleted, and a start is not needed, in any of them.
+ */
+export const UNDER_WAY: ReadonlySet<string> = new Set([
+  'running', 'starting', 'initializing', 'preparing_metadata_resources', 'testing_connection',
+  'fetching_metadata', 'calculating_capacity', 'provisioning_capacity', 'replication_starting',
+]);
 
 /** Statuses of a replication that never ran: serverless `created`, task `ready`. */
 export const NEVER_RAN = new Set(['created', 'ready']);
@@ -113,4 +123,11 @@ export async function describeReplication(client: DatabaseMigrationServiceClient
     if (isNotFound(err)) return undefined; // DMS answers NotFound when the filter matches nothing
     throw apiFailure(target.kind === 'replication-config' ? 'DescribeReplications' : 'DescribeReplicationTasks', target.arn, err);
   }
+}
+
+/** The replication's state; fails with a reason when DMS does not know it. */
+export async function requireReplication(client: DatabaseMigrationServiceClient, target: ReplicationTarget): Promise<ReplicationState> {
+  const state = await describeReplication(client, target);
+  if (!state) throw new DmsOperationFailed(`The ${describeTarget(target)} does not exist`, 'ResourceNotFoundFault');
+  return state;
 }

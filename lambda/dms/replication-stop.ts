@@ -2,7 +2,7 @@ import { DatabaseMigrationServiceClient, StopReplicationCommand, StopReplication
 import { apiFailure, isInvalidState, isNotFound } from './errors';
 import { DmsOperation, Progress } from './operation';
 import { DmsRefusal, RefusalWatch } from './refusal';
-import { describeReplication, stateDetail } from './replication-state';
+import { describeReplication, stateDetail, UNDER_WAY } from './replication-state';
 import { Attribute } from '../../src/private/handler-contract';
 
 /** A DMS Serverless replication config or a classic replication task. */
@@ -11,41 +11,35 @@ export interface ReplicationTarget {
   readonly arn: string;
 }
 
-/** How one kind of replication is described, stopped and judged. */
-interface ReplicationApi {
-  readonly noun: string;
-  readonly stopCall: string;
-  /** Statuses in which the replication runs or is starting: these need a stop. */
-  readonly stoppable: ReadonlySet<string>;
-  stop(client: DatabaseMigrationServiceClient, arn: string): Promise<unknown>;
-}
+/** The stop call of each kind, and how reasons name it. */
+const STOP = {
+  'replication-config': {
+    noun: 'replication config',
+    call: 'StopReplication',
+    send: (client: DatabaseMigrationServiceClient, arn: string) => client.send(new StopReplicationCommand({ ReplicationConfigArn: arn })),
+  },
+  'replication-task': {
+    noun: 'replication task',
+    call: 'StopReplicationTask',
+    send: (client: DatabaseMigrationServiceClient, arn: string) => client.send(new StopReplicationTaskCommand({ ReplicationTaskArn: arn })),
+  },
+} as const;
 
-const SERVERLESS: ReplicationApi = {
-  noun: 'replication config',
-  stopCall: 'StopReplication',
-  // A config cannot be deleted while its replication runs or starts.
-  stoppable: new Set([
-    'running',
-    'initializing',
-    'preparing_metadata_resources',
-    'testing_connection',
-    'fetching_metadata',
-    'calculating_capacity',
-    'provisioning_capacity',
-    'replication_starting',
-  ]),
-  stop: (client, arn) => client.send(new StopReplicationCommand({ ReplicationConfigArn: arn })),
-};
-
-const TASK: ReplicationApi = {
-  noun: 'replication task',
-  stopCall: 'StopReplicationTask',
-  stoppable: new Set(['running', 'starting']),
-  stop: (client, arn) => client.send(new StopReplicationTaskCommand({ ReplicationTaskArn: arn })),
-};
-
-function apiFor(target: ReplicationTarget): ReplicationApi {
-  return target.kind === 'replication-config' ? SERVERLESS : TASK;
+/**
+ * Asks DMS to stop the replication. "Not running" or not found: nothing to stop (a
+ * Describe tells which). Refused while DMS shows it `running`: DmsRefusal. Refused while
+ * it is still starting (which can last long): nothing now, the caller asks again.
+ */
+export async function requestStop(client: DatabaseMigrationServiceClient, target: ReplicationTarget): Promise<void> {
+  const stop = STOP[target.kind];
+  try {
+    await stop.send(client, target.arn);
+  } catch (err) {
+    if (isNotFound(err)) return;
+    if (!isInvalidState(err)) throw apiFailure(stop.call, `${stop.noun} ${target.arn}`, err);
+    const state = await describeReplication(client, target);
+    if (state?.status === 'running') throw new DmsRefusal(stop.call, `${stop.noun} ${target.arn}`, (err as Error).message);
+  }
 }
 
 /**
@@ -57,38 +51,17 @@ function apiFor(target: ReplicationTarget): ReplicationApi {
  * fails with DMS's message.
  */
 export function replicationStop(client: DatabaseMigrationServiceClient, target: ReplicationTarget): DmsOperation {
-  const api = apiFor(target);
-  const subject = `${api.noun} ${target.arn} to stop`;
+  const subject = `${STOP[target.kind].noun} ${target.arn} to stop`;
   const refusals = new RefusalWatch();
-
-  /** One Describe (every page) through the shared reader of replication state. */
-  const describe = () => describeReplication(client, target);
-
-  /**
-   * Asks for the stop. "Not running" or not found: nothing to stop, the next check
-   * tells which. A refusal while Describe still shows it `running` throws DmsRefusal.
-   */
-  async function stop(): Promise<void> {
-    try {
-      await api.stop(client, target.arn);
-    } catch (err) {
-      if (isNotFound(err)) return;
-      if (!isInvalidState(err)) throw apiFailure(api.stopCall, `${api.noun} ${target.arn}`, err);
-      // Refused while it runs: a refusal. Refused while it starts (which can last long): the
-      // next check asks again, bounded by the timeout.
-      const state = await describe();
-      if (state?.status === 'running') throw new DmsRefusal(api.stopCall, `${api.noun} ${target.arn}`, (err as Error).message);
-    }
-  }
 
   /** One look, and a stop if it runs. In `start` a refusal throws (the caller retries it); in checks it is watched. */
   async function progressAndStop(inStart: boolean): Promise<Progress> {
-    const state = await describe();
+    const state = await describeReplication(client, target);
     if (!state) return { done: true, status: 'not-found', attributes: { [Attribute.STATUS]: 'not-found' } };
     const detail = stateDetail(state);
-    if (api.stoppable.has(state.status)) {
+    if (UNDER_WAY.has(state.status)) {
       try {
-        await stop();
+        await requestStop(client, target);
         refusals.accepted();
       } catch (err) {
         if (inStart || !(err instanceof DmsRefusal)) throw err;

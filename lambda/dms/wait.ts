@@ -1,7 +1,7 @@
 import { callDeadline, isBudgetSpent } from './call-budget';
 import { CONSTRUCT_TIMEOUT_ADVICE, DmsOperationFailed, errorCode, formatDuration, isThrottling, isTransient, quote, WaitTimedOut } from './errors';
 import { DmsOperation, OperationMark, Progress } from './operation';
-import { nextPollDelayMs, PollPolicy, scheduledCheckAtOrAfter } from './poll-schedule';
+import { nextPollDelayMs, PollPolicy, QUICK_INTERVAL_MS, scheduledCheckAtOrAfter } from './poll-schedule';
 
 /** When and how long to check an operation. All times are epoch milliseconds. */
 export interface WaitWindow {
@@ -86,17 +86,22 @@ export async function waitForOperation(
     }
     progress = outcome.progress;
     if (progress.done) return progress;
-    // Only this invocation remembers a request DMS may not show yet: stay until it shows.
-    if (progress.holdUntil !== undefined) handBackAt = Math.max(handBackAt, Math.min(progress.holdUntil, callDeadline() ?? Infinity));
     const now = clock.now();
+    // Only this invocation remembers since when DMS has not answered (as with a request DMS may
+    // not show yet, or a refusal): look again soon, and stay until the limit can be judged.
+    const followUp: Pick<Progress, 'holdUntil' | 'recheckAt'> = unansweredSince === undefined ? progress : {
+      holdUntil: Math.max(progress.holdUntil ?? 0, unansweredSince + (window.unansweredLimitMs ?? DEFAULT_UNANSWERED_LIMIT_MS) + QUICK_INTERVAL_MS),
+      recheckAt: Math.min(progress.recheckAt ?? Infinity, now + QUICK_INTERVAL_MS),
+    };
+    if (followUp.holdUntil !== undefined) handBackAt = Math.max(handBackAt, Math.min(followUp.holdUntil, callDeadline() ?? Infinity));
     // A call abandoned at the invocation's deadline: no time left for another, hand back.
     if (outcome.budgetSpent && now < deadline) return progress;
     if (now >= deadline) {
       throw new WaitTimedOut(operation.subject, now - startedAt, progress.status, progress.detail, window.timeoutAdvice ?? CONSTRUCT_TIMEOUT_ADVICE);
     }
     slot = scheduled(Math.max(slot + 1, now));
-    // A refusal is looked at again soon, but no sooner than the stack's share of the DMS call budget allows.
-    if (progress.recheckAt !== undefined) slot = Math.max(now, Math.min(slot, Math.max(progress.recheckAt, now + (policy.minSpacingMs ?? 0))));
+    // A refusal or a silent DMS is looked at again soon, but no sooner than the stack's share of the DMS call budget allows.
+    if (followUp.recheckAt !== undefined) slot = Math.max(now, Math.min(slot, Math.max(followUp.recheckAt, now + (policy.minSpacingMs ?? 0))));
     if (throttledInARow) slot = Math.max(slot, now + nextPollDelayMs(now - startedAt, throttledInARow, clock.random ?? Math.random, policy));
   }
 }

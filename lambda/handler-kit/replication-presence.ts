@@ -1,4 +1,4 @@
-import { stackResources, stackStatus, templateLogicalIds } from './stack-status';
+import { StackReads } from './stack-status';
 
 const QUESTION = 'whether the replication stays in the stack';
 /** What holds a replication (a teardown's own physical id is the ARN too). */
@@ -17,12 +17,12 @@ const REPLICATION_TYPES = new Set(['AWS::DMS::ReplicationConfig', 'AWS::DMS::Rep
  * us), and when the ARN is not a resource of this stack (a literal, an import, or a
  * parameter from a parent stack): the teardown then stops on every Delete, as documented.
  */
-export async function replicationStaysReason(stackId: string, arn: string): Promise<string | undefined> {
-  const status = await stackStatus(stackId, QUESTION);
+export async function replicationStaysReason(stack: StackReads, arn: string): Promise<string | undefined> {
+  const status = await stack.status(QUESTION);
   if (status.startsWith('DELETE_') || status === 'ROLLBACK_IN_PROGRESS') return undefined;
-  const holder = (await stackResources(stackId, QUESTION))
+  const holder = (await stack.resources(QUESTION))
     .find((r) => r.physicalId === arn && REPLICATION_TYPES.has(r.resourceType) && !r.status.startsWith('DELETE_'));
   if (!holder) return undefined;
-  if (!(await templateLogicalIds(stackId, QUESTION)).has(holder.logicalId)) return undefined;
+  if (!(await stack.templateLogicalIds(QUESTION)).has(holder.logicalId)) return undefined;
   return `the replication stays in the stack as ${holder.logicalId} (stack ${status}): not stopping it`;
 }

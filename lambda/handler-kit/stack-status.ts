@@ -1,6 +1,8 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { boundedByCallDeadline } from '../dms/call-budget';
-import { isTransient, LifecycleError, quote } from '../dms/errors';
+import { isThrottling, isTransient, LifecycleError, quote } from '../dms/errors';
+import { startRetryDelayMs } from '../dms/poll-schedule';
+import { realClock } from '../dms/wait';
 
 /**
  * Loaded on the first request that needs it (an Update, a teardown's Delete): Create
@@ -59,12 +61,14 @@ async function read<T>(stackId: string, question: string, call: (client: CloudFo
   const sdk = await loadSdk();
   const client = await cloudFormation();
   const giveUpAt = Date.now() + READ_RETRY_MS;
-  for (let delay = 1_000; ; delay = Math.min(delay * 2, 5_000)) {
+  for (let retry = 0; ; retry++) {
     try {
       return await call(client, sdk);
     } catch (err) {
+      // The same pauses as a retried DMS start (jittered when throttled).
+      const delay = startRetryDelayMs(retry, isThrottling(err), Math.random);
       if (!isTransient(err) || Date.now() + delay > giveUpAt) throw new StackUnreadable(stackId, question, err);
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await realClock.sleep(delay);
     }
   }
 }
@@ -115,4 +119,38 @@ export async function templateLogicalIds(stackId: string, question: string): Pro
     const body = JSON.parse(out.TemplateBody ?? '{}') as { Resources?: Record<string, unknown> };
     return new Set(Object.keys(body.Resources ?? {}));
   });
+}
+
+/**
+ * One request's reads of its own stack, each made at most once however many
+ * questions ask them (a Delete may ask "is this a rollback's cleanup?" and then
+ * "does the replication stay?"). Throws StackUnreadable.
+ */
+export class StackReads {
+  private statusRead?: Promise<string>;
+  private resourcesRead?: Promise<StackResource[]>;
+  private templateRead?: Promise<Set<string>>;
+
+  public constructor(public readonly stackId: string) {}
+
+  public status(question: string): Promise<string> {
+    return (this.statusRead ??= stackStatus(this.stackId, question));
+  }
+
+  public resources(question: string): Promise<StackResource[]> {
+    return (this.resourcesRead ??= stackResources(this.stackId, question));
+  }
+
+  public templateLogicalIds(question: string): Promise<Set<string>> {
+    return (this.templateRead ??= templateLogicalIds(this.stackId, question));
+  }
+
+  /**
+   * During the cleanup after a rolled-back update: whether `logicalId` is in the template
+   * the stack rolled back to (false: the failed update created it). Undefined otherwise.
+   */
+  public async inRolledBackTemplate(logicalId: string): Promise<boolean | undefined> {
+    if ((await this.status('whether an update was rolled back')) !== UPDATE_ROLLBACK_CLEANUP) return undefined;
+    return (await this.templateLogicalIds(`whether ${logicalId} existed before the update`)).has(logicalId);
+  }
 }

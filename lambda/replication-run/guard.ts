@@ -4,7 +4,7 @@ import { dmsClientFor, DmsOperation, OperationMark, ReplicationTarget, replicati
 import { startOptions } from './run';
 import { LifecycleResourceKind } from '../handler-kit/lifecycle-handler';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
-import { stackResources, stackStatus, templateLogicalIds, UPDATE_ROLLBACK_CLEANUP } from '../handler-kit/stack-status';
+import { stackResources, StackReads } from '../handler-kit/stack-status';
 
 /** Short, stable digest of the config's properties: part of the guard's physical id. */
 function fingerprint(properties: string): string {
@@ -48,16 +48,6 @@ function onFoundTarget(
 }
 
 /**
- * Whether this Delete removes the id a rolled-back update replaced: the stack cleans up
- * after a rollback, and the guard is in the template it rolled back to. A guard the
- * failed update created (not in that template) had no replication to bring back.
- */
-async function rolledBackReplacement(event: CloudFormationCustomResourceEvent): Promise<boolean> {
-  if ((await stackStatus(event.StackId, 'whether an update was rolled back')) !== UPDATE_ROLLBACK_CLEANUP) return false;
-  return (await templateLogicalIds(event.StackId, 'whether the guard existed before the update')).has(event.LogicalResourceId);
-}
-
-/**
  * The guard runs before CloudFormation modifies the config or task (which depends
  * on it), because its properties carry the config's: it updates exactly when the
  * config does.
@@ -82,7 +72,8 @@ export const guardKind: LifecycleResourceKind = {
     if (event.RequestType === 'Delete') {
       return onFoundTarget(
         `the replication of ${logicalId} to run again after the rolled-back update`,
-        async () => ((await rolledBackReplacement(event)) ? findTarget(event, props) : undefined),
+        // Only the id a rolled-back update replaced (the guard existed before that update) brings a replication back.
+        async () => ((await new StackReads(event.StackId).inRolledBackTemplate(event.LogicalResourceId)) ? findTarget(event, props) : undefined),
         (target) => replicationStart(dmsClientFor(target.arn), startOptions(props, target)),
       );
     }

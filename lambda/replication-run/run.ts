@@ -4,7 +4,7 @@ import { currentReplicationStatus, dmsClientFor, DmsOperation, ReplicationStartO
 import { LifecycleResourceKind } from '../handler-kit/lifecycle-handler';
 import { replicationStaysReason } from '../handler-kit/replication-presence';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
-import { isRollingBack, stackStatus, templateLogicalIds, UPDATE_ROLLBACK_CLEANUP } from '../handler-kit/stack-status';
+import { isRollingBack, StackReads } from '../handler-kit/stack-status';
 
 export function targetOf(props: ResourcePropertyReader): ReplicationTarget {
   const config = props.optionalString('ReplicationConfigArn');
@@ -20,12 +20,6 @@ export function startOptions(props: ResourcePropertyReader, target: ReplicationT
     cdcStartTime: cdcStartTime ? new Date(cdcStartTime) : undefined,
     cdcStartPosition: props.optionalString('CdcStartPosition'),
   };
-}
-
-/** Whether this Delete is the rollback cleanup of a run the failed update created (not in the template rolled back to). */
-async function addedByRolledBackUpdate(event: CloudFormationCustomResourceEvent): Promise<boolean> {
-  if ((await stackStatus(event.StackId, 'whether an update was rolled back')) !== UPDATE_ROLLBACK_CLEANUP) return false;
-  return !(await templateLogicalIds(event.StackId, 'whether the run existed before the update')).has(event.LogicalResourceId);
 }
 
 /** A forward Update whose ReloadTrigger changed asks for `reload-target`; a rollback only resumes. */
@@ -57,17 +51,19 @@ export const runKind: LifecycleResourceKind = {
     if (intent === 'report') return currentReplicationStatus(client, target);
     const options = startOptions(props, target);
     const start = replicationStart(client, options);
+    let reload: Promise<boolean> | undefined; // asked once, however often the start is retried
     return {
       subject: start.subject,
-      start: async () => replicationStart(client, { ...options, reload: await reloadAsked(event, props) }).start(),
+      start: async () => replicationStart(client, { ...options, reload: await (reload ??= reloadAsked(event, props)) }).start(),
       check: (mark) => start.check(mark),
     };
   },
   skipReason: async (event, props) => {
     if (event.RequestType !== 'Delete') return undefined;
+    const stack = new StackReads(event.StackId);
     // A run that a failed update added undoes its start as the update rolls back.
-    if (await addedByRolledBackUpdate(event)) return undefined;
+    if ((await stack.inRolledBackTemplate(event.LogicalResourceId)) === false) return undefined;
     // Removing the construct (or renaming it) while the config or task stays must not stop it.
-    return replicationStaysReason(event.StackId, targetOf(props).arn);
+    return replicationStaysReason(stack, targetOf(props).arn);
   },
 };

@@ -2,6 +2,7 @@ import { dmsClientFor, ReplicationTarget, replicationStop } from '../dms';
 import { lifecycleHandlers } from '../handler-kit/lifecycle-handler';
 import { replicationStaysReason } from '../handler-kit/replication-presence';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
+import { StackReads } from '../handler-kit/stack-status';
 
 function targetOf(props: ResourcePropertyReader): ReplicationTarget {
   const config = props.optionalString('ReplicationConfigArn');
@@ -23,5 +24,5 @@ export const { onEvent, isComplete } = lifecycleHandlers({
     const target = targetOf(props);
     return replicationStop(dmsClientFor(target.arn), target);
   },
-  skipReason: (event, props) => replicationStaysReason(event.StackId, targetOf(props).arn),
+  skipReason: (event, props) => replicationStaysReason(new StackReads(event.StackId), targetOf(props).arn),
 });

@@ -36,7 +36,8 @@ export class BoundedDmsPolicy extends Construct implements StatementTarget {
   public readonly policy: iam.CfnManagedPolicy;
   private readonly grants: Grant[] = [];
   private readonly unscoped = new Set<string>();
-  private readonly fixed = new Map<string, string>();
+  /** Non-DMS grants: actions per resource (keyed by its resolved form). */
+  private readonly fixed = new Map<string, { resource: string; actions: Set<string> }>();
   private readonly statements: iam.PolicyStatement[] = [];
 
   public constructor(scope: Construct, id: string, role: ManagedPolicyRole) {
@@ -77,7 +78,10 @@ export class BoundedDmsPolicy extends Construct implements StatementTarget {
 
   /** Allows a non-DMS call on one resource (for example the stack itself). */
   public grantOn(action: string, resource: string): void {
-    this.fixed.set(action, resource);
+    const key = JSON.stringify(Stack.of(this).resolve(resource));
+    const entry = this.fixed.get(key) ?? { resource, actions: new Set<string>() };
+    entry.actions.add(action);
+    this.fixed.set(key, entry);
   }
 
   private render(): any {
@@ -91,13 +95,9 @@ export class BoundedDmsPolicy extends Construct implements StatementTarget {
       statements.push({ Effect: 'Allow', Action: key.split(','), Resource: this.resources(grants) });
     }
     // One statement per resource (the stack), however many reads of it.
-    const byResource = new Map<string, string[]>();
-    for (const [action, resource] of this.fixed) {
-      const key = JSON.stringify(Stack.of(this).resolve(resource));
-      byResource.set(key, [...(byResource.get(key) ?? []), action]);
-    }
-    for (const [key, actions] of byResource) {
-      statements.push({ Effect: 'Allow', Action: actions.length === 1 ? actions[0] : actions.sort(), Resource: JSON.parse(key) });
+    for (const { resource, actions } of this.fixed.values()) {
+      const sorted = [...actions].sort();
+      statements.push({ Effect: 'Allow', Action: sorted.length === 1 ? sorted[0] : sorted, Resource: resource });
     }
     if (this.unscoped.size > 0) {
       statements.push({ Effect: 'Allow', Action: [...this.unscoped].sort(), Resource: '*' });

@@ -91,6 +91,28 @@ describe('the run', () => {
     );
   });
 
+  test('a start DMS keeps refusing although it shows the config at rest fails with the call and DMS\'s message, not a timeout', async () => {
+    const arn = config('created');
+    dms().failNext('StartReplication', 'InvalidResourceStateFault', 'Replication config cannot be started: endpoint is being modified', 100);
+    process.env.DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS = '2';
+    try {
+      await expect(runHandlers(handlers, cfnEvent('Create', runProps({ ReplicationConfigArn: arn }), { resourceType: RUN }))).rejects.toThrow(
+        new RegExp(`^DMS StartReplication refused for replication config ${arn}: Replication config cannot be started: endpoint is being modified \\(still refused after \\d+ s\\)$`),
+      );
+    } finally {
+      delete process.env.DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS;
+      dms().clearFaults('StartReplication');
+    }
+  });
+
+  test('a start refused for a moment is ridden out', async () => {
+    const arn = config('created');
+    dms().failNext('StartReplication', 'InvalidResourceStateFault', 'Replication config cannot be started right now', 1);
+    const run = await runHandlers(handlers, cfnEvent('Create', runProps({ ReplicationConfigArn: arn }), { resourceType: RUN }));
+    expect(run.data).toMatchObject({ Status: 'running', StartType: 'start-replication' });
+    expect(calls('StartReplication', arn).map((c) => c.errorCode ?? 'accepted')).toEqual(['InvalidResourceStateFault', 'accepted']);
+  });
+
   test('already running: nothing is started', async () => {
     const arn = config('running');
     const run = await runHandlers(handlers, cfnEvent('Create', runProps({ ReplicationConfigArn: arn }), { resourceType: RUN }));

@@ -221,3 +221,18 @@ describe('a Delete while the stack stays', () => {
     expect(dms().calls).toEqual([]);
   });
 });
+
+describe('a Describe that lags the stop', () => {
+  test.each([
+    ['config', () => config('running', { describeLagMs: 2_500 }), 'ReplicationConfigArn'],
+    ['task', () => task('running', { describeLagMs: 2_500 }), 'ReplicationTaskArn'],
+  ] as const)('the %s still shown running right after its stop is not failed: the stop completes', async (_kind, make, member) => {
+    const props = make() as Record<string, string>;
+    const arn = props[member];
+    const run = await deleteOf(props);
+    expect(run.data).toEqual({ Status: 'stopped' });
+    // Stops asked again while Describe lagged were refused as "not running": busy, never a failure.
+    expect(stops(arn)[0].errorCode).toBeUndefined();
+    expect(stops(arn).slice(1).every((c) => c.errorCode === 'InvalidResourceStateFault')).toBe(true);
+  });
+});

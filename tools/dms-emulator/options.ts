@@ -126,6 +126,8 @@ export interface ReplicationOptions {
   readonly stopDurationMs?: number;
   /** Stays `stopping` forever. @default false */
   readonly neverStops?: boolean;
+  /** For this long after a stop, Describe still shows the status from before it (a read lagging a write). @default 0 */
+  readonly describeLagMs?: number;
   /** StopReason shown now and set when a stop completes. @default 'Stop Reason NORMAL' once stopped */
   readonly stopReason?: string;
   readonly failureMessages?: string[];
@@ -143,6 +145,8 @@ export interface TaskOptions {
   readonly stopDurationMs?: number;
   /** Stays `stopping` forever. @default false */
   readonly neverStops?: boolean;
+  /** For this long after a stop, Describe still shows the status from before it (a read lagging a write). @default 0 */
+  readonly describeLagMs?: number;
   /** StopReason shown now and set when a stop completes. @default 'Stop Reason NORMAL' once stopped */
   readonly stopReason?: string;
   readonly lastFailureMessage?: string;

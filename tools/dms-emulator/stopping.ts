@@ -16,6 +16,8 @@ export interface StoppableRecord extends Evolving {
   stopReason?: string;
   /** Start, load and modify state (see replication-runs.ts). */
   run?: ReplicationRun;
+  /** What Describe shows until `untilMs`: the status before the last stop. */
+  lagging?: { readonly status: string; readonly untilMs: number };
 }
 
 /** How a stop goes, from ReplicationOptions / TaskOptions. */
@@ -23,6 +25,8 @@ export interface StopPlan {
   readonly stopDurationMs?: number;
   readonly neverStops?: boolean;
   readonly stopReason?: string;
+  /** For this long after a stop, Describe still shows the status from before it (a read lagging a write). @default 0 */
+  readonly describeLagMs?: number;
 }
 
 /** Moves the record to `stopping`, and to `stopped` after the plan's duration unless it never stops. */
@@ -111,6 +115,8 @@ export class StoppableRegistry<O extends StopPlan & { readonly status: string; r
     if (!record) throw resourceNotFound(this.kind.notFound(arn));
     settle(record);
     if (!this.kind.stoppable.has(record.status)) throw invalidResourceState(this.kind.notRunning(arn, record.status));
+    const lagMs = record.options.describeLagMs ?? 0;
+    record.lagging = lagMs > 0 ? { status: record.status, untilMs: nowMs() + lagMs } : undefined;
     beginStop(record, record.options);
     return { [this.kind.itemMember]: this.kind.wire(record) };
   }
@@ -124,7 +130,9 @@ export class StoppableRegistry<O extends StopPlan & { readonly status: string; r
       noMatch: this.paging.describeNoMatch,
       noMatchMessage: this.kind.noMatchMessage,
     };
-    const page = describePage(all, input, this.filters, behavior);
+    // A lagging read shows the status from before the last stop.
+    const visible = all.map(r => (r.lagging && now < r.lagging.untilMs ? { ...r, status: r.lagging.status } : r));
+    const page = describePage(visible, input, this.filters, behavior);
     return { [this.kind.listMember]: page.items.map(r => this.kind.wire(r)), Marker: page.marker };
   }
 }
