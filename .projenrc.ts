@@ -36,6 +36,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@aws-cdk/integ-runner@${INTEG_RUNNER}`,
     `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA}`,
     '@aws-sdk/client-cloudformation@^3',
+    '@aws-sdk/client-cloudwatch@^3',
     '@aws-sdk/client-database-migration-service@^3',
     '@types/aws-lambda@^8',
     `aws-cdk@${CDK_CLI}`,

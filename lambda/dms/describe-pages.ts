@@ -25,3 +25,14 @@ export async function findInPages<T>(
   }
   throw new Error(`DMS answered more than ${MAX_PAGES} pages`);
 }
+
+/** Every record of every page, following `Marker` (or NextToken) to the end; empty pages in between are skipped. */
+export async function allPages<T>(fetchPage: (marker: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  await findInPages(async (marker) => {
+    const page = await fetchPage(marker);
+    items.push(...(page.items ?? []));
+    return { marker: page.marker };
+  }, () => false);
+  return items;
+}

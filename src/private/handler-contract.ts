@@ -53,6 +53,49 @@ export interface ReplicationRunProperties extends LifecycleResourceProperties {
   readonly ReloadTrigger?: string;
 }
 
+/** Properties of Custom::DmsCutoverReadiness. */
+export interface CutoverReadinessProperties extends LifecycleResourceProperties {
+  /** Exactly one of ReplicationConfigArn / ReplicationTaskArn is set. */
+  readonly ReplicationConfigArn?: string;
+  readonly ReplicationTaskArn?: string;
+  readonly MaxSourceLatencySeconds: string;
+  readonly MaxTargetLatencySeconds: string;
+  readonly LatencyWindowSeconds: string;
+  /** 'true' or 'false'. */
+  readonly WaiveValidation: string;
+  /** Schema names, comma-separated; absent: every table. */
+  readonly SchemaNames?: string;
+  /** Any value; a change asks for the readiness wait again. */
+  readonly CheckTrigger?: string;
+}
+
+/** Codes of what holds cut-over readiness back (README "Cut-over readiness" explains each). */
+export const NotReadyReason = {
+  NO_TABLES: 'no-tables',
+  LOADING: 'loading',
+  TABLE_ERROR: 'table-error',
+  TABLE_CANCELLED: 'table-cancelled',
+  VALIDATION_PENDING: 'validation-pending',
+  VALIDATION_MISMATCHED: 'validation-mismatched',
+  VALIDATION_SUSPENDED: 'validation-suspended',
+  NO_PRIMARY_KEY: 'no-primary-key',
+  VALIDATION_ERROR: 'validation-error',
+  REPLICATION_NOT_RUNNING: 'replication-not-running',
+  LATENCY_OVER_THRESHOLD: 'latency-over-threshold',
+  LATENCY_UNKNOWN: 'latency-unknown',
+} as const;
+
+/** A value of {@link NotReadyReason}. */
+export type NotReadyReasonValue = (typeof NotReadyReason)[keyof typeof NotReadyReason];
+
+/** Cut-over readiness defaults, shared by the construct and the CLI. */
+export const DefaultReadiness = {
+  MAX_LATENCY_SECONDS: 10,
+  LATENCY_WINDOW_SECONDS: 5 * 60,
+  /** DMS publishes its metrics once a minute: a shorter window would judge a single point. */
+  MIN_LATENCY_WINDOW_SECONDS: 60,
+} as const;
+
 /** The two custom resource types the replication-run provider serves. */
 export const ReplicationRunResourceType = {
   /** Starts the replication after create, resumes it after an update, stops it on delete. */
@@ -105,11 +148,15 @@ export const Attribute = {
   FULL_LOAD_PROGRESS_PERCENT: 'FullLoadProgressPercent',
   TABLES_LOADED: 'TablesLoaded',
   TABLES_ERRORED: 'TablesErrored',
+  TABLES_TOTAL: 'TablesTotal',
+  TABLES_READY: 'TablesReady',
+  MAX_CDC_LATENCY_SOURCE_SECONDS: 'MaxCdcLatencySourceSeconds',
+  MAX_CDC_LATENCY_TARGET_SECONDS: 'MaxCdcLatencyTargetSeconds',
 } as const;
 
 /** Default waits, shared by the constructs and the CLI: seconds per kind, and the stack's DMS call budget. */
 export const DefaultWait = {
-  TIMEOUT_SECONDS: { 'schema-refresh': 30 * 60, 'connection-test': 10 * 60, 'replication-teardown': 30 * 60, 'replication-run': 30 * 60 },
+  TIMEOUT_SECONDS: { 'schema-refresh': 30 * 60, 'connection-test': 10 * 60, 'replication-teardown': 30 * 60, 'replication-run': 30 * 60, 'cutover-readiness': 30 * 60 },
   /** Half of DMS's API refill rate (8 per second per account and region); the rest is left to the account's other callers. */
   CALLS_PER_SECOND: 4,
 } as const;
