@@ -178,7 +178,8 @@ function latencyReadiness(metric: LatencyMetric, points: LatencyPoint[], maxMs: 
   const latest = points[points.length - 1];
   const fresh = latest !== undefined && latest.t >= now - PUBLISH_LAG_MS;
   const end = fresh ? latest.t : now;
-  const inWindow = points.filter((p) => p.t >= end - windowMs);
+  // The window's minutes end at the freshest: a 5-minute window holds 5 data points.
+  const inWindow = points.filter((p) => p.t > end - windowMs);
   const maxSeconds = inWindow.length ? Math.max(...inWindow.map((p) => p.v)) : undefined;
   const base = { metric, maxAllowedSeconds, maxSeconds, dataPoints: inWindow.length };
   const window = formatDuration(windowMs);
