@@ -1,5 +1,5 @@
 /**
- * cdk-nag over a stack with all four constructs: AwsSolutions, HIPAA Security, NIST 800-53 R5
+ * cdk-nag over a stack with all five construct kinds: AwsSolutions, HIPAA Security, NIST 800-53 R5
  * and PCI DSS 3.2.1. What is by design is acknowledged inside the constructs with a reason;
  * what the user decides (VPC placement, log encryption) stays visible until configured.
  */
@@ -11,7 +11,15 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { DmsConnectionTest, DmsLifecycleProviderSettings, DmsLifecycleProviders, DmsReplicationRun, DmsReplicationTeardown, DmsSchemaRefresh } from '../src';
+import {
+  DmsConnectionTest,
+  DmsCutoverReadiness,
+  DmsLifecycleProviderSettings,
+  DmsLifecycleProviders,
+  DmsReplicationRun,
+  DmsReplicationTeardown,
+  DmsSchemaRefresh,
+} from '../src';
 
 const PACKS: Array<() => NagPack> = [
   () => new AwsSolutionsChecks(),
@@ -48,6 +56,8 @@ function buildStack(settings?: (stack: Stack) => DmsLifecycleProviderSettings): 
   });
   DmsReplicationRun.forReplicationConfig(stack, 'RunConfig', config);
   DmsReplicationRun.forReplicationTask(stack, 'RunTask', task);
+  DmsCutoverReadiness.forReplicationConfig(stack, 'ReadyConfig', config);
+  DmsCutoverReadiness.forReplicationTask(stack, 'ReadyTask', task);
   return stack;
 }
 
@@ -70,8 +80,8 @@ test('without options, only LambdaInsideVPC and CloudWatchLogGroupEncrypted rema
   const stack = buildStack();
   const functions = pathsOf(stack, lambda.CfnFunction);
   const logGroups = pathsOf(stack, logs.CfnLogGroup);
-  expect(functions).toHaveLength(20); // 4 kinds × (2 handlers + 3 framework functions)
-  expect(logGroups).toHaveLength(8); // 4 kinds × (handlers + waiter)
+  expect(functions).toHaveLength(25); // 5 kinds × (2 handlers + 3 framework functions)
+  expect(logGroups).toHaveLength(10); // 5 kinds × (handlers + waiter)
   expect(findingsOnOurs(stack)).toEqual({
     'HIPAA.Security-LambdaInsideVPC': functions,
     'HIPAA.Security-CloudWatchLogGroupEncrypted': logGroups,

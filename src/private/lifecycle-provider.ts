@@ -17,7 +17,7 @@ import { acknowledgeProviderFindings } from './provider-nag-acknowledgments';
 import { WaitSettings } from './wait-settings';
 
 /** The kinds of lifecycle custom resource; each has its own handler bundle and provider. */
-export type LifecycleKind = 'schema-refresh' | 'connection-test' | 'replication-teardown' | 'replication-run';
+export type LifecycleKind = 'schema-refresh' | 'connection-test' | 'replication-teardown' | 'replication-run' | 'cutover-readiness';
 
 /**
  * The waiter retries isComplete after this pause. Short, because each isComplete
@@ -50,6 +50,7 @@ const KINDS: Record<LifecycleKind, { id: string; resourceType: string }> = {
   'connection-test': { id: 'DmsConnectionTestProvider', resourceType: 'Custom::DmsConnectionTest' },
   'replication-teardown': { id: 'DmsReplicationTeardownProvider', resourceType: 'Custom::DmsReplicationTeardown' },
   'replication-run': { id: 'DmsReplicationRunProvider', resourceType: ReplicationRunResourceType.RUN },
+  'cutover-readiness': { id: 'DmsCutoverReadinessProvider', resourceType: 'Custom::DmsCutoverReadiness' },
 };
 
 /**

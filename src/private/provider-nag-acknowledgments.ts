@@ -21,7 +21,8 @@ export function acknowledgeProviderFindings(provider: Construct, options: { read
   const acknowledgments = [
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'DMS DescribeConnections, DescribeReplications and DescribeReplicationTasks, Step Functions log delivery (the waiter\'s logs) '
+      reason: 'DMS DescribeConnections, DescribeReplications and DescribeReplicationTasks, CloudWatch GetMetricData and ListMetrics '
+        + '(cut-over readiness reads the CDC latency metrics), Step Functions log delivery (the waiter\'s logs) '
         + 'and, in a VPC, Lambda\'s network-interface actions support no resource-level permissions',
     },
     { id: 'AwsSolutions-L1', reason: `framework functions: ${FRAMEWORK} and pins their runtime; our handlers use the newest Node.js runtime` },
