@@ -42,6 +42,8 @@ describe('the example app synthesizes offline with the real aws-cdk CLI', () => 
     expect(pipeline).toContain('VerifySchemaRefresh');
     expect(pipeline).toContain('cdk-dms-lifecycle refresh-schemas');
     expect(pipeline).toContain('cdk-dms-lifecycle wait-replication --replication-config-arn');
+    expect(pipeline).toContain('WaitForCutoverReadiness');
+    expect(pipeline).toContain('--until cutover-ready --max-source-latency 10s');
   });
 });
 
