@@ -45,12 +45,12 @@ const resourcesPerStack = new WeakMap<Stack, number>();
 const ASSETS = path.join(__dirname, '..', '..', 'assets', 'lambda');
 
 /** Where a kind's resources live in the stack, and the custom resource type it serves. */
-const KINDS: Record<LifecycleKind, { id: string; resourceType: string }> = {
+const KINDS: Record<LifecycleKind, { id: string; resourceType: string; readsMetrics?: boolean }> = {
   'schema-refresh': { id: 'DmsSchemaRefreshProvider', resourceType: 'Custom::DmsSchemaRefresh' },
   'connection-test': { id: 'DmsConnectionTestProvider', resourceType: 'Custom::DmsConnectionTest' },
   'replication-teardown': { id: 'DmsReplicationTeardownProvider', resourceType: 'Custom::DmsReplicationTeardown' },
   'replication-run': { id: 'DmsReplicationRunProvider', resourceType: ReplicationRunResourceType.RUN },
-  'cutover-readiness': { id: 'DmsCutoverReadinessProvider', resourceType: 'Custom::DmsCutoverReadiness' },
+  'cutover-readiness': { id: 'DmsCutoverReadinessProvider', resourceType: 'Custom::DmsCutoverReadiness', readsMetrics: true },
 };
 
 /**
@@ -164,7 +164,10 @@ export class LifecycleProvider extends Construct {
       // The framework's functions take no such prop: set it on all five alike.
       functions.forEach((fn) => (fn.reservedConcurrentExecutions = settings.reservedConcurrentExecutions));
     }
-    acknowledgeProviderFindings(this, { reservedConcurrency: settings.reservedConcurrentExecutions !== undefined });
+    acknowledgeProviderFindings(this, {
+      reservedConcurrency: settings.reservedConcurrentExecutions !== undefined,
+      readsMetrics: KINDS[kind].readsMetrics,
+    });
   }
 
   /** Allows the handlers `actions` on one DMS resource. */
