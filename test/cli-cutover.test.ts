@@ -23,7 +23,9 @@ describe('wait-replication --until cutover-ready', () => {
   test('waits for a table that is still loading', async () => {
     const run = await wait(SCENARIOS.loadsThenReady, '--timeout', '20s');
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/not-ready \(1 of 2 table\(s\) not ready; sales\.items: not loaded yet/);
+    expect(run.stderr).toMatch(/not-ready \(loading\) \(1 of 2 table\(s\) not ready; sales\.items: not loaded yet/);
+    expect(run.stderr).toMatch(/not-ready \(validation-pending\) \(1 of 2 table\(s\) not ready; sales\.items: validation Pending records, 40 pending/);
+    expect(run.stderr).toMatch(/\] ready \(all 2 table\(s\) ready/);
   });
 
   test.each([

@@ -244,7 +244,8 @@ export function cutoverReadiness(
       if (mode === 'wait' && errored.length > 0) {
         throw new DmsOperationFailed(`Not ready for cut-over: ${errored.length} table(s) of the ${describeTarget(target)} errored: ${errored.slice(0, 5).map((f) => f.message).join('; ')}. Reload them (or leave them out of the table mappings) and wait again.`);
       }
-      const status = report.ready ? 'ready' : 'not-ready';
+      // The reasons' codes in the status: the CLI prints a line each time they change.
+      const status = report.ready ? 'ready' : `not-ready (${[...new Set(report.allFindings.map((f) => f.code))].join(', ')})`;
       return { done: report.ready || mode === 'report', status, detail: readinessSummary(report), attributes: readinessAttributes(report) };
     },
   };

@@ -45,7 +45,7 @@ describe('ready', () => {
 
 describe('not ready: the timeout says why', () => {
   test.each([
-    ['a loading table', SCENARIOS.loading, /last status: not-ready; 1 of 2 table\(s\) not ready; sales\.items: not loaded yet \(table state Full load\); sales\.items: validation Pending records, 500 pending/],
+    ['a loading table', SCENARIOS.loading, /last status: not-ready \(loading, validation-pending\); 1 of 2 table\(s\) not ready; sales\.items: not loaded yet \(table state Full load\); sales\.items: validation Pending records, 500 pending/],
     ['mismatched records', SCENARIOS.mismatched, /sales\.items: validation Mismatched records, 3 failed record\(s\)/],
     ['pending validation', SCENARIOS.pendingValidation, /sales\.items: validation Pending records, 12 pending record\(s\)/],
     ['latency over the threshold', SCENARIOS.latencyOver, /CDCLatencyTarget reached 42s in the last 5m 0s \(at most 10s allowed\)/],

@@ -37,7 +37,7 @@ test('not ready by the timeout: the stack fails with what held readiness back', 
   const { result } = await deploy(replication(SCENARIOS.mismatched));
   expect(result.status).toBe('CREATE_FAILED');
   expect(result.failures[0].reason).toMatch(
-    /^Timed out after 6s waiting for replication config arn:\S+ to be ready for cut-over; last status: not-ready; 1 of 2 table\(s\) not ready; sales\.items: validation Mismatched records, 3 failed record\(s\)/,
+    /^Timed out after 6s waiting for replication config arn:\S+ to be ready for cut-over; last status: not-ready \(validation-mismatched\); 1 of 2 table\(s\) not ready; sales\.items: validation Mismatched records, 3 failed record\(s\)/,
   );
 });
 
