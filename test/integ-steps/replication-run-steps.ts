@@ -37,6 +37,7 @@ function update(): void {
 }
 
 async function verifyDestroyed(): Promise<void> {
+  if (!fs.existsSync(OUTPUTS_FILE)) throw new Error(`no ${OUTPUTS_FILE}: the update step did not deploy, so there is no config ARN to check`);
   const outputs = JSON.parse(fs.readFileSync(OUTPUTS_FILE, 'utf8'));
   const arn: string = outputs[RUN_INTEG.testStack][RUN_INTEG.configOutput];
   const client = new DatabaseMigrationServiceClient({ region: arn.split(':')[3] });
