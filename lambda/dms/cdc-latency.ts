@@ -1,7 +1,7 @@
 import { CloudWatchClient, Dimension, GetMetricDataCommand, ListMetricsCommand, MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { allPages, findInPages } from './describe-pages';
 import { DmsOperationFailed, errorCode, quote } from './errors';
-import type { ReplicationTarget } from './replication-stop';
+import type { ReplicationTarget } from './replication-state';
 
 /** DMS's CDC latency metrics (seconds), in CloudWatch's `AWS/DMS` namespace. */
 export const LATENCY_METRICS = ['CDCLatencySource', 'CDCLatencyTarget'] as const;

@@ -3,8 +3,7 @@ import type { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-mi
 import { findLatencyDimensions, LATENCY_METRICS, LatencyMetric, LatencyPoint, METRIC_PERIOD_MS, readLatency } from './cdc-latency';
 import { DmsOperationFailed, formatDuration, quote } from './errors';
 import { DmsOperation, Progress } from './operation';
-import { describeTarget, requireReplication, stateDetail } from './replication-state';
-import type { ReplicationTarget } from './replication-stop';
+import { describeTarget, ReplicationTarget, requireReplication, stateDetail } from './replication-state';
 import { describeTableStatuses, TableSelection, TableStatus } from './table-statistics';
 import { Attribute, NotReadyReason, NotReadyReasonValue } from '../../src/private/handler-contract';
 

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-database-migration-service';
 import { allPages } from './describe-pages';
 import { apiFailure } from './errors';
-import type { ReplicationTarget } from './replication-stop';
+import type { ReplicationTarget } from './replication-state';
 
 /** One table as DMS's table statistics show it. */
 export interface TableStatus {

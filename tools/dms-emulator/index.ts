@@ -11,7 +11,7 @@ export type {
 export type { RefreshStatusSnapshot } from './refresh-schemas';
 export { AccountRateLimit, callerOf, DMS_API_RATE, TokenBucket } from './rate-limit';
 export type { CallerCounts, RateLimitOptions } from './rate-limit';
-export type { MigrationType, RunBehavior } from './replication-runs';
+export type { MigrationType, RunBehavior } from './replication-run-state';
 export type { CdcLatencyScenario, LatencySegment } from './cdc-latency';
 export type { MetricPaging } from './cloudwatch-metrics';
 export type { TablePhase, TableScenario, TableStatisticsPaging } from './table-statistics';
