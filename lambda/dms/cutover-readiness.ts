@@ -13,7 +13,8 @@ import { Attribute, NotReadyReason, NotReadyReasonValue } from '../../src/privat
  * - every selected table is loaded (`Table completed`; a CDC-only replication loads none) and none errored;
  * - validation is `Validated` on every table where it is enabled, unless waived;
  * - CDCLatencySource and CDCLatencyTarget stayed at or under their maximum for the
- *   whole window, a data point every minute (DMS publishes none while idle: a gap is
+ *   whole window ending at the freshest data point (at most 5 minutes old: CloudWatch
+ *   publishes late), a data point every minute (DMS publishes none while idle: a gap is
  *   unknown latency, not zero). Not asked of a full-load-only replication.
  */
 export interface ReadinessCriteria extends TableSelection {
@@ -60,8 +61,12 @@ export interface ReadinessReport {
   readonly allFindings: Finding[];
 }
 
-/** CloudWatch publishes a minute's data point up to this late: the freshest may still be missing. */
-const PUBLISH_LAG_MS = 2 * METRIC_PERIOD_MS;
+/**
+ * How old the freshest data point may be (its timestamp is its minute's start). DMS's and
+ * CloudWatch's docs give no publishing delay: a tolerance of one minute's end plus one would
+ * never find a minute published three minutes late fresh, and so never be ready.
+ */
+const PUBLISH_LAG_MS = 5 * METRIC_PERIOD_MS;
 const PENDING = new Set(['Pending records', 'Pending validation', 'Pending revalidation', 'Pending']);
 
 /** Reads the replication, its tables and (unless full-load-only) its latency, and judges them. */

@@ -32,6 +32,11 @@ describe('ready', () => {
     expect(run.isCompleteCalls).toBeGreaterThan(1);
   });
 
+  test('CloudWatch publishing a minute\'s data point minutes late is no gap: the window ends at the freshest point', async () => {
+    const run = await create(SCENARIOS.readyPublishedLate);
+    expect(run.data?.Status).toBe('ready');
+  });
+
   test('serverless metrics are found whatever dimension carries the config\'s id', async () => {
     const run = await create(SCENARIOS.ready, {}, 'replication-config', { serverlessDimension: 'SomeOtherDimension' });
     expect(run.data?.Status).toBe('ready');

@@ -15,6 +15,8 @@ export interface CutoverScenario {
 /** The scenarios the handler and CLI tests share; each test gives them a replication of its own. */
 export const SCENARIOS = {
   ready: { tables: [done('orders'), done('items'), done('customers', 'Not enabled')], latency: CAUGHT_UP },
+  /** Ready, but CloudWatch shows a minute's data point only 3 minutes after the minute ended (DMS's docs give no delay). */
+  readyPublishedLate: { tables: [done('orders')], latency: { ...CAUGHT_UP, publishDelayMs: 4 * MINUTE } },
   loading: {
     tables: [done('orders'), { schema: 'sales', table: 'items', phases: [{ tableState: 'Full load', validationState: 'Pending records', validationPendingRecords: 500 }] }],
     latency: CAUGHT_UP,

@@ -36,6 +36,7 @@ interface Series {
   readonly dimensions: Readonly<Record<string, string>>;
   readonly setAt: number;
   readonly segments: readonly MetricSegment[];
+  readonly publishDelayMs: number;
 }
 
 type Dimension = { Name: string; Value?: string };
@@ -49,12 +50,16 @@ export class CloudWatchMetrics {
     this.paging = paging;
   }
 
-  /** Replaces the series with this name and dimensions. */
-  set(namespace: string, metricName: string, dimensions: Record<string, string>, segments: readonly MetricSegment[]): void {
+  /**
+   * Replaces the series with this name and dimensions. `publishDelayMs`: how long after
+   * its minute starts a data point shows (CloudWatch's docs give DMS's delay no number;
+   * 0 shows the current minute at once).
+   */
+  set(namespace: string, metricName: string, dimensions: Record<string, string>, segments: readonly MetricSegment[], publishDelayMs = 0): void {
     const key = seriesKey(namespace, metricName, dimensions);
     const at = this.series.findIndex((s) => seriesKey(s.namespace, s.metricName, s.dimensions) === key);
     const sorted = [...segments].sort((a, b) => a.fromMs - b.fromMs);
-    const series = { namespace, metricName, dimensions: { ...dimensions }, setAt: nowMs(), segments: sorted };
+    const series = { namespace, metricName, dimensions: { ...dimensions }, setAt: nowMs(), segments: sorted, publishDelayMs };
     if (at >= 0) this.series[at] = series;
     else this.series.push(series);
   }
@@ -132,10 +137,10 @@ export class CloudWatchMetrics {
   }
 }
 
-/** The series' data points in [start, end), one per minute, none in idle stretches or the future. */
+/** The series' data points in [start, end), one per minute, none in idle stretches or not published yet. */
 function pointsOf(series: Series, start: number, end: number): { t: number; v: number }[] {
   const out: { t: number; v: number }[] = [];
-  const last = Math.min(end, nowMs() + 1);
+  const last = Math.min(end, nowMs() - series.publishDelayMs + 1);
   for (let t = Math.ceil(start / METRIC_PERIOD_MS) * METRIC_PERIOD_MS; t < last; t += METRIC_PERIOD_MS) {
     const v = valueAt(series, t - series.setAt);
     if (v !== null) out.push({ t, v });

@@ -375,7 +375,7 @@ export class DmsEmulator {
    * metrics are per replication) holding the config's resource id.
    */
   setCdcLatency(arn: string, scenario: CdcLatencyScenario): void {
-    for (const s of cdcLatencySeries(arn, scenario)) this.metrics.set('AWS/DMS', s.metricName, s.dimensions, s.segments);
+    for (const s of cdcLatencySeries(arn, scenario)) this.metrics.set('AWS/DMS', s.metricName, s.dimensions, s.segments, s.publishDelayMs);
   }
 
   /** How GetMetricData and ListMetrics page (data points or metrics per page, empty pages first). */
