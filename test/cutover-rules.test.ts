@@ -57,6 +57,12 @@ test('validation: failed records count as mismatched whatever the state says; un
   expect(assessReadiness(seen, { ...criteria, waiveValidation: true }, NOW).ready).toBe(true);
 });
 
+test('validation that has not finished (DMS\'s pending and preparing states) is pending, not an error', () => {
+  const states = ['Pending records', 'Pending validation', 'Pending revalidation', 'Preparing table'];
+  const seen = { status: 'running', tables: states.map((v) => table('Table completed', v)), latency: both(series(5, 0)) };
+  expect(codes(assessReadiness(seen, criteria, NOW))).toEqual(states.map(() => 'validation-pending'));
+});
+
 test('no tables, a cancelled table, a replication that is not running', () => {
   expect(codes(assessReadiness({ status: 'stopped', tables: [], latency: both(series(5, 0)) }, criteria, NOW))).toEqual(['no-tables', 'replication-not-running']);
   expect(codes(assessReadiness({ status: 'running', tables: [table('Table cancelled')], latency: both(series(5, 0)) }, criteria, NOW))).toEqual(['table-cancelled']);

@@ -67,7 +67,8 @@ export interface ReadinessReport {
  * never find a minute published three minutes late fresh, and so never be ready.
  */
 const PUBLISH_LAG_MS = 5 * METRIC_PERIOD_MS;
-const PENDING = new Set(['Pending records', 'Pending validation', 'Pending revalidation', 'Pending']);
+/** DMS's validation states of a table whose validation has not finished (TableStatistics.ValidationState). */
+const PENDING = new Set(['Pending records', 'Pending validation', 'Pending revalidation', 'Preparing table', 'Pending']);
 
 /** Reads the replication, its tables and (unless full-load-only) its latency, and judges them. */
 export async function readReadiness(

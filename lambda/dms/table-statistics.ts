@@ -13,9 +13,16 @@ import type { ReplicationTarget } from './replication-state';
 export interface TableStatus {
   readonly schema: string;
   readonly table: string;
-  /** TableState: `Before load`, `Full load`, `Table completed`, `Table error`, `Table cancelled`… */
+  /**
+   * TableState: `Table does not exist`, `Before load`, `Full load`, `Table completed`,
+   * `Table cancelled`, `Table error`, `Table is being reloaded` (DMS API reference, TableStatistics).
+   */
   readonly tableState: string;
-  /** ValidationState: `Not enabled`, `Pending records`, `Validated`, `Mismatched records`, `Suspended records`, `No primary key`… */
+  /**
+   * ValidationState: `Not enabled`, `Pending records`, `Mismatched records`, `Suspended records`,
+   * `No primary key`, `Table error`, `Validated`, `Error`, `Pending validation`, `Preparing table`,
+   * `Pending revalidation` (DMS API reference, TableStatistics).
+   */
   readonly validationState: string;
   readonly validationFailedRecords: number;
   readonly validationPendingRecords: number;
