@@ -1,6 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { DmsCutoverReadiness, DmsCutoverReadinessProps } from '../src';
+import { DmsConnectionTest, DmsCutoverReadiness, DmsCutoverReadinessProps } from '../src';
 import { handlerStatements } from './support/dms-policy';
 
 const ACCOUNT = '123456789012';
@@ -23,6 +23,17 @@ test('least privilege: table statistics only on the ARNs given; CloudWatch reads
     'cloudwatch:GetMetricData', 'cloudwatch:ListMetrics', 'dms:DescribeReplicationTableStatistics', 'dms:DescribeReplicationTasks',
     'dms:DescribeReplications', 'dms:DescribeTableStatistics',
   ]);
+});
+
+test('a readiness check makes two DMS calls (the replication, its table statistics): it counts twice in the stack\'s call budget', () => {
+  const stack = newStack();
+  new DmsCutoverReadiness(stack, 'Ready', { replicationTaskArn: arn('task', 'T') });
+  new DmsConnectionTest(stack, 'Test', { endpointArn: arn('endpoint', 'E'), replicationInstanceArn: arn('rep', 'R') });
+  const envs = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))
+    .map((fn: any) => fn.Properties.Environment?.Variables?.DMS_LIFECYCLE_STACK_RESOURCES)
+    .filter((v) => v !== undefined);
+  expect(envs).toHaveLength(4);
+  expect(new Set(envs)).toEqual(new Set(['3']));
 });
 
 test('the custom resource carries the criteria, with the defaults', () => {

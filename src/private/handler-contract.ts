@@ -134,7 +134,7 @@ export type ConnectionPreconditionValue = (typeof ConnectionPreconditionMode)[ke
 export const HandlerEnv = {
   /** Longest time, in seconds, that one isComplete invocation keeps polling DMS before it hands back to the waiter. */
   POLL_BUDGET_SECONDS: 'DMS_LIFECYCLE_POLL_BUDGET_SECONDS',
-  /** Lifecycle custom resources in the stack (all kinds): how many may wait at once. */
+  /** Lifecycle custom resources in the stack (all kinds), each counted once per DMS call its check makes: the share of the budget one check may use. */
   STACK_RESOURCES: 'DMS_LIFECYCLE_STACK_RESOURCES',
   /** DMS calls per second that the stack's lifecycle resources may make together. */
   CALLS_PER_SECOND: 'DMS_LIFECYCLE_CALLS_PER_SECOND',

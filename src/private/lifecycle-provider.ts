@@ -39,18 +39,19 @@ const HANDLER_TIMEOUT = Duration.seconds(120);
 /** onEvent may first wait up to a minute to spread many starts, then retry a throttled start for 90 s (poll-schedule.ts). */
 const ON_EVENT_TIMEOUT = Duration.minutes(4);
 
-/** Lifecycle custom resources per stack, all kinds: they share the stack's DMS call budget. */
+/** Lifecycle custom resources per stack, all kinds, each weighted by its DMS calls per check: they share the stack's DMS call budget. */
 const resourcesPerStack = new WeakMap<Stack, number>();
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets', 'lambda');
 
 /** Where a kind's resources live in the stack, and the custom resource type it serves. */
-const KINDS: Record<LifecycleKind, { id: string; resourceType: string; readsMetrics?: boolean }> = {
+const KINDS: Record<LifecycleKind, { id: string; resourceType: string; readsMetrics?: boolean; dmsCallsPerCheck?: number }> = {
   'schema-refresh': { id: 'DmsSchemaRefreshProvider', resourceType: 'Custom::DmsSchemaRefresh' },
   'connection-test': { id: 'DmsConnectionTestProvider', resourceType: 'Custom::DmsConnectionTest' },
   'replication-teardown': { id: 'DmsReplicationTeardownProvider', resourceType: 'Custom::DmsReplicationTeardown' },
   'replication-run': { id: 'DmsReplicationRunProvider', resourceType: ReplicationRunResourceType.RUN },
-  'cutover-readiness': { id: 'DmsCutoverReadinessProvider', resourceType: 'Custom::DmsCutoverReadiness', readsMetrics: true },
+  // A readiness check reads the replication and its table statistics: two DMS calls, not one.
+  'cutover-readiness': { id: 'DmsCutoverReadinessProvider', resourceType: 'Custom::DmsCutoverReadiness', readsMetrics: true, dmsCallsPerCheck: 2 },
 };
 
 /**
@@ -221,7 +222,7 @@ export class LifecycleProvider extends Construct {
     resourceType: string = KINDS[this.kind].resourceType,
   ): CustomResource {
     const stack = Stack.of(this);
-    resourcesPerStack.set(stack, (resourcesPerStack.get(stack) ?? 0) + 1);
+    resourcesPerStack.set(stack, (resourcesPerStack.get(stack) ?? 0) + (KINDS[this.kind].dmsCallsPerCheck ?? 1));
     return new CustomResource(scope, id, {
       serviceToken: this.provider.serviceToken,
       resourceType,
