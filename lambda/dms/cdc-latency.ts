@@ -1,5 +1,5 @@
 import { CloudWatchClient, Dimension, GetMetricDataCommand, ListMetricsCommand, MetricDataResult } from '@aws-sdk/client-cloudwatch';
-import { allPages, findInPages } from './describe-pages';
+import { allPages } from './describe-pages';
 import { DmsOperationFailed, errorCode, quote } from './errors';
 import type { ReplicationTarget } from './replication-state';
 
@@ -19,26 +19,28 @@ export interface LatencyPoint {
 }
 
 /**
- * The dimensions of the replication's CDCLatencySource series, as CloudWatch lists them
- * (ListMetrics, every page); undefined while CloudWatch has none (a replication that
- * never ran CDC, or was idle for two weeks).
+ * The dimensions of every CDCLatencySource series of the replication, as CloudWatch lists
+ * them (ListMetrics, every page); empty while CloudWatch has none (a replication that
+ * never ran CDC, or was idle for two weeks). More than one when the dimensions changed,
+ * for example a task moved to another replication instance: ListMetrics keeps listing the
+ * old series, in no documented order, for two weeks.
  *
  * DMS documents a task's metrics with the dimensions ReplicationInstanceIdentifier and
  * ReplicationTaskIdentifier; it says of a serverless replication's only that they are per
  * replication. Neither page says whether the value is the resource's name or the id in
- * its ARN. So the series is found, not assumed: a task's by ReplicationTaskIdentifier,
+ * its ARN. So the series are found, not assumed: a task's by ReplicationTaskIdentifier,
  * a config's by any dimension, holding the ARN, the ARN's resource id or the name
- * (`identifier`, from Describe*), and then read with exactly its dimensions.
+ * (`identifier`, from Describe*), and then read with exactly their dimensions.
  */
 export async function findLatencyDimensions(
   cloudWatch: CloudWatchClient,
   target: ReplicationTarget,
   identifier: string | undefined,
-): Promise<Dimension[] | undefined> {
+): Promise<Dimension[][]> {
   const values = new Set([target.arn, target.arn.split(':').pop()!, ...(identifier ? [identifier] : [])]);
   const isTask = target.kind === 'replication-task';
   try {
-    const metric = await findInPages(async (marker) => {
+    const metrics = await allPages(async (marker) => {
       const out = await cloudWatch.send(new ListMetricsCommand({
         Namespace: DMS_NAMESPACE,
         MetricName: LATENCY_METRICS[0],
@@ -46,29 +48,33 @@ export async function findLatencyDimensions(
         NextToken: marker,
       }));
       return { items: out.Metrics, marker: out.NextToken };
-    }, (m) => {
-      const dims = m.Dimensions ?? [];
+    });
+    return metrics.map((m) => m.Dimensions ?? []).filter((dims) => {
       if (isTask) return dims.some((d) => d.Name === TASK_DIMENSION && values.has(d.Value ?? ''));
       return !dims.some((d) => d.Name === TASK_DIMENSION) && dims.some((d) => values.has(d.Value ?? ''));
     });
-    return metric?.Dimensions;
   } catch (err) {
     throw cloudWatchFailure('ListMetrics', `${DMS_NAMESPACE} ${LATENCY_METRICS[0]} of ${target.arn}`, err);
   }
 }
 
 /**
- * Both latency series' data points (the most each minute) from `fromMs` to `toMs`, oldest
- * first, following NextToken. A minute without a data point is missing from the list:
- * DMS publishes none while a replication is idle, and that is no latency of zero.
+ * Both latency metrics' data points (the most each minute, over every series given) from
+ * `fromMs` to `toMs`, oldest first, following NextToken. A minute without a data point is
+ * missing from the list: DMS publishes none while a replication is idle, and that is no
+ * latency of zero.
  */
 export async function readLatency(
   cloudWatch: CloudWatchClient,
-  dimensions: Dimension[],
+  series: readonly Dimension[][],
   fromMs: number,
   toMs: number,
 ): Promise<Record<LatencyMetric, LatencyPoint[]>> {
-  const ids: Record<LatencyMetric, string> = { CDCLatencySource: 'source', CDCLatencyTarget: 'target' };
+  const queries = series.flatMap((dimensions, i) => LATENCY_METRICS.map((name) => ({
+    Id: `${name === 'CDCLatencySource' ? 'source' : 'target'}${i}`,
+    ReturnData: true,
+    MetricStat: { Metric: { Namespace: DMS_NAMESPACE, MetricName: name, Dimensions: dimensions }, Period: METRIC_PERIOD_MS / 1000, Stat: 'Maximum' },
+  })));
   try {
     const results = await allPages<MetricDataResult>(async (marker) => {
       const out = await cloudWatch.send(new GetMetricDataCommand({
@@ -76,22 +82,25 @@ export async function readLatency(
         EndTime: new Date(toMs),
         ScanBy: 'TimestampAscending',
         NextToken: marker,
-        MetricDataQueries: LATENCY_METRICS.map((name) => ({
-          Id: ids[name],
-          ReturnData: true,
-          MetricStat: { Metric: { Namespace: DMS_NAMESPACE, MetricName: name, Dimensions: dimensions }, Period: METRIC_PERIOD_MS / 1000, Stat: 'Maximum' },
-        })),
+        MetricDataQueries: queries,
       }));
       return { items: out.MetricDataResults, marker: out.NextToken };
     });
-    const points = (id: string) => results
-      .filter((r) => r.Id === id)
-      .flatMap((r) => (r.Timestamps ?? []).map((t, i) => ({ t: new Date(t).getTime(), v: r.Values?.[i] ?? NaN })))
-      .filter((p) => Number.isFinite(p.v))
-      .sort((a, b) => a.t - b.t);
-    return { CDCLatencySource: points(ids.CDCLatencySource), CDCLatencyTarget: points(ids.CDCLatencyTarget) };
+    const points = (prefix: string) => {
+      const highest = new Map<number, number>();
+      for (const r of results.filter((x) => x.Id?.startsWith(prefix))) {
+        (r.Timestamps ?? []).forEach((t, i) => {
+          const v = r.Values?.[i];
+          const at = new Date(t).getTime();
+          if (v !== undefined && Number.isFinite(v)) highest.set(at, Math.max(v, highest.get(at) ?? -Infinity));
+        });
+      }
+      return [...highest.entries()].sort((a, b) => a[0] - b[0]).map(([t, v]) => ({ t, v }));
+    };
+    return { CDCLatencySource: points('source'), CDCLatencyTarget: points('target') };
   } catch (err) {
-    throw cloudWatchFailure('GetMetricData', `${DMS_NAMESPACE} CDC latency (${dimensions.map((d) => `${d.Name}=${d.Value}`).join(', ')})`, err);
+    const subject = series.map((dims) => dims.map((d) => `${d.Name}=${d.Value}`).join(', ')).join('; ');
+    throw cloudWatchFailure('GetMetricData', `${DMS_NAMESPACE} CDC latency (${subject})`, err);
   }
 }
 

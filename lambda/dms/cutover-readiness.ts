@@ -87,7 +87,8 @@ export async function readReadiness(
   if (latencyApplies) {
     const dimensions = await findLatencyDimensions(clients.cloudWatch, target, state.identifier);
     const to = now();
-    series = dimensions && await readLatency(clients.cloudWatch, dimensions, to - criteria.latencyWindowMs - PUBLISH_LAG_MS - METRIC_PERIOD_MS, to);
+    const from = to - criteria.latencyWindowMs - PUBLISH_LAG_MS - METRIC_PERIOD_MS;
+    series = dimensions.length ? await readLatency(clients.cloudWatch, dimensions, from, to) : undefined;
   }
   return assessReadiness({ status: state.status, migrationType: state.migrationType, tables, latency: latencyApplies ? series ?? 'none' : undefined }, criteria, now());
 }

@@ -37,6 +37,15 @@ describe('ready', () => {
     expect(run.data?.Status).toBe('ready');
   });
 
+  test('a task moved to another replication instance: the series of the old instance (listed first, idle since) does not hide the current one', async () => {
+    const arn = cutoverReplication(dms(), { tables: SCENARIOS.ready.tables }, 'replication-task');
+    const idleSince = (minutes: number) => [{ fromMs: -90 * 60_000, seconds: 2 }, { fromMs: -minutes * 60_000, seconds: null }];
+    dms().setCdcLatency(arn, { source: idleSince(30), target: idleSince(30), instanceIdentifier: 'old-instance' });
+    dms().setCdcLatency(arn, { ...SCENARIOS.ready.latency, instanceIdentifier: 'new-instance' });
+    const run = await runHandlers(handlers, cfnEvent('Create', props(arn)), 10);
+    expect(run.data?.Status).toBe('ready');
+  });
+
   test('serverless metrics are found whatever dimension carries the config\'s id', async () => {
     const run = await create(SCENARIOS.ready, {}, 'replication-config', { serverlessDimension: 'SomeOtherDimension' });
     expect(run.data?.Status).toBe('ready');
