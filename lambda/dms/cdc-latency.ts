@@ -1,4 +1,4 @@
-import { CloudWatchClient, Dimension, GetMetricDataCommand, ListMetricsCommand, MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, Dimension, GetMetricDataCommand, ListMetricsCommand, MessageData, MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { allPages } from './describe-pages';
 import { DmsOperationFailed, errorCode, quote } from './errors';
 import type { ReplicationTarget } from './replication-state';
@@ -75,8 +75,11 @@ export async function readLatency(
     ReturnData: true,
     MetricStat: { Metric: { Namespace: DMS_NAMESPACE, MetricName: name, Dimensions: dimensions }, Period: METRIC_PERIOD_MS / 1000, Stat: 'Maximum' },
   })));
+  const subject = `${DMS_NAMESPACE} CDC latency (${series.map((dims) => dims.map((d) => `${d.Name}=${d.Value}`).join(', ')).join('; ')})`;
+  const messages: MessageData[] = [];
+  let results: MetricDataResult[];
   try {
-    const results = await allPages<MetricDataResult>(async (marker) => {
+    results = await allPages<MetricDataResult>(async (marker) => {
       const out = await cloudWatch.send(new GetMetricDataCommand({
         StartTime: new Date(fromMs),
         EndTime: new Date(toMs),
@@ -84,24 +87,31 @@ export async function readLatency(
         NextToken: marker,
         MetricDataQueries: queries,
       }));
+      messages.push(...(out.Messages ?? []));
       return { items: out.MetricDataResults, marker: out.NextToken };
     });
-    const points = (prefix: string) => {
-      const highest = new Map<number, number>();
-      for (const r of results.filter((x) => x.Id?.startsWith(prefix))) {
-        (r.Timestamps ?? []).forEach((t, i) => {
-          const v = r.Values?.[i];
-          const at = new Date(t).getTime();
-          if (v !== undefined && Number.isFinite(v)) highest.set(at, Math.max(v, highest.get(at) ?? -Infinity));
-        });
-      }
-      return [...highest.entries()].sort((a, b) => a[0] - b[0]).map(([t, v]) => ({ t, v }));
-    };
-    return { CDCLatencySource: points('source'), CDCLatencyTarget: points('target') };
   } catch (err) {
-    const subject = series.map((dims) => dims.map((d) => `${d.Name}=${d.Value}`).join(', ')).join('; ');
-    throw cloudWatchFailure('GetMetricData', `${DMS_NAMESPACE} CDC latency (${subject})`, err);
+    throw cloudWatchFailure('GetMetricData', subject, err);
   }
+  // A query CloudWatch could not answer has no data points: that is no idle minute. Forbidden
+  // fails the wait; InternalError keeps the code the wait treats as passing (errors.ts isTransient).
+  const failed = results.find((r) => r.StatusCode === 'Forbidden' || r.StatusCode === 'InternalError');
+  if (failed) {
+    const words = [...messages, ...(failed.Messages ?? [])].map((m) => m.Value).filter(Boolean).join('; ') || 'CloudWatch gave no message';
+    throw new DmsOperationFailed(`CloudWatch GetMetricData answered ${failed.StatusCode} for ${subject}: ${words}`, failed.StatusCode);
+  }
+  const points = (prefix: string) => {
+    const highest = new Map<number, number>();
+    for (const r of results.filter((x) => x.Id?.startsWith(prefix))) {
+      (r.Timestamps ?? []).forEach((t, i) => {
+        const v = r.Values?.[i];
+        const at = new Date(t).getTime();
+        if (v !== undefined && Number.isFinite(v)) highest.set(at, Math.max(v, highest.get(at) ?? -Infinity));
+      });
+    }
+    return [...highest.entries()].sort((a, b) => a[0] - b[0]).map(([t, v]) => ({ t, v }));
+  };
+  return { CDCLatencySource: points('source'), CDCLatencyTarget: points('target') };
 }
 
 /** A CloudWatch API error in a reason, like DMS's (errors.ts apiFailure): the call, the subject, the code and CloudWatch's words. */
