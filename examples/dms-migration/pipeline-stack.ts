@@ -100,7 +100,7 @@ export class DmsMigrationPipelineStack extends Stack {
       commands: [
         'npm ci',
         'npx cdk-dms-lifecycle wait-replication --replication-config-arn "$REPLICATION_CONFIG_ARN" --until cutover-ready --max-source-latency 10s --max-target-latency 10s --latency-window 5m --timeout 8h --poll-interval 1m'
-          + ' || { npx cdk-dms-lifecycle status --replication-config-arn "$REPLICATION_CONFIG_ARN"; exit 1; }',
+          + ' || { rc=$?; npx cdk-dms-lifecycle status --replication-config-arn "$REPLICATION_CONFIG_ARN"; exit $rc; }',
       ],
       timeout: Duration.hours(9),
     });
