@@ -16,4 +16,5 @@ export * from './connection-test';
 export * from './schema-refresh';
 export * from './replication-stop';
 export * from './replication-state';
+export * from './replication-plan';
 export * from './replication-start';
