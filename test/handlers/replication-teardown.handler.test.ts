@@ -80,8 +80,8 @@ describe('serverless replication config', () => {
     dms().throttle('DescribeReplications', 2);
     dms().throttle('StopReplication', 1);
     expect((await deleteOf(props)).data).toEqual({ Status: 'stopped' });
-    const stops = dms().callsTo('StopReplication').map((c) => c.errorCode ?? 'accepted');
-    expect(stops).toEqual(['ThrottlingException', 'accepted']);
+    const stopCalls = dms().callsTo('StopReplication').map((c) => c.errorCode ?? 'accepted');
+    expect(stopCalls).toEqual(['ThrottlingException', 'accepted']);
   }, 60_000);
 
   test('Create and Update make no DMS call', async () => {
