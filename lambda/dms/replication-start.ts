@@ -6,8 +6,8 @@ import { DmsOperation, OperationMark, Progress } from './operation';
 import { QUICK_INTERVAL_MS } from './poll-schedule';
 import { DmsRefusal, RefusalWatch } from './refusal';
 import { nextRunStep, RunDesire, StartType } from './replication-plan';
-import { AT_REST, describeReplication, describeTarget, isFullLoadOnlyFinished, ReplicationState, requireReplication, stateDetail, UNDER_WAY } from './replication-state';
-import { requestStop, type ReplicationTarget } from './replication-stop';
+import { AT_REST, describeReplication, describeTarget, isFullLoadOnlyFinished, ReplicationState, ReplicationTarget, requireReplication, stateDetail, UNDER_WAY } from './replication-state';
+import { requestStop } from './replication-stop';
 import { realClock } from './wait';
 import { Attribute, ReplicationWaitTargetValue } from '../../src/private/handler-contract';
 

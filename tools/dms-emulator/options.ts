@@ -1,5 +1,5 @@
 import type { RateLimitOptions } from './rate-limit';
-import type { MigrationType, RunBehavior } from './replication-runs';
+import type { MigrationType, RunBehavior } from './replication-run-state';
 
 /** How a {@link DmsEmulator} is started and which undocumented DMS behaviours it imitates. */
 export interface DmsEmulatorOptions {
