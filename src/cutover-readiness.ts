@@ -126,7 +126,7 @@ export class DmsCutoverReadiness extends Construct {
     const wait = waitSettings(props, 'cutover-readiness');
     const maxSource = seconds('maxSourceLatency', props.maxSourceLatency, DefaultReadiness.MAX_LATENCY_SECONDS, 1, 'Duration.seconds(10)');
     const maxTarget = seconds('maxTargetLatency', props.maxTargetLatency, DefaultReadiness.MAX_LATENCY_SECONDS, 1, 'Duration.seconds(10)');
-    const window = seconds('latencyWindow', props.latencyWindow, DefaultReadiness.LATENCY_WINDOW_SECONDS, DefaultReadiness.MIN_LATENCY_WINDOW_SECONDS, 'Duration.minutes(5)');
+    const window = seconds('latencyWindow', props.latencyWindow, DefaultReadiness.LATENCY_WINDOW_SECONDS, DefaultReadiness.MIN_LATENCY_WINDOW_SECONDS, 'Duration.minutes(5)', DefaultReadiness.MAX_LATENCY_WINDOW_SECONDS);
     const schemas = props.schemaNames ?? [];
     for (const schema of schemas) {
       if (!Token.isUnresolved(schema) && (schema.trim() === '' || schema.includes(','))) {
@@ -156,12 +156,18 @@ export class DmsCutoverReadiness extends Construct {
   }
 }
 
-/** A whole number of seconds, at least `min`, for a readiness prop; an error that names the prop and shows an example otherwise. */
-function seconds(prop: string, d: Duration | undefined, defaultSeconds: number, min: number, example: string): number {
+/**
+ * A whole number of seconds from `min` to `max` for a readiness prop; an error that
+ * names the prop and shows an example otherwise.
+ */
+function seconds(prop: string, d: Duration | undefined, defaultSeconds: number, min: number, example: string, max = Infinity): number {
   if (d === undefined) return defaultSeconds;
   const value = d.toSeconds({ integral: false });
   if (Token.isUnresolved(value) || !Number.isInteger(value) || value < min) {
     throw new Error(`${prop} must be a literal whole number of seconds, at least ${min} (for example ${example}); got ${Token.isUnresolved(value) ? 'a token' : d.toHumanString()}`);
+  }
+  if (value > max) {
+    throw new Error(`${prop} must be at most ${Duration.seconds(max).toHumanString()}: CloudWatch keeps DMS's one-minute latency points for 15 days (for example ${example}); got ${d.toHumanString()}`);
   }
   return value;
 }

@@ -70,6 +70,7 @@ test.each<[string, Partial<DmsCutoverReadinessProps>, RegExp]>([
   ['neither ARN', {}, /needs exactly one of replicationConfigArn \(DMS Serverless\) or replicationTaskArn \(classic task\); got neither/],
   ['both ARNs', { replicationConfigArn: arn('replication-config', 'C'), replicationTaskArn: arn('task', 'T') }, /got both/],
   ['an ARN of the wrong type', { replicationTaskArn: arn('endpoint', 'E') }, /replicationTaskArn/],
+  ['a window past the 15 days CloudWatch keeps', { replicationTaskArn: arn('task', 'T'), latencyWindow: Duration.days(16) }, /latencyWindow must be at most 15 days: CloudWatch keeps/],
   ['a window under a minute', { replicationTaskArn: arn('task', 'T'), latencyWindow: Duration.seconds(30) }, /latencyWindow must be a literal whole number of seconds, at least 60 \(for example Duration\.minutes\(5\)\); got 30 seconds/],
   ['a fractional latency', { replicationTaskArn: arn('task', 'T'), maxSourceLatency: Duration.millis(1500) }, /maxSourceLatency must be a literal whole number of seconds, at least 1 \(for example Duration\.seconds\(10\)\)/],
   ['a schema name with a comma', { replicationTaskArn: arn('task', 'T'), schemaNames: ['a,b'] }, /schemaNames must be schema names without commas, for example \['sales', 'billing'\]; got "a,b"/],

@@ -94,6 +94,8 @@ export const DefaultReadiness = {
   LATENCY_WINDOW_SECONDS: 5 * 60,
   /** DMS publishes its metrics once a minute: a shorter window would judge a single point. */
   MIN_LATENCY_WINDOW_SECONDS: 60,
+  /** CloudWatch keeps one-minute data points for 15 days: a longer window could never be judged. */
+  MAX_LATENCY_WINDOW_SECONDS: 15 * 24 * 60 * 60,
 } as const;
 
 /** The two custom resource types the replication-run provider serves. */
