@@ -22,7 +22,7 @@ export interface DmsCutoverReadinessOptions extends DmsWaitOptions {
   /**
    * How long both latencies must have stayed at or under their maximum, with a data point
    * every minute (DMS publishes none while a replication is idle: that is unknown latency,
-   * not zero). At least 1 minute.
+   * not zero). At least 1 minute, at most 15 days (CloudWatch keeps one-minute points that long).
    * @default Duration.minutes(5)
    */
   readonly latencyWindow?: Duration;
