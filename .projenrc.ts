@@ -103,7 +103,7 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 // Handler bundles: one per provider kind. The AWS SDK v3 is not bundled: every
 // Node.js Lambda runtime ships it, and leaving it out keeps each bundle small.
-for (const kind of ['schema-refresh', 'connection-test', 'replication-teardown', 'replication-run']) {
+for (const kind of ['schema-refresh', 'connection-test', 'replication-teardown', 'replication-run', 'premigration-assessment']) {
   project.bundler.addBundle(`lambda/${kind}/index.ts`, {
     platform: 'node',
     target: BUNDLE_TARGET,

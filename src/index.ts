@@ -4,3 +4,4 @@ export * from './connection-test';
 export * from './schema-refresh';
 export * from './replication-teardown';
 export * from './replication-run';
+export * from './premigration-assessment';

@@ -17,3 +17,6 @@ export * from './schema-refresh';
 export * from './replication-stop';
 export * from './replication-state';
 export * from './replication-start';
+export * from './assessment-verdict';
+export * from './assessment-reads';
+export * from './premigration-assessment';

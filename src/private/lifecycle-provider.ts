@@ -17,7 +17,7 @@ import { acknowledgeProviderFindings } from './provider-nag-acknowledgments';
 import { WaitSettings } from './wait-settings';
 
 /** The kinds of lifecycle custom resource; each has its own handler bundle and provider. */
-export type LifecycleKind = 'schema-refresh' | 'connection-test' | 'replication-teardown' | 'replication-run';
+export type LifecycleKind = 'schema-refresh' | 'connection-test' | 'replication-teardown' | 'replication-run' | 'premigration-assessment';
 
 /**
  * The waiter retries isComplete after this pause. Short, because each isComplete
@@ -50,6 +50,7 @@ const KINDS: Record<LifecycleKind, { id: string; resourceType: string }> = {
   'connection-test': { id: 'DmsConnectionTestProvider', resourceType: 'Custom::DmsConnectionTest' },
   'replication-teardown': { id: 'DmsReplicationTeardownProvider', resourceType: 'Custom::DmsReplicationTeardown' },
   'replication-run': { id: 'DmsReplicationRunProvider', resourceType: ReplicationRunResourceType.RUN },
+  'premigration-assessment': { id: 'DmsPremigrationAssessmentProvider', resourceType: 'Custom::DmsPremigrationAssessment' },
 };
 
 /**
@@ -201,6 +202,11 @@ export class LifecycleProvider extends Construct {
   /** Allows the handlers a read of this stack (and nothing else). */
   public grantOnStack(action: string): void {
     this.policy.grantOn(action, Stack.of(this).stackId);
+  }
+
+  /** Allows the handlers a non-DMS call on one resource (for example iam:PassRole on a service role). */
+  public grantOn(action: string, resource: string): void {
+    this.policy.grantOn(action, resource);
   }
 
   /** Allows the handlers DMS calls that IAM cannot scope to a resource. */
