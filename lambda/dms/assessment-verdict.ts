@@ -90,7 +90,7 @@ export function failureOf(
     return new DmsOperationFailed(`${subject} ended ${run.status} without a verdict on every check${dmsSays}; ${report}`);
   }
   if (run.status === 'failed' || failing.length > 0) {
-    const named = failing.length > 0 ? `: ${listChecks(failing)}` : ' (DMS lists no failed check yet)';
+    const named = failing.length > 0 ? `: ${listChecks(failing)}` : ' (DMS lists none of them)';
     return new DmsOperationFailed(`${subject} failed: ${failing.length || resultCounts(run, individuals).Failed} of ${individuals.length || run.total || '?'} checks failed${named}; ${report}${dmsSays}`);
   }
   if (run.status === 'warning' && failOnWarning) {

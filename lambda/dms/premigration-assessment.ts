@@ -149,6 +149,9 @@ export function taskAssessment(client: DatabaseMigrationServiceClient, options: 
       if (requestedAt && Date.now() < requestedAt + graceMs('readLag')) {
         return { done: false, status: 'requested', detail: refusals.detail('DMS does not show the assessment run yet'), holdUntil: requestedAt + graceMs('readLag') };
       }
+      // DMS runs one assessment of a task at a time: wait for another one without asking.
+      const other = runs.find((r) => r.AssessmentRunName !== runName && !isFinished(r.Status ?? ''));
+      if (other) return { done: false, status: `waiting for assessment run ${other.AssessmentRunName} (${other.Status}) to end` };
       try {
         await request();
         refusals.accepted();

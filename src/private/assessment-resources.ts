@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -65,9 +65,20 @@ export function assessmentServiceRole(
     resources: [options.bucket.bucketArn],
   }));
   options.key?.grantEncryptDecrypt(role);
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM5',
-    reason: 'DMS writes each run\'s results under its own subfolder, named when the run starts: the role may write objects under the assessment folder only',
-  });
+  const stack = Stack.of(scope);
+  const bucketResource = options.bucket.node.defaultChild;
+  const objects = bucketResource instanceof CfnResource
+    ? `<${stack.resolve(stack.getLogicalId(bucketResource))}.Arn>/${options.folder}/*`
+    : undefined;
+  Validations.of(role).acknowledge(
+    ...(objects ? [{
+      id: `AwsSolutions-IAM5[Resource::${objects}]`,
+      reason: 'DMS writes each run\'s results under its own subfolder, named when the run starts: the role may write objects under the assessment folder only',
+    }] : []),
+    ...(options.key ? ['kms:GenerateDataKey*', 'kms:ReEncrypt*'].map((action) => ({
+      id: `AwsSolutions-IAM5[Action::${action}]`,
+      reason: 'the results\' key only: aws-cdk-lib\'s grantEncryptDecrypt, which DMS needs to write SSE-KMS objects',
+    })) : []),
+  );
   return role;
 }
