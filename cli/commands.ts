@@ -1,4 +1,5 @@
 import { CliCommand } from './arguments';
+import { assessmentRun } from './assessment-run';
 import { connectionTest, dmsClient, DmsOperation, replicationStart, replicationStop, replicationWait, schemaRefresh } from '../lambda/dms';
 
 /**
@@ -33,5 +34,8 @@ export function operationFor(command: CliCommand): DmsOperation {
       });
     case 'wait-replication':
       return replicationWait(client, command.target, command.until);
+    case 'assess':
+    case 'wait-assessment':
+      return assessmentRun(client, command);
   }
 }
