@@ -88,7 +88,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   const account = emulatedAccount(emulator, scenario, apps.initial.template);
   const replications = [...account.created.replicationConfigs, ...account.created.replicationTasks];
   // Premigration assessments take a while, as in DMS; their checks pass until the demo says otherwise.
-  const assessWith = (checks?: Record<string, CheckOutcome>) => replications.forEach((arn) => emulator.setAssessmentBehavior(arn, { durationMs: scenario.startMs, checks }));
+  const assessWith = (checks?: Record<string, CheckOutcome>) =>
+    replications.forEach((arn) => emulator.setAssessmentBehavior(arn, { durationMs: scenario.startMs, checks }));
   assessWith();
   const watcher = new DmsWatcher(emulator, account.created, (subject, status) => write(`${clock()}    DMS  ${subject}: ${status}`));
   const hidden = new Set<string>();
