@@ -10,8 +10,8 @@ import { graceMs } from './grace';
 import { DmsOperation, OperationMark, Progress } from './operation';
 import { DmsRefusal, RefusalWatch } from './refusal';
 import { chooseStartType } from './replication-start';
-import { AT_REST, describeTarget, UNDER_WAY } from './replication-state';
-import { requestStop, ReplicationTarget } from './replication-stop';
+import { AT_REST, describeTarget, ReplicationTarget, UNDER_WAY } from './replication-state';
+import { requestStop } from './replication-stop';
 
 /** What an assessment checks and how its outcome is judged, for either kind. */
 export interface AssessmentOptions {

@@ -2,8 +2,8 @@ import { DatabaseMigrationServiceClient, StartReplicationCommand, StartReplicati
 import { apiFailure, DmsOperationFailed, isInvalidState, isNotFound } from './errors';
 import { DmsOperation, OperationMark, Progress } from './operation';
 import { DmsRefusal, RefusalWatch } from './refusal';
-import { AT_REST, describeReplication, describeTarget, isFullLoadOnlyFinished, NEVER_RAN, ReplicationState, requireReplication, stateDetail, UNDER_WAY } from './replication-state';
-import { requestStop, type ReplicationTarget } from './replication-stop';
+import { AT_REST, describeReplication, describeTarget, isFullLoadOnlyFinished, NEVER_RAN, ReplicationState, ReplicationTarget, requireReplication, stateDetail, UNDER_WAY } from './replication-state';
+import { requestStop } from './replication-stop';
 import { Attribute, ReplicationWaitTargetValue } from '../../src/private/handler-contract';
 
 /** What a start or a wait waits for; `stopped` only for waits (the CLI). */

@@ -7,7 +7,12 @@ import {
 } from '@aws-sdk/client-database-migration-service';
 import { findInPages } from './describe-pages';
 import { apiFailure, DmsOperationFailed, isNotFound, quote } from './errors';
-import type { ReplicationTarget } from './replication-stop';
+
+/** A DMS Serverless replication config or a classic replication task. */
+export interface ReplicationTarget {
+  readonly kind: 'replication-config' | 'replication-task';
+  readonly arn: string;
+}
 
 /** What DMS says about a running (or resting) replication, for either kind. */
 export interface ReplicationState {

@@ -2,14 +2,8 @@ import { DatabaseMigrationServiceClient, StopReplicationCommand, StopReplication
 import { apiFailure, isInvalidState, isNotFound } from './errors';
 import { DmsOperation, Progress } from './operation';
 import { DmsRefusal, RefusalWatch } from './refusal';
-import { describeReplication, stateDetail, UNDER_WAY } from './replication-state';
+import { describeReplication, ReplicationTarget, stateDetail, UNDER_WAY } from './replication-state';
 import { Attribute } from '../../src/private/handler-contract';
-
-/** A DMS Serverless replication config or a classic replication task. */
-export interface ReplicationTarget {
-  readonly kind: 'replication-config' | 'replication-task';
-  readonly arn: string;
-}
 
 /** The stop call of each kind, and how reasons name it. */
 const STOP = {

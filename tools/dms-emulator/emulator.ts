@@ -15,7 +15,8 @@ import {
 } from './options';
 import { AccountRateLimit, CallerCounts } from './rate-limit';
 import { RefreshStatusSnapshot, SchemaRefreshes } from './refresh-schemas';
-import { newRun, ReplicationRuns, RunBehavior, SERVERLESS_RUNS, TASK_RUNS } from './replication-runs';
+import { RunBehavior } from './replication-run-state';
+import { newRun, ReplicationRuns, SERVERLESS_RUNS, TASK_RUNS } from './replication-runs';
 import { REPLICATION_TASKS } from './replication-tasks';
 import { SERVERLESS_REPLICATIONS } from './replications';
 import { RequestInput } from './request-input';

@@ -11,6 +11,6 @@ export type {
 export type { RefreshStatusSnapshot } from './refresh-schemas';
 export { AccountRateLimit, callerOf, DMS_API_RATE, TokenBucket } from './rate-limit';
 export type { CallerCounts, RateLimitOptions } from './rate-limit';
-export type { MigrationType, RunBehavior } from './replication-runs';
+export type { MigrationType, RunBehavior } from './replication-run-state';
 export { DEFAULT_CHECKS } from './assessments';
 export type { AssessmentBehavior, CheckOutcome, ServerlessAssessmentOptions } from './assessments';

@@ -1,6 +1,6 @@
 import type { ServerlessAssessmentOptions } from './assessments';
 import type { RateLimitOptions } from './rate-limit';
-import type { MigrationType, RunBehavior } from './replication-runs';
+import type { MigrationType, RunBehavior } from './replication-run-state';
 
 /** How a {@link DmsEmulator} is started and which undocumented DMS behaviours it imitates. */
 export interface DmsEmulatorOptions {

@@ -2,8 +2,7 @@ import { resourceId } from './arns';
 import { Evolving, nowMs, settle } from './clock';
 import { DescribeBehavior, describePage, FilterFields } from './describe-query';
 import { invalidResourceState, resourceNotFound } from './dms-error';
-import type { ReplicationRun } from './replication-runs';
-import { runStopped } from './replication-runs';
+import { ReplicationRun, runStopped } from './replication-run-state';
 import { requireString, RequestInput } from './request-input';
 
 const DEFAULT_STOP_DURATION_MS = 2000;

@@ -17,7 +17,8 @@
  * await driver.destroy();
  * driver.dispose();
  */
-export { LifecycleDriver, isCustomResourceType } from './driver';
+export { LifecycleDriver } from './driver';
+export { isCustomResourceType } from './stack-state';
 export { defaultPhysicalId, generatedName } from './physical-ids';
 export {
   CREATE_FAILED_PHYSICAL_ID_MARKER,

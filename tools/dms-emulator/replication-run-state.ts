@@ -1,0 +1,60 @@
+/**
+ * The state a replication's starts, loads and modifies change (replication-runs.ts drives it),
+ * kept apart so that stopping.ts can end a run without depending on the operations that start one.
+ */
+
+/** How starts of one replication go. */
+export interface RunBehavior {
+  /** From the accepted start until `running`. @default 1500 */
+  readonly startDurationMs?: number;
+  /** From `running` until the full load is finished. @default 2000 */
+  readonly fullLoadDurationMs?: number;
+  /** Tables in the full load. @default 3 */
+  readonly tables?: number;
+  /** Of those, how many end errored. @default 0 */
+  readonly tablesErrored?: number;
+  /** 'fails': the start ends `failed` (after startDurationMs) with a stop reason and failure message. @default 'runs' */
+  readonly outcome?: 'runs' | 'fails';
+  /** StopReason of a failed start. @default 'Stop Reason FATAL_ERROR' */
+  readonly failureStopReason?: string;
+  /** Failure message of a failed start. @default a realistic DMS message */
+  readonly failureMessage?: string;
+  /** How long `modifying` lasts after a modify. @default 1000 */
+  readonly modifyDurationMs?: number;
+  /** Serverless: how long capacity is deprovisioned after a stop (a start is refused meanwhile). @default 0 */
+  readonly deprovisionMs?: number;
+  /** For a replication CloudFormation creates: how long `stopping` lasts. @default 2000 */
+  readonly stopDurationMs?: number;
+}
+
+export type MigrationType = 'full-load' | 'cdc' | 'full-load-and-cdc';
+
+/** The part of a replication's state that starts, loads and modifies change. */
+export interface ReplicationRun {
+  migrationType: MigrationType;
+  behavior: RunBehavior;
+  /** Whether it was ever started (DMS refuses `start-replication` afterwards). */
+  everStarted: boolean;
+  startType?: string;
+  freshStartDate?: number;
+  startDate?: number;
+  stopDate?: number;
+  fullLoadStartDate?: number;
+  fullLoadFinishDate?: number;
+  /** Full load done in an earlier run: `resume-processing` goes straight on with CDC. */
+  fullLoadDone: boolean;
+  tablesLoaded: number;
+  tablesErrored: number;
+  deprovisionedAt?: number;
+  tableMappings?: string;
+  settings?: string;
+  cdcStartTime?: number;
+  cdcStartPosition?: string;
+  failureMessages?: string[];
+}
+
+/** Called when a stop completes: the stop date, and serverless capacity going away. */
+export function runStopped(run: ReplicationRun, at: number): void {
+  run.stopDate = at;
+  if (run.behavior.deprovisionMs) run.deprovisionedAt = at + run.behavior.deprovisionMs;
+}
