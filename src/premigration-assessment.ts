@@ -81,6 +81,15 @@ export interface DmsPremigrationAssessmentProps extends DmsPremigrationAssessmen
   readonly replicationTask?: dms.CfnReplicationTask;
 }
 
+/** Options of {@link DmsPremigrationAssessment.addOutputs}. */
+export interface PremigrationAssessmentOutputOptions {
+  /**
+   * Export names prefix, for stacks that import the values with `Fn.importValue`.
+   * @default - outputs are not exported
+   */
+  readonly exportNamePrefix?: string;
+}
+
 /** Stack outputs made by {@link DmsPremigrationAssessment.addOutputs}. */
 export interface PremigrationAssessmentOutputs {
   /** The run's status (`passed`, or `warning` without failOnWarning). */
@@ -261,7 +270,7 @@ export class DmsPremigrationAssessment extends Construct {
   }
 
   /** Adds stack outputs with the status and the report location, for a pipeline step that reads them. */
-  public addOutputs(options: { readonly exportNamePrefix?: string } = {}): PremigrationAssessmentOutputs {
+  public addOutputs(options: PremigrationAssessmentOutputOptions = {}): PremigrationAssessmentOutputs {
     const prefix = options.exportNamePrefix;
     return {
       status: new CfnOutput(this, 'Status', {
