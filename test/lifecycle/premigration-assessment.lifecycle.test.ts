@@ -235,3 +235,16 @@ test('a refused start fails at once in DMS\'s words: the user\'s bucket does not
   });
   expect(callsOn(taskArn)).toEqual(['StartReplicationTaskAssessmentRun!S3ResourceNotFoundFault']);
 });
+
+test('throttled Describes are ridden out, and a replayed create joins its run instead of starting another', async () => {
+  const { name, taskArn } = next();
+  dms().throttle('DescribeReplicationTaskAssessmentRuns', 2);
+  dms().throttle('DescribeReplicationTaskIndividualAssessments', 2);
+  const driver = driverFor(name, { kinds: ['Task'] });
+  expect((await driver.deploy()).status).toBe('CREATE_COMPLETE');
+  const assessment = resourceOf(driver, 'Custom::DmsPremigrationAssessment', 'AssessTask');
+  const replayed = await driver.replay(assessment.logicalId);
+  expect(replayed).toMatchObject({ status: 'SUCCESS', data: { Status: 'passed', AssessmentRunArn: assessment.attributes.AssessmentRunArn } });
+  expect(dms().assessmentRuns(taskArn)).toHaveLength(1);
+  expect(callsOn(taskArn)).toEqual(['StartReplicationTaskAssessmentRun', 'StartReplicationTask(start-replication)', 'StartReplicationTaskAssessmentRun!ResourceAlreadyExistsFault']);
+}, 60_000);
