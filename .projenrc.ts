@@ -166,8 +166,8 @@ project.npmignore?.include('.jsii.tabl.json');
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
-// Integration test (test/integ.schema-refresh.ts, @aws-cdk/integ-tests-alpha). `integ` checks
-// the committed snapshot offline: it synthesizes the app and compares the templates, with
+// Integration tests (test/integ.*.ts, @aws-cdk/integ-tests-alpha). `integ` checks
+// the committed snapshots offline: it synthesizes each app and compares the templates, with
 // asset hashes normalised, so a changed handler bundle alone does not fail it. `integ:update`
 // rewrites the snapshot without deploying (after a deliberate change to the integ app or the
 // constructs' resources). Running it against an account: see README.

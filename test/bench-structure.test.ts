@@ -10,7 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { DmsLifecycleProviders } from '../src';
 import { HANDLER_KINDS, handlerBundlePath, measureBundle } from '../tools/bench/bundle-size';
 import { CONCURRENCY_SIZES, ConcurrencyReport, runConcurrencySuite } from '../tools/bench/concurrency/concurrency-suite';
-import { SCHEDULES } from '../tools/bench/concurrency/concurrent-waits';
+import { SCHEDULES, WAIT_KINDS } from '../tools/bench/concurrency/concurrent-waits';
 import {
   MAX_BUNDLE_BYTES,
   MAX_MANAGED_POLICY_BYTES,
@@ -88,6 +88,15 @@ describe('many waits at once (the bench\'s concurrency rows, simulated time)', (
         latencyP95S: expect.any(Number),
       }));
     }
+  });
+
+  test('the rows mix the four construct kinds, waiting at once', () => {
+    for (const row of report.rows) {
+      const kinds = row.kinds;
+      expect(Object.keys(kinds).sort()).toEqual([...WAIT_KINDS].sort());
+      expect(Object.values(kinds).reduce((a, b) => a + b!, 0)).toBe(row.constructs * row.runs);
+    }
+    expect(report.rows.find((r) => r.constructs === 200)!.kinds).toEqual(Object.fromEntries(WAIT_KINDS.map((k) => [k, 50])));
   });
 
   test('200 at once with the adaptive schedule: none fails, ≤ 4 calls per second sustained, < 5 % throttled', () => {

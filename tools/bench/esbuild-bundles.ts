@@ -1,16 +1,17 @@
 /**
- * What the bench bundles itself with esbuild, into a temporary directory: the naive baseline
- * handler (like our handlers: platform node, target node20, `@aws-sdk/*` external) and the
- * trial worker that child processes run (plain JavaScript starts fast and small).
+ * What the bench bundles itself with esbuild: the naive baseline handler (like our handlers:
+ * platform node, target node20, `@aws-sdk/*` external) and the trial worker that child
+ * processes run (plain JavaScript starts fast and small). Both go to a work directory under
+ * the git-ignored bench-results/ inside the repository, so that the SDK they leave external
+ * resolves from the repository's own node_modules (from the OS temp folder it would not).
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { buildSync, BuildOptions } from 'esbuild';
-import { RUNTIME_MODULES_DIR } from './paths';
+import { RESULTS_DIR, RUNTIME_MODULES_DIR } from './paths';
 
 export interface BenchBundles {
-  /** Temporary directory holding everything below; remove it when done. */
+  /** Work directory (under bench-results/) holding everything below; remove it when done. */
   readonly workDir: string;
   /** Lambda code directory of the naive baseline (index.js only). */
   readonly plainCodeDir: string;
@@ -21,7 +22,8 @@ export interface BenchBundles {
 }
 
 export function buildBenchBundles(): BenchBundles {
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dms-bench-'));
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const workDir = fs.mkdtempSync(path.join(RESULTS_DIR, 'work-'));
   const plainCodeDir = path.join(workDir, 'plain-provider', 'code');
   const plainBundle = path.join(plainCodeDir, 'index.js');
   const common: BuildOptions = { bundle: true, platform: 'node', target: 'node20', external: ['@aws-sdk/*'], logLevel: 'error' };

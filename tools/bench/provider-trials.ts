@@ -113,7 +113,7 @@ function resultOf(worker: Worker, outcome: TrialOutcome | undefined, error: Erro
   return {
     spec: worker.spec,
     status: outcome?.status ?? 'WORKER_FAILED',
-    failure: error ? `${error.message}\n${worker.outputTail()}` : outcome?.failures.map((f) => `${f.logicalId}: ${f.reason}`).join('\n') || undefined,
+    failure: error ? error.message : outcome?.failures.map((f) => `${f.logicalId}: ${f.reason}`).join('\n') || undefined,
     deployStartedAt: outcome?.deployStartedAt ?? NaN,
     refreshStartedAt,
     refreshFinishedAt,
@@ -150,8 +150,11 @@ class Worker {
     };
     this.child.stdout!.on('data', keep);
     this.child.stderr!.on('data', keep);
+    // 'close' comes after the output is drained, so a worker that dies is reported with its own last words.
     const exited = new Promise<never>((_, reject) => {
-      this.child.on('exit', (code, signal) => reject(new Error(`trial worker ${spec.id} exited (${signal ?? code}) before reporting`)));
+      this.child.on('close', (code, signal) => reject(new Error(
+        `trial worker ${spec.id} exited (${signal ?? code}) before reporting; the end of its output:\n${this.outputTail() || '(no output)'}`,
+      )));
     });
     const message = (type: FromWorker['type']) => new Promise<FromWorker>((resolve, reject) => {
       this.child.on('message', (m: FromWorker) => {

@@ -1,12 +1,14 @@
 /**
- * The cdk-dms-lifecycle bench: `npx ts-node --transpile-only tools/bench/run.ts [--quick]`.
+ * The cdk-dms-lifecycle bench: `npm run bench [-- --quick]` (`ts-node --transpile-only tools/bench/run.ts`).
+ * CI runs the quick one and checks the 200-construct concurrency row (.ci/run).
  *
  * Measures on this machine, and checks against the targets and AWS limits:
  * 1. detection latency (refresh done → CREATE_COMPLETE), ours vs a plain Provider (detection-latency.ts);
  * 2. provider-framework round trips per minute of waiting and DMS calls per refresh (round-trips.ts);
  * 3. what 1…200 constructs cost a stack: resources, template and IAM policy bytes, synth time (stack-scale.ts);
  * 4. handler bundle sizes and cold import times (bundle-size.ts, cold-import-time.ts);
- * 5. 1, 50 and 200 waits at once against DMS's API rate, per schedule (concurrency/, simulated time).
+ * 5. 1, 50 and 200 constructs of the four kinds waiting at once against DMS's API rate, per schedule
+ *    (concurrency/, simulated time).
  *
  * Prints the tables and writes bench-results/bench.json and bench-results/bench.md.
  * Phases: bundle → cold imports (quiet machine) → provider trials in parallel child processes;

@@ -86,7 +86,7 @@ export function evaluateTargets({ scale, latency, roundTrips, bundles }: TargetI
     target: `≤ ${MAX_ROUND_TRIPS_PER_MINUTE} framework round trips per minute of waiting`,
     measured: long
       ? `${long.roundTripsPerMinute.toFixed(2)}/min (${long.isCompleteInvocations} in ${sec(long.waitMs)}, ${long.refreshDurationMs / 1000}-s refresh)`
-      : 'not measured (no long wait: --quick or --long-wait=0)',
+      : 'not measured (no long wait: --long-wait=0)',
     verdict: long ? verdict(long.roundTripsPerMinute <= MAX_ROUND_TRIPS_PER_MINUTE) : 'SKIP',
   });
 

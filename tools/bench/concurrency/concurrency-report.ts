@@ -1,6 +1,14 @@
 /** The Markdown of the concurrency suite (bench.md and README's Performance section). */
 import type { ConcurrencyReport, ConcurrencyRow } from './concurrency-suite';
-import { SCHEDULE_LABELS } from './concurrent-waits';
+import { SCHEDULE_LABELS, WaitKind } from './concurrent-waits';
+
+const KIND_LABELS: Record<WaitKind, string> = {
+  'schema-refresh': 'schema refresh',
+  'connection-test': 'connection test',
+  'replication-teardown': 'teardown (stop)',
+  'replication-run': 'run (start)',
+};
+const span = (lo: number, hi: number) => (lo >= 60 && hi >= 60 && lo % 60 === 0 && hi % 60 === 0 ? `${lo / 60}–${hi / 60} min` : `${lo}–${hi} s`);
 
 const pct = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)} %`;
 
@@ -21,10 +29,13 @@ export function renderConcurrency(c: ConcurrencyReport): string {
   const out: string[] = [];
   out.push('### Many waits at once: DMS API rate');
   out.push('');
-  out.push(`N schema refreshes of ${c.refreshDurationS[0] / 60}–${c.refreshDurationS[1] / 60} minutes created at once, against DMS's account-wide `
+  const kinds = Object.entries(c.durationS).map(([k, [lo, hi]]) => `${KIND_LABELS[k as WaitKind]} ${span(lo, hi)}`).join(', ');
+  out.push(`N constructs created at once, the four kinds in turn (DMS takes: ${kinds}), against DMS's account-wide `
     + `token bucket (burst ${c.rateLimit.burst}, refill ${c.rateLimit.refillPerSecond}/s). ${c.simulated}. `
-    + '"Sustained" is the busiest minute once every start is done; latency is refresh `successful` → resource complete, '
-    + 'in seconds and as a share of the refresh (N = 1: ' + (c.rows.find((r) => r.constructs === 1)?.runs ?? 1) + ' lone waits).');
+    + '"Sustained" is the busiest minute once every start is done; latency is DMS done (refresh `successful`, test `successful`, '
+    + 'replication `stopped` or `running`) → resource complete, in seconds and as a share of the operation '
+    + '(N = 1: ' + (c.rows.find((r) => r.constructs === 1)?.runs ?? 1) + ' lone waits, the kinds in turn). '
+    + 'Simulated time: these figures do not depend on the machine.');
   out.push('');
   out.push(table(
     ['constructs', 'schedule', 'failed', 'calls/s sustained', 'throttled calls', 'latency median', 'latency p95'],

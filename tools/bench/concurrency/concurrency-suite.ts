@@ -1,29 +1,31 @@
 /**
  * Many waits at once against DMS's API rate: the bench's `concurrency` rows (N = 1, 50
- * and 200 refreshes of 3–13 minutes, for each schedule), one wait alone (detection
- * latency of short and long refreshes) and the trade-off between the stack's call
- * budget and detection for 200 at once. Simulated time (concurrent-waits.ts): about
+ * and 200 constructs of the four kinds in turn, for each schedule), one wait alone
+ * (detection latency of short and long refreshes) and the trade-off between the stack's
+ * call budget and detection for 200 at once. Simulated time (concurrent-waits.ts): about
  * ten seconds of wall time for hours of waiting.
  */
 import { DefaultWait } from '../../../src/private/handler-contract';
 import { DMS_API_RATE } from '../../dms-emulator/rate-limit';
 import { round } from '../stats';
-import { ScenarioResult, ScheduleName, SCHEDULES, simulateConcurrentWaits } from './concurrent-waits';
+import { KIND_DURATION_MS, ScenarioResult, ScheduleName, SCHEDULES, simulateConcurrentWaits, WAIT_KINDS, WaitKind } from './concurrent-waits';
 
 /** One row of bench.json's `concurrency` list. */
 export interface ConcurrencyRow {
   readonly constructs: number;
   readonly schedule: ScheduleName;
+  /** Constructs of each kind (over all runs). */
+  readonly kinds: Partial<Record<WaitKind, number>>;
   /** Resources that failed (runs × constructs in all). */
   readonly failed: number;
   /** The library's sustained DMS calls per second: the busiest minute once every start is done (all attempts, throttled ones too). */
   readonly callsPerSecond: number;
   /** Attempts DMS answered ThrottlingException. */
   readonly throttled: number;
-  /** Detection latency (refresh `successful` at DMS → resource complete), seconds. */
+  /** Detection latency (DMS done, e.g. refresh `successful` → resource complete), seconds. */
   readonly latencyMedianS: number;
   readonly latencyP95S: number;
-  /** The same as a share of each refresh's duration. */
+  /** The same as a share of each operation's duration at DMS. */
   readonly latencyMedianShare: number;
   readonly latencyP95Share: number;
   /** All attempts, and the throttled share of them. */
@@ -57,6 +59,9 @@ export interface TradeOffPoint {
 export interface ConcurrencyReport {
   readonly simulated: string;
   readonly rateLimit: { readonly burst: number; readonly refillPerSecond: number };
+  /** How long DMS takes for each kind in the rows (uniform), seconds. */
+  readonly durationS: Record<WaitKind, [number, number]>;
+  /** How long the single-wait refreshes take, seconds. */
   readonly refreshDurationS: [number, number];
   readonly defaultBudgetCallsPerSecond: number;
   readonly rows: ConcurrencyRow[];
@@ -78,10 +83,12 @@ export async function runConcurrencySuite(log: (line: string) => void = () => un
       const runs = constructs === 1 ? LONE_RUNS : 1;
       const results = [];
       for (let r = 0; r < runs; r++) {
-        results.push(await simulateConcurrentWaits({ constructs, schedule, seed: `concurrency/${constructs}/${r}`, refreshDurationMs: LONG }));
+        // Lone waits take the kinds in turn too (construct 0 of run r is of kind r mod 4).
+        const kinds = [...WAIT_KINDS.slice(r % WAIT_KINDS.length), ...WAIT_KINDS.slice(0, r % WAIT_KINDS.length)];
+        results.push(await simulateConcurrentWaits({ constructs, schedule, seed: `concurrency/${constructs}/${r}`, kinds }));
       }
       const row = summarize(constructs, schedule, results);
-      log(`concurrency: ${constructs} × ${schedule}: ${row.failed} failed, ${row.callsPerSecond}/s sustained, ${row.throttled} throttled, latency median ${row.latencyMedianS} s`);
+      log(`concurrency: ${constructs} (4 kinds) × ${schedule}: ${row.failed} failed, ${row.callsPerSecond}/s sustained, ${row.throttled} throttled, latency median ${row.latencyMedianS} s`);
       rows.push(row);
     }
   }
@@ -89,7 +96,9 @@ export async function runConcurrencySuite(log: (line: string) => void = () => un
   const lone = async (range: [number, number], label: string) => {
     const results = [];
     for (let r = 0; r < LONE_RUNS; r++) {
-      results.push(await simulateConcurrentWaits({ constructs: 1, schedule: 'adaptive', seed: `lone/${label}/${r}`, refreshDurationMs: range }));
+      results.push(await simulateConcurrentWaits({
+        constructs: 1, schedule: 'adaptive', seed: `lone/${label}/${r}`, kinds: ['schema-refresh'], durationMs: { 'schema-refresh': range },
+      }));
     }
     return summarize(1, 'adaptive', results);
   };
@@ -99,7 +108,7 @@ export async function runConcurrencySuite(log: (line: string) => void = () => un
   const tradeOff: TradeOffPoint[] = [];
   for (const budget of TRADE_OFF_BUDGETS) {
     const result = await simulateConcurrentWaits({
-      constructs: 200, schedule: 'adaptive', seed: 'concurrency/200/0', refreshDurationMs: LONG, callsPerSecond: budget,
+      constructs: 200, schedule: 'adaptive', seed: 'concurrency/200/0', callsPerSecond: budget,
     });
     tradeOff.push({ budgetCallsPerSecond: budget, row: summarize(200, 'adaptive', [result]) });
   }
@@ -107,6 +116,7 @@ export async function runConcurrencySuite(log: (line: string) => void = () => un
   return {
     simulated: 'Simulated time: the real poll schedule, waiting loop and token bucket; DMS, the SDK retries, the provider framework and CloudFormation modelled (tools/bench/concurrency)',
     rateLimit: { burst: DMS_API_RATE.burst, refillPerSecond: DMS_API_RATE.refillPerSecond },
+    durationS: Object.fromEntries(WAIT_KINDS.map((k) => [k, KIND_DURATION_MS[k].map((ms) => ms / 1000)])) as Record<WaitKind, [number, number]>,
     refreshDurationS: [LONG[0] / 1000, LONG[1] / 1000],
     defaultBudgetCallsPerSecond: DefaultWait.CALLS_PER_SECOND,
     rows,
@@ -131,7 +141,9 @@ export function summarize(constructs: number, schedule: ScheduleName, results: r
   const outcomes = results.flatMap((r) => r.outcomes);
   const done = outcomes.filter((o) => !o.failed && o.latencyMs !== undefined);
   const latencies = done.map((o) => o.latencyMs! / 1000);
-  const shares = done.map((o) => o.latencyMs! / o.refreshDurationMs);
+  const shares = done.map((o) => o.latencyMs! / o.durationMs);
+  const kinds: Partial<Record<WaitKind, number>> = {};
+  for (const o of outcomes) kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
   const calls = results.reduce((n, r) => n + r.calls.length, 0);
   const throttled = results.reduce((n, r) => n + r.calls.filter((c) => c.throttled).length, 0);
   const sustained = results.map((r) => {
@@ -140,10 +152,11 @@ export function summarize(constructs: number, schedule: ScheduleName, results: r
   });
   const withStarts = results.map((r) => busiestMinute(r.calls.map((c) => c.at), 0, r.endedAt));
   const roundTripRates = outcomes.filter((o) => !o.failed && o.startedAt !== undefined)
-    .map((o) => o.roundTrips / ((o.refreshDurationMs + (o.latencyMs ?? 0)) / MINUTE_MS));
+    .map((o) => o.roundTrips / ((o.durationMs + (o.latencyMs ?? 0)) / MINUTE_MS));
   return {
     constructs,
     schedule,
+    kinds,
     failed: outcomes.filter((o) => o.failed).length,
     callsPerSecond: round(Math.max(...sustained), 2),
     throttled,

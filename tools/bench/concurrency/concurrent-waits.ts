@@ -1,13 +1,15 @@
 /**
- * N schema refreshes created at once, in simulated time, against DMS's account-wide
- * API rate limit. What runs for real: the poll schedule (lambda/dms/poll-schedule.ts),
- * the waiting loop (waitForOperation of lambda/dms/wait.ts, on a simulated clock) and
- * the emulator's token bucket (tools/dms-emulator/rate-limit.ts). What is modelled:
- * DMS (a refresh is `refreshing` for its duration, then `successful`), the SDK's retries
- * (sdk-retry-model.ts), the provider framework (the waiter re-invokes isComplete 1 s
- * after it hands back; isComplete polls for at most 60 s), onEvent's start retries
- * (as lambda/handler-kit/lifecycle-handler.ts), and CloudFormation creating all N
- * custom resources within the first 2 s. No other caller uses the account's API.
+ * N constructs waiting at once, in simulated time, against DMS's account-wide API rate
+ * limit: schema refreshes, connection tests, replication teardowns and replication runs,
+ * the four kinds in turn. What runs for real: the poll schedule (lambda/dms/poll-schedule.ts),
+ * the waiting loop (waitForOperation of lambda/dms/wait.ts, on a simulated clock) and the
+ * emulator's token bucket (tools/dms-emulator/rate-limit.ts). What is modelled: DMS (each
+ * kind's operation is under way for its duration, then done, with the DMS calls our
+ * operation of that kind makes), the SDK's retries (sdk-retry-model.ts), the provider
+ * framework (the waiter re-invokes isComplete 1 s after it hands back; isComplete polls for
+ * at most 60 s), onEvent's start retries (as lambda/handler-kit/lifecycle-handler.ts), and
+ * CloudFormation creating all N custom resources within the first 2 s. No other caller
+ * uses the account's API.
  */
 import { CallRecord, SimulatedAccount, SimulatedSdkClient } from './sdk-retry-model';
 import { VirtualTime } from './virtual-time';
@@ -38,6 +40,18 @@ export const SCHEDULE_LABELS: Record<ScheduleName, string> = {
   'plain-provider': 'plain Provider (one check per isComplete, waiter every 5 s)',
 };
 
+/** The construct kinds, as the handlers name them. */
+export const WAIT_KINDS = ['schema-refresh', 'connection-test', 'replication-teardown', 'replication-run'] as const;
+export type WaitKind = (typeof WAIT_KINDS)[number];
+
+/** How long DMS takes, per kind, unless a scenario says otherwise (drawn uniformly). */
+export const KIND_DURATION_MS: Record<WaitKind, readonly [number, number]> = {
+  'schema-refresh': [3 * 60_000, 13 * 60_000],
+  'connection-test': [10_000, 2 * 60_000],
+  'replication-teardown': [30_000, 5 * 60_000],
+  'replication-run': [2 * 60_000, 10 * 60_000],
+};
+
 /** CloudFormation hands all N creates to the provider within this long (assumed). */
 const DISPATCH_SPREAD_MS = 2_000;
 /** Our provider: the waiter's pause, the poll budget of one isComplete, the unanswered limit (lifecycle-provider.ts, lifecycle-handler.ts). */
@@ -47,16 +61,16 @@ const UNANSWERED_LIMIT_MS = 45_000;
 /** The plain Provider's defaults: queryInterval 5 s, totalTimeout 30 min. */
 const PLAIN_QUERY_INTERVAL_MS = 5_000;
 const PLAIN_MAX_ATTEMPTS = 360;
-/** Our constructs' default timeout for a refresh. */
-const TIMEOUT_MS = DefaultWait.TIMEOUT_SECONDS['schema-refresh'] * 1000;
 
 export interface ScenarioOptions {
   readonly constructs: number;
   readonly schedule: ScheduleName;
-  /** Seeds every random choice: refresh lengths, dispatch, jitter, SDK backoff. */
+  /** Seeds every random choice: durations, dispatch, jitter, SDK backoff. */
   readonly seed: string;
-  /** Refresh lengths are drawn uniformly from this range. */
-  readonly refreshDurationMs: readonly [number, number];
+  /** Construct i is of kind `kinds[i % kinds.length]`. @default WAIT_KINDS (all four in turn) */
+  readonly kinds?: readonly WaitKind[];
+  /** Durations per kind, drawn uniformly from these ranges. @default KIND_DURATION_MS */
+  readonly durationMs?: Partial<Record<WaitKind, readonly [number, number]>>;
   /** The stack's DMS call budget of the adaptive schedule. @default DefaultWait.CALLS_PER_SECOND */
   readonly callsPerSecond?: number;
   /** The account's bucket. @default DMS's (200, 8/s) */
@@ -64,12 +78,14 @@ export interface ScenarioOptions {
 }
 
 export interface ResourceOutcome {
+  readonly kind: WaitKind;
   readonly failed: boolean;
   readonly reason?: string;
-  readonly refreshDurationMs: number;
+  /** How long DMS took for its operation. */
+  readonly durationMs: number;
   /** When all its start calls were answered (simulated ms). */
   readonly startedAt?: number;
-  /** Refresh `successful` at DMS → resource complete. */
+  /** DMS done (e.g. refresh `successful`) → resource complete. */
   readonly latencyMs?: number;
   /** isComplete invocations. */
   readonly roundTrips: number;
@@ -94,11 +110,14 @@ export async function simulateConcurrentWaits(options: ScenarioOptions): Promise
     sleep: (ms) => time.sleep(ms),
   };
   const random = seededRandom(options.seed);
+  const kinds = options.kinds ?? WAIT_KINDS;
   const resources = Array.from({ length: options.constructs }, (_, i) => {
-    const [lo, hi] = options.refreshDurationMs;
-    const refreshDurationMs = lo + random() * (hi - lo);
+    const kind = kinds[i % kinds.length];
+    const [lo, hi] = options.durationMs?.[kind] ?? KIND_DURATION_MS[kind];
+    const durationMs = lo + random() * (hi - lo);
     const rnd = seededRandom(`${options.seed}/${i}`);
-    return runResource(options, account, { now: () => time.now(), sleep: (ms) => time.sleep(ms), random: rnd }, i, refreshDurationMs, rnd);
+    const dms = simulatedOperation(kind, new SimulatedSdkClient(account, rnd), { now: () => time.now() }, i, durationMs);
+    return runResource(options, { now: () => time.now(), sleep: (ms) => time.sleep(ms), random: rnd }, kind, dms, rnd);
   });
   const outcomes = await time.run(Promise.all(resources));
   return { options, outcomes, calls: account.calls, endedAt: time.now() };
@@ -106,19 +125,18 @@ export async function simulateConcurrentWaits(options: ScenarioOptions): Promise
 
 async function runResource(
   options: ScenarioOptions,
-  account: SimulatedAccount,
   clock: Required<WaitClock>,
-  index: number,
-  refreshDurationMs: number,
+  kind: WaitKind,
+  dms: SimulatedOperation,
   random: RandomSource,
 ): Promise<ResourceOutcome> {
-  const refresh = simulatedRefresh(new SimulatedSdkClient(account, random), clock, index, refreshDurationMs);
   let roundTrips = 0;
   const outcome = (extra: Partial<ResourceOutcome>): ResourceOutcome => ({
-    failed: false, refreshDurationMs, roundTrips, startedAt: refresh.startedAt(), ...extra,
+    kind, failed: false, durationMs: dms.durationMs, roundTrips, startedAt: dms.startedAt(), ...extra,
   });
   const failed = (err: unknown) => outcome({ failed: true, reason: `${(err as Error).name}: ${(err as Error).message}` });
-  const done = () => outcome({ latencyMs: clock.now() - refresh.finishedAt()! });
+  const done = () => outcome({ latencyMs: clock.now() - dms.finishedAt()! });
+  const operation = dms.operation;
 
   await clock.sleep(random() * DISPATCH_SPREAD_MS);
   const receivedAt = clock.now();
@@ -127,14 +145,14 @@ async function runResource(
     // A plain Provider: onEvent starts (an error fails the resource), every isComplete checks once.
     let mark: OperationMark;
     try {
-      mark = await refresh.operation.start();
+      mark = await operation.start();
     } catch (err) {
       return failed(err);
     }
     for (let attempt = 1; ; attempt++) {
       roundTrips++;
       try {
-        if ((await refresh.operation.check(mark)).done) return done();
+        if ((await operation.check(mark)).done) return done();
       } catch (err) {
         return failed(err);
       }
@@ -150,12 +168,12 @@ async function runResource(
   try {
     if (options.schedule === 'adaptive') await clock.sleep(startDelayMs(policy, random));
     const startedAt = clock.now();
-    const mark = await startWithRetries(refresh.operation, clock, random);
+    const mark = await startWithRetries(operation, clock, random);
     for (;;) {
       roundTrips++;
-      const progress: Progress = await waitForOperation(refresh.operation, mark, {
+      const progress: Progress = await waitForOperation(operation, mark, {
         startedAt,
-        deadline: receivedAt + TIMEOUT_MS,
+        deadline: receivedAt + DefaultWait.TIMEOUT_SECONDS[kind] * 1000,
         pollIntervalMs: policy.fixedIntervalMs,
         minSpacingMs: policy.minSpacingMs,
         returnBy: clock.now() + POLL_BUDGET_MS,
@@ -185,28 +203,52 @@ async function startWithRetries(operation: DmsOperation, clock: WaitClock, rando
   }
 }
 
+/** The DMS side of one construct's operation: under way for `durationMs` from its start request, then done. */
+interface SimulatedOperation {
+  readonly operation: DmsOperation;
+  readonly durationMs: number;
+  /** When DMS accepted the start (simulated ms), once it has. */
+  startedAt(): number | undefined;
+  finishedAt(): number | undefined;
+}
+
 /**
- * The DMS side of one refresh, with the calls our schema-refresh operation makes:
- * start = DescribeRefreshSchemasStatus, DescribeConnections (the pair's connection is
- * already `successful`), RefreshSchemas; a check = DescribeRefreshSchemasStatus.
+ * The DMS calls our operation of each kind makes on the happy path (lambda/dms):
+ * - schema refresh: start = DescribeRefreshSchemasStatus, DescribeConnections (the pair's
+ *   connection is already `successful`), RefreshSchemas; a check = DescribeRefreshSchemasStatus;
+ * - connection test: start = DescribeConnections, TestConnection; a check = DescribeConnections;
+ * - teardown (a running replication): start = DescribeReplications, StopReplication; a check =
+ *   DescribeReplications (`stopping` until stopped);
+ * - run (a replication that never ran): start = DescribeReplications, StartReplication; a
+ *   check = DescribeReplications (`starting` until `running`).
  */
-function simulatedRefresh(client: SimulatedSdkClient, clock: WaitClock, index: number, durationMs: number) {
-  let refreshStartedAt: number | undefined;
-  const finishedAt = () => (refreshStartedAt === undefined ? undefined : refreshStartedAt + durationMs);
+const CALLS: Record<WaitKind, { readonly start: readonly string[]; readonly check: string; readonly status: [string, string] }> = {
+  'schema-refresh': {
+    start: ['DescribeRefreshSchemasStatus', 'DescribeConnections', 'RefreshSchemas'], check: 'DescribeRefreshSchemasStatus', status: ['refreshing', 'successful'],
+  },
+  'connection-test': { start: ['DescribeConnections', 'TestConnection'], check: 'DescribeConnections', status: ['testing', 'successful'] },
+  'replication-teardown': { start: ['DescribeReplications', 'StopReplication'], check: 'DescribeReplications', status: ['stopping', 'stopped'] },
+  'replication-run': { start: ['DescribeReplications', 'StartReplication'], check: 'DescribeReplications', status: ['starting', 'running'] },
+};
+
+function simulatedOperation(
+  kind: WaitKind, client: SimulatedSdkClient, clock: { now(): number }, index: number, durationMs: number,
+): SimulatedOperation {
+  const calls = CALLS[kind];
+  let startedAt: number | undefined;
+  const finishedAt = () => (startedAt === undefined ? undefined : startedAt + durationMs);
   const operation: DmsOperation = {
-    subject: `the schema refresh of endpoint ${index}`,
+    subject: `the ${kind} of construct ${index}`,
     async start() {
-      await client.send('DescribeRefreshSchemasStatus');
-      await client.send('DescribeConnections');
-      await client.send('RefreshSchemas');
-      refreshStartedAt = clock.now();
+      for (const call of calls.start) await client.send(call);
+      startedAt = clock.now();
       return { acceptAfter: 0 };
     },
     async check() {
-      await client.send('DescribeRefreshSchemasStatus');
+      await client.send(calls.check);
       const end = finishedAt();
-      return end !== undefined && clock.now() >= end ? { done: true, status: 'successful' } : { done: false, status: 'refreshing' };
+      return end !== undefined && clock.now() >= end ? { done: true, status: calls.status[1] } : { done: false, status: calls.status[0] };
     },
   };
-  return { operation, finishedAt, startedAt: () => refreshStartedAt };
+  return { operation, durationMs, startedAt: () => startedAt, finishedAt };
 }
