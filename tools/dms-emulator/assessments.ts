@@ -184,7 +184,13 @@ export class Assessments {
     if (this.serverless.statusWhileAssessing) record.status = this.serverless.statusWhileAssessing;
     assessment.release = (passed) => {
       Object.assign(record, { status: before.status });
-      if (passed || !failOnFailure) this.host.startReplication(plain);
+      if (!passed && failOnFailure) return;
+      try {
+        this.host.startReplication(plain);
+      } catch (err) {
+        // Whatever call settles this must not fail for it: DMS leaves the replication as it is and says why.
+        assessment.location.LastFailureMessage = `The replication did not start after the assessment: ${(err as Error).message}`;
+      }
     };
     const statuses = [this.serverlessWire(assessment)];
     return { Replication: { ReplicationConfigArn: configArn, Status: record.status, PremigrationAssessmentStatuses: statuses } };
