@@ -36,6 +36,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@aws-cdk/integ-runner@${INTEG_RUNNER}`,
     `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA}`,
     '@aws-sdk/client-cloudformation@^3',
+    '@aws-sdk/client-cloudwatch@^3',
     '@aws-sdk/client-database-migration-service@^3',
     '@types/aws-lambda@^8',
     `aws-cdk@${CDK_CLI}`,
@@ -103,7 +104,7 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 // Handler bundles: one per provider kind. The AWS SDK v3 is not bundled: every
 // Node.js Lambda runtime ships it, and leaving it out keeps each bundle small.
-for (const kind of ['schema-refresh', 'connection-test', 'replication-teardown', 'replication-run', 'premigration-assessment']) {
+for (const kind of ['schema-refresh', 'connection-test', 'replication-teardown', 'replication-run', 'cutover-readiness', 'premigration-assessment']) {
   project.bundler.addBundle(`lambda/${kind}/index.ts`, {
     platform: 'node',
     target: BUNDLE_TARGET,

@@ -1,10 +1,13 @@
 import { parseArgs } from 'node:util';
 import { DmsArn, parseDmsArn, parseDuration } from './option-values';
+import { READINESS_OPTIONS, readinessCriteria } from './readiness-options';
 import { UsageError } from './usage-error';
-import type { ConnectionPrecondition, ReplicationGoal, ReplicationTarget } from '../lambda/dms';
+import type { ConnectionPrecondition, ReadinessCriteria, ReplicationGoal, ReplicationTarget } from '../lambda/dms';
 import { ConnectionPreconditionMode, DefaultWait, ReplicationWaitTarget, ReplicationWaitTargetValue } from '../src/private/handler-contract';
 
-export type CommandName = 'refresh-schemas' | 'test-connection' | 'stop-replication' | 'start-replication' | 'wait-replication' | 'assess' | 'wait-assessment';
+export type CommandName =
+  | 'refresh-schemas' | 'test-connection' | 'stop-replication' | 'start-replication' | 'wait-replication' | 'status'
+  | 'assess' | 'wait-assessment';
 
 export interface WaitSettings {
   readonly timeoutMs: number;
@@ -50,7 +53,18 @@ export interface StartReplicationCommand extends CommonSettings {
 export interface WaitReplicationCommand extends CommonSettings {
   readonly name: 'wait-replication';
   readonly target: ReplicationTarget;
-  readonly until: ReplicationGoal;
+  readonly until: ReplicationGoal | typeof CUTOVER_READY;
+  /** With --until cutover-ready. */
+  readonly readiness?: ReadinessCriteria;
+}
+
+/** Prints the replication's cut-over readiness, table by table (one look, no wait). */
+export interface StatusCommand extends CommonSettings {
+  readonly name: 'status';
+  readonly target: ReplicationTarget;
+  readonly readiness: ReadinessCriteria;
+  /** JSON on stdout instead of the table. */
+  readonly json: boolean;
 }
 
 export interface AssessCommand extends CommonSettings {
@@ -78,8 +92,11 @@ export interface WaitAssessmentCommand extends CommonSettings {
 
 /** A validated command line, ready to run. */
 export type CliCommand =
-  | RefreshSchemasCommand | TestConnectionCommand | StopReplicationCommand | StartReplicationCommand | WaitReplicationCommand
+  | RefreshSchemasCommand | TestConnectionCommand | StopReplicationCommand | StartReplicationCommand | WaitReplicationCommand | StatusCommand
   | AssessCommand | WaitAssessmentCommand;
+
+/** wait-replication's goal that waits for cut-over readiness (lambda/dms/cutover-readiness.ts). */
+export const CUTOVER_READY = 'cutover-ready';
 
 /** What the command line asks for. */
 export type Invocation =
@@ -106,6 +123,8 @@ export interface CommandSpec {
   readonly defaultTimeout: string;
   /** Waits without --wait (a command that only waits). */
   readonly alwaysWaits?: boolean;
+  /** Never waits: no --wait, --timeout or --poll-interval. */
+  readonly neverWaits?: boolean;
   build(values: OptionValues, common: (arns: DmsArn[]) => CommonSettings): CliCommand;
 }
 
@@ -114,14 +133,20 @@ const PRECONDITIONS: readonly ConnectionPrecondition[] = Object.values(Connectio
 const defaultTimeout = (kind: keyof typeof DefaultWait.TIMEOUT_SECONDS) => `${DefaultWait.TIMEOUT_SECONDS[kind] / 60}m`;
 
 /** Options every command takes; only the default timeout differs between commands. */
-function commonOptions(spec: Pick<CommandSpec, 'defaultTimeout' | 'alwaysWaits'>): Record<string, OptionSpec> {
+function commonOptions(spec: Pick<CommandSpec, 'defaultTimeout' | 'alwaysWaits' | 'neverWaits'>): Record<string, OptionSpec> {
   return {
-    ...(spec.alwaysWaits ? {} : { wait: { type: 'boolean', help: 'Wait until DMS finishes. Without it: start, check once, exit' } as OptionSpec }),
-    'timeout': { type: 'string', value: 'DURATION', help: `With --wait: give up after this long (default ${spec.defaultTimeout})` },
-    'poll-interval': { type: 'string', value: 'DURATION', help: 'With --wait: check DMS this often (default: every 2s at first, then less often as the wait goes on, at most every 60s)' },
-    'region': { type: 'string', value: 'REGION', help: 'AWS region to call; defaults to the ARNs\' region and must match it' },
-    'quiet': { type: 'boolean', help: 'No progress lines on stderr (errors are still printed)' },
-    'help': { type: 'boolean', short: 'h', help: 'Show this help' },
+    ...(spec.alwaysWaits || spec.neverWaits ? {} : { wait: { type: 'boolean', help: 'Wait until DMS finishes. Without it: start, check once, exit' } as OptionSpec }),
+    ...(spec.neverWaits ? {} : {
+      'timeout': { type: 'string', value: 'DURATION', help: `With --wait: give up after this long (default ${spec.defaultTimeout})` } as OptionSpec,
+      'poll-interval': {
+        type: 'string',
+        value: 'DURATION',
+        help: 'With --wait: check DMS this often (default: every 2s at first, then less often as the wait goes on, at most every 60s)',
+      } as OptionSpec,
+    }),
+    region: { type: 'string', value: 'REGION', help: 'AWS region to call; defaults to the ARNs\' region and must match it' },
+    quiet: { type: 'boolean', help: 'No progress lines on stderr (errors are still printed)' },
+    help: { type: 'boolean', short: 'h', help: 'Show this help' },
   };
 }
 
@@ -130,7 +155,7 @@ const REPLICATION_OPTIONS: Record<string, OptionSpec> = {
   'replication-task-arn': { type: 'string', value: 'ARN', help: 'A replication task (give exactly one of the two)' },
 };
 const START_GOALS: readonly string[] = Object.values(ReplicationWaitTarget);
-const WAIT_GOALS: readonly string[] = [...START_GOALS, 'stopped'];
+const WAIT_GOALS: readonly string[] = [...START_GOALS, 'stopped', CUTOVER_READY];
 
 const PAIR_OPTIONS: Record<string, OptionSpec> = {
   'endpoint-arn': { type: 'string', value: 'ARN', help: 'The DMS endpoint (required)' },
@@ -235,20 +260,44 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   },
   'wait-replication': {
     name: 'wait-replication',
-    summary: 'Wait until a replication is running, done with its full load, or stopped',
-    synopsis: '(--replication-config-arn ARN | --replication-task-arn ARN) --until GOAL [--timeout 6h] [--poll-interval 2s] [--region R]',
+    summary: 'Wait until a replication is running, done with its full load, stopped, or ready for cut-over',
+    synopsis: '(--replication-config-arn ARN | --replication-task-arn ARN) --until GOAL [--max-source-latency 10s] [--max-target-latency 10s] [--latency-window 5m] [--waive-validation] [--schemas S] [--timeout 6h] [--poll-interval 2s] [--region R]',
     description: [
-      'Starts nothing; for pipeline steps that wait longer than the hour CloudFormation gives a custom resource (serverless capacity provisioning, a large full load). GOAL: accepted, running, full-load-finished or stopped. A replication that fails, or stops with an error while waiting for running or full-load-finished, exits 1 with DMS\'s stop reason.',
+      'Starts nothing; for pipeline steps that wait longer than the hour CloudFormation gives a custom resource (serverless capacity provisioning, a large full load). GOAL: accepted, running, full-load-finished, stopped or cutover-ready. A replication that fails, or stops with an error while waiting for running or full-load-finished, exits 1 with DMS\'s stop reason.',
+      'cutover-ready: every table loaded and none errored, validation Validated wherever it is enabled (unless --waive-validation), and CDCLatencySource and CDCLatencyTarget at or under their maximum for the whole --latency-window, a data point every minute (no data points is unknown latency, not zero). A table in Table error exits 1 at once; a timeout (exit 3) says what still held readiness back. Run the status command to see it table by table.',
     ],
     options: {
       ...REPLICATION_OPTIONS,
       until: { type: 'string', value: 'GOAL', help: `${WAIT_GOALS.join(', ')} (required)` },
+      ...READINESS_OPTIONS,
     },
     defaultTimeout: '6h',
     alwaysWaits: true,
     build(values, common) {
       const { target, arn } = replicationTarget(values);
-      return { name: 'wait-replication', target, until: goal('--until', values.required('until'), WAIT_GOALS) as ReplicationGoal, ...common([arn]) };
+      const until = goal('--until', values.required('until'), WAIT_GOALS) as ReplicationGoal | typeof CUTOVER_READY;
+      const readiness = readinessCriteria(values);
+      if (until !== CUTOVER_READY && readiness.given) throw new UsageError(`${readiness.given} needs --until ${CUTOVER_READY}`);
+      return { name: 'wait-replication', target, until, ...(until === CUTOVER_READY ? { readiness: readiness.criteria } : {}), ...common([arn]) };
+    },
+  },
+  'status': {
+    name: 'status',
+    summary: 'Show whether a replication is ready for cut-over, table by table, and what holds it back',
+    synopsis: '(--replication-config-arn ARN | --replication-task-arn ARN) [--json] [--max-source-latency 10s] [--max-target-latency 10s] [--latency-window 5m] [--waive-validation] [--schemas S] [--region R]',
+    description: [
+      'One look at DMS\'s table statistics and CloudWatch\'s CDC latency, judged by the rules of wait-replication --until cutover-ready. Prints a table (each table\'s load and validation state, its failed, pending and suspended records, and why it is not ready), or with --json one JSON object with the same facts. Exits 0 whether or not the replication is ready: read "ready" in the JSON.',
+    ],
+    options: {
+      ...REPLICATION_OPTIONS,
+      ...READINESS_OPTIONS,
+      json: { type: 'boolean', help: 'Print one JSON object instead of the table' },
+    },
+    defaultTimeout: '0s',
+    neverWaits: true,
+    build(values, common) {
+      const { target, arn } = replicationTarget(values);
+      return { name: 'status', target, readiness: readinessCriteria(values).criteria, json: values.flag('json'), ...common([arn]) };
     },
   },
   'assess': {

@@ -1,12 +1,22 @@
-import { CliCommand } from './arguments';
+import { CliCommand, CUTOVER_READY, StatusCommand } from './arguments';
 import { assessmentRun } from './assessment-run';
-import { connectionTest, dmsClient, DmsOperation, replicationStart, replicationStop, replicationWait, schemaRefresh } from '../lambda/dms';
+import {
+  cloudWatchClient,
+  connectionTest,
+  cutoverReadiness,
+  dmsClient,
+  DmsOperation,
+  replicationStart,
+  replicationStop,
+  replicationWait,
+  schemaRefresh,
+} from '../lambda/dms';
 
 /**
  * The DMS operation a command runs: the same ones the Lambda handlers run, so
  * the CLI and the constructs share every status rule and error message.
  */
-export function operationFor(command: CliCommand): DmsOperation {
+export function operationFor(command: Exclude<CliCommand, StatusCommand>): DmsOperation {
   const client = dmsClient(command.region);
   switch (command.name) {
     case 'refresh-schemas':
@@ -33,6 +43,9 @@ export function operationFor(command: CliCommand): DmsOperation {
         cdcStartPosition: command.cdcStartPosition,
       });
     case 'wait-replication':
+      if (command.until === CUTOVER_READY) {
+        return cutoverReadiness({ dms: client, cloudWatch: cloudWatchClient(command.region) }, command.target, command.readiness!);
+      }
       return replicationWait(client, command.target, command.until);
     case 'assess':
     case 'wait-assessment':

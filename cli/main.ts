@@ -1,9 +1,10 @@
-import { CliCommand, Invocation, isCommandName, parseArguments } from './arguments';
+import { CliCommand, Invocation, isCommandName, parseArguments, StatusCommand } from './arguments';
 import { operationFor } from './commands';
 import { ExitCode } from './exit-codes';
 import { commandHelp, generalHelp, PROGRAM, VERSION } from './help';
 import { classifyError, errorOutput, resultOutput } from './output';
 import { runOperation } from './run';
+import { runStatus } from './status';
 import { formatDuration } from '../lambda/dms';
 
 /** Where the CLI writes: injected so tests can run main() in-process. */
@@ -42,11 +43,24 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       io.stdout(`${VERSION}\n`);
       return ExitCode.SUCCESS;
     case 'run':
-      return run(invocation.command, io);
+      return invocation.command.name === 'status' ? status(invocation.command, io) : run(invocation.command, io);
   }
 }
 
-async function run(command: CliCommand, io: CliIo): Promise<ExitCode> {
+/** `status` looks once and prints a table or JSON: it runs no operation. */
+async function status(command: StatusCommand, io: CliIo): Promise<ExitCode> {
+  try {
+    io.stdout(await runStatus(command));
+    return ExitCode.SUCCESS;
+  } catch (err) {
+    const failure = classifyError(err, command.target.arn);
+    io.stdout(`${JSON.stringify(errorOutput(command.name, failure, { subject: command.target.arn }))}\n`);
+    io.stderr(`${PROGRAM}: ${failure.error}: ${failure.message}\n`);
+    return failure.exitCode;
+  }
+}
+
+async function run(command: Exclude<CliCommand, StatusCommand>, io: CliIo): Promise<ExitCode> {
   const began = Date.now();
   const progress = (line: string) => {
     if (!command.quiet) io.stderr(`${line}\n`);

@@ -5,3 +5,4 @@ export * from './schema-refresh';
 export * from './replication-teardown';
 export * from './replication-run';
 export * from './premigration-assessment';
+export * from './cutover-readiness';

@@ -64,7 +64,8 @@ export interface DmsLifecycleProviderSettings {
    * together while they wait. DMS throttles per account and region (a bucket of 200
    * calls refilled at 8 per second, shared with the console, monitoring and other
    * tools), so each construct checks at most once per (constructs in the stack ÷ this)
-   * seconds and spreads its start over as long (at most a minute). A construct set to
+   * seconds (a `DmsCutoverReadiness` counts twice: its check makes two DMS calls) and
+   * spreads its start over as long (at most a minute). A construct set to
    * a fixed `pollInterval` keeps it.
    * @default 4 - half of DMS's refill rate; the rest is left to the account's other callers
    */

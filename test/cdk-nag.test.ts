@@ -1,5 +1,5 @@
 /**
- * cdk-nag over a stack with all four constructs: AwsSolutions, HIPAA Security, NIST 800-53 R5
+ * cdk-nag over a stack with all five construct kinds: AwsSolutions, HIPAA Security, NIST 800-53 R5
  * and PCI DSS 3.2.1. What is by design is acknowledged inside the constructs with a reason;
  * what the user decides (VPC placement, log encryption) stays visible until configured.
  */
@@ -14,8 +14,14 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import {
-  DmsConnectionTest, DmsLifecycleProviderSettings, DmsLifecycleProviders, DmsPremigrationAssessment,
-  DmsReplicationRun, DmsReplicationTeardown, DmsSchemaRefresh,
+  DmsConnectionTest,
+  DmsCutoverReadiness,
+  DmsLifecycleProviderSettings,
+  DmsLifecycleProviders,
+  DmsPremigrationAssessment,
+  DmsReplicationRun,
+  DmsReplicationTeardown,
+  DmsSchemaRefresh,
 } from '../src';
 
 const PACKS: Array<() => NagPack> = [
@@ -53,6 +59,8 @@ function buildStack(settings?: (stack: Stack) => DmsLifecycleProviderSettings): 
   });
   DmsReplicationRun.forReplicationConfig(stack, 'RunConfig', config);
   DmsReplicationRun.forReplicationTask(stack, 'RunTask', task);
+  DmsCutoverReadiness.forReplicationConfig(stack, 'ReadyConfig', config);
+  DmsCutoverReadiness.forReplicationTask(stack, 'ReadyTask', task);
   return stack;
 }
 
@@ -75,8 +83,8 @@ test('without options, only LambdaInsideVPC and CloudWatchLogGroupEncrypted rema
   const stack = buildStack();
   const functions = pathsOf(stack, lambda.CfnFunction);
   const logGroups = pathsOf(stack, logs.CfnLogGroup);
-  expect(functions).toHaveLength(20); // 4 kinds × (2 handlers + 3 framework functions)
-  expect(logGroups).toHaveLength(8); // 4 kinds × (handlers + waiter)
+  expect(functions).toHaveLength(25); // 5 kinds × (2 handlers + 3 framework functions)
+  expect(logGroups).toHaveLength(10); // 5 kinds × (handlers + waiter)
   expect(findingsOnOurs(stack)).toEqual({
     'HIPAA.Security-LambdaInsideVPC': functions,
     'HIPAA.Security-CloudWatchLogGroupEncrypted': logGroups,

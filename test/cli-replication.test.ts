@@ -69,7 +69,7 @@ describe('wait-replication', () => {
 
   test.each([
     [['wait-replication', '--replication-config-arn', 'arn:aws:dms:us-east-1:123456789012:replication-config:X'], /--until is required/],
-    [['wait-replication', '--replication-config-arn', 'arn:aws:dms:us-east-1:123456789012:replication-config:X', '--until', 'done'], /--until must be one of accepted, running, full-load-finished, stopped; got "done"/],
+    [['wait-replication', '--replication-config-arn', 'arn:aws:dms:us-east-1:123456789012:replication-config:X', '--until', 'done'], /--until must be one of accepted, running, full-load-finished, stopped, cutover-ready; got "done"/],
     [['start-replication', '--replication-task-arn', 'arn:aws:dms:us-east-1:123456789012:task:X', '--until', 'running'], /--until needs --wait/],
     [['start-replication', '--replication-task-arn', 'arn:aws:dms:us-east-1:123456789012:task:X', '--cdc-start-time', '2026-11-01T00:00:00Z', '--cdc-start-position', 'x'], /not both/],
   ])('bad usage exits 2: %j', async (args, message) => {

@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -43,6 +43,27 @@ describe('the example app synthesizes offline with the real aws-cdk CLI', () => 
     expect(pipeline).toContain('VerifySchemaRefresh');
     expect(pipeline).toContain('cdk-dms-lifecycle refresh-schemas');
     expect(pipeline).toContain('cdk-dms-lifecycle wait-replication --replication-config-arn');
+    expect(pipeline).toContain('WaitForCutoverReadiness');
+    expect(pipeline).toContain('--until cutover-ready --max-source-latency 10s');
+  });
+
+  test('the cut-over step prints the status when the wait fails, and keeps the wait\'s exit code (1 errored, 3 timed out)', () => {
+    const projects = Object.values(template('DmsMigrationPipeline.template.json').Resources as Record<string, any>)
+      .filter((r) => r.Type === 'AWS::CodeBuild::Project');
+    const specs = projects.map((p) => p.Properties.Source.BuildSpec).filter((b): b is string => typeof b === 'string' && b.includes('cutover-ready'));
+    expect(specs).toHaveLength(1);
+    const command = (JSON.parse(specs[0]).phases.build.commands as string[]).find((c) => c.includes('--until cutover-ready'))!;
+    // An npx that fails the wait with the given code and prints a line for status.
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-npx-'));
+    fs.writeFileSync(path.join(bin, 'npx'), '#!/bin/sh\ncase "$2" in wait-replication) exit "$WAIT_RC";; status) echo status-printed;; esac\n', { mode: 0o755 });
+    try {
+      for (const rc of [1, 3]) {
+        const run = spawnSync('sh', ['-c', command], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, WAIT_RC: String(rc) }, encoding: 'utf8' });
+        expect({ status: run.status, stdout: run.stdout }).toEqual({ status: rc, stdout: 'status-printed\n' });
+      }
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
   });
 });
 

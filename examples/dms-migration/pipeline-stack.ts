@@ -26,7 +26,8 @@ export interface DmsMigrationPipelineStackProps extends StackProps {
 /**
  * CDK Pipelines gating on the schema refresh: the Migrate stage's stack finishes
  * only after DMS reports the refresh successful, its `post` steps read which refresh
- * it waited for from the stack outputs, and the Cutover stage runs only after them.
+ * it waited for from the stack outputs, and the Cutover stage runs only after them,
+ * the last of them waiting until the replication is ready for cut-over.
  */
 export class DmsMigrationPipelineStack extends Stack {
   public constructor(scope: Construct, id: string, props: DmsMigrationPipelineStackProps) {
@@ -84,12 +85,32 @@ export class DmsMigrationPipelineStack extends Stack {
       commands: ['npm ci', 'npx cdk-dms-lifecycle wait-replication --replication-config-arn "$REPLICATION_CONFIG_ARN" --until running --timeout 4h --poll-interval 30s'],
       timeout: Duration.hours(5),
     });
+    // Cut-over readiness: every table loaded and validated, CDC caught up (under 10 s for
+    // 5 minutes). A step rather than DmsCutoverReadiness in the stack: a large full load and
+    // its validation can take longer than CloudFormation's hour. Exit 1 if a table errored,
+    // 3 if not ready within 8 hours; either way it prints what held readiness back.
+    const cutoverReady = new pipelines.CodeBuildStep('WaitForCutoverReadiness', {
+      input: source,
+      rolePolicyStatements: [
+        new iam.PolicyStatement({ actions: ['dms:DescribeReplicationTableStatistics'], resources: [this.dmsArn('replication-config')] }),
+        // IAM offers no resource-level scoping for DescribeReplications nor CloudWatch's metric reads.
+        new iam.PolicyStatement({ actions: ['dms:DescribeReplications', 'cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'], resources: ['*'] }),
+      ],
+      envFromCfnOutputs: { REPLICATION_CONFIG_ARN: new CfnOutput(migrate.migration, 'CutoverReplicationArn', { value: migrate.migration.serverlessRun.replicationArn }) },
+      commands: [
+        'npm ci',
+        'npx cdk-dms-lifecycle wait-replication --replication-config-arn "$REPLICATION_CONFIG_ARN" --until cutover-ready --max-source-latency 10s --max-target-latency 10s --latency-window 5m --timeout 8h --poll-interval 1m'
+          + ' || { rc=$?; npx cdk-dms-lifecycle status --replication-config-arn "$REPLICATION_CONFIG_ARN"; exit $rc; }',
+      ],
+      timeout: Duration.hours(9),
+    });
+    cutoverReady.addStepDependency(waitForReplication);
     // Stages added after this one start only once these steps succeeded.
-    pipeline.addStage(migrate, { post: [verify, refreshTarget, waitForReplication] });
+    pipeline.addStage(migrate, { post: [verify, refreshTarget, waitForReplication, cutoverReady] });
   }
 
   /** Every DMS resource of a type in this stack's account and region. */
-  private dmsArn(type: 'endpoint' | 'rep'): string {
+  private dmsArn(type: 'endpoint' | 'rep' | 'replication-config'): string {
     return this.formatArn({ service: 'dms', resource: type, resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   }
 }

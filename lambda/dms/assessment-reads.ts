@@ -8,7 +8,7 @@ import {
   ReplicationTaskAssessmentRun,
 } from '@aws-sdk/client-database-migration-service';
 import { AssessmentRunState, IndividualAssessment, s3Location } from './assessment-verdict';
-import { collectPages, findInPages } from './describe-pages';
+import { allPages, findInPages } from './describe-pages';
 import { apiFailure, DmsOperationFailed, isNotFound } from './errors';
 import { ReplicationState } from './replication-state';
 
@@ -33,7 +33,7 @@ export function runState(run: ReplicationTaskAssessmentRun | PremigrationAssessm
 /** Every assessment run of a task, following Marker; none when DMS answers NotFound for the filter. */
 export async function taskAssessmentRuns(client: DatabaseMigrationServiceClient, taskArn: string): Promise<ReplicationTaskAssessmentRun[]> {
   try {
-    return await collectPages(async (marker) => {
+    return await allPages(async (marker) => {
       const out = await client.send(new DescribeReplicationTaskAssessmentRunsCommand({
         Filters: [{ Name: 'replication-task-arn', Values: [taskArn] }],
         Marker: marker,
@@ -54,7 +54,7 @@ export async function taskAssessmentRuns(client: DatabaseMigrationServiceClient,
 export async function individualAssessments(client: DatabaseMigrationServiceClient, runArn: string): Promise<IndividualAssessment[]> {
   if (!runArn) return [];
   try {
-    const all = await collectPages(async (marker) => {
+    const all = await allPages(async (marker) => {
       const out = await client.send(new DescribeReplicationTaskIndividualAssessmentsCommand({
         Filters: [{ Name: 'replication-task-assessment-run-arn', Values: [runArn] }],
         Marker: marker,

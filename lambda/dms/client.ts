@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
 import { boundedByCallDeadline } from './call-budget';
 import { parseDmsArn } from '../../src/private/dms-arn-syntax';
@@ -46,4 +47,26 @@ export function dmsClient(region?: string): DatabaseMigrationServiceClient {
  */
 export function dmsClientFor(arn: string): DatabaseMigrationServiceClient {
   return dmsClient(parseDmsArn(arn)?.region);
+}
+
+let cachedCloudWatch: { key: string; client: CloudWatchClient } | undefined;
+
+/**
+ * A CloudWatch client (CDC latency metrics), reused like the DMS client and bounded by
+ * the same call deadline; tests point it at the emulator with AWS_ENDPOINT_URL_CLOUDWATCH.
+ */
+export function cloudWatchClient(region?: string): CloudWatchClient {
+  const key = [region ?? process.env.AWS_REGION ?? '', process.env.AWS_ENDPOINT_URL_CLOUDWATCH ?? process.env.AWS_ENDPOINT_URL ?? '', requestTimeoutMs()].join('|');
+  if (cachedCloudWatch?.key !== key) {
+    cachedCloudWatch = {
+      key,
+      client: boundedByCallDeadline(new CloudWatchClient({
+        region,
+        retryMode: 'standard',
+        maxAttempts: 5,
+        requestHandler: { connectionTimeout: 3_000, requestTimeout: requestTimeoutMs(), throwOnRequestTimeout: true },
+      })),
+    };
+  }
+  return cachedCloudWatch.client;
 }

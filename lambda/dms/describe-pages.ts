@@ -26,15 +26,13 @@ export async function findInPages<T>(
   throw new Error(`DMS answered more than ${MAX_PAGES} pages`);
 }
 
-/** Every record of every page, following `Marker` (pages may be empty and still carry one). */
-export async function collectPages<T>(fetchPage: (marker: string | undefined) => Promise<Page<T>>): Promise<T[]> {
-  const all: T[] = [];
-  let marker: string | undefined;
-  for (let pages = 0; pages < MAX_PAGES; pages++) {
+/** Every record of every page, following `Marker` (or NextToken) to the end; empty pages in between are skipped. */
+export async function allPages<T>(fetchPage: (marker: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  await findInPages(async (marker) => {
     const page = await fetchPage(marker);
-    all.push(...(page.items ?? []));
-    if (!page.marker) return all;
-    marker = page.marker;
-  }
-  throw new Error(`DMS answered more than ${MAX_PAGES} pages`);
+    items.push(...(page.items ?? []));
+    return { marker: page.marker };
+  }, () => false);
+  return items;
 }

@@ -20,3 +20,6 @@ export * from './replication-start';
 export * from './assessment-verdict';
 export * from './assessment-reads';
 export * from './premigration-assessment';
+export * from './table-statistics';
+export * from './cdc-latency';
+export * from './cutover-readiness';

@@ -17,6 +17,8 @@ export interface ReplicationTarget {
 /** What DMS says about a running (or resting) replication, for either kind. */
 export interface ReplicationState {
   readonly status: string;
+  /** ReplicationConfigIdentifier / ReplicationTaskIdentifier: the name the user gave it. */
+  readonly identifier?: string;
   readonly stopReason?: string;
   /** Serverless FailureMessages joined, or a task's LastFailureMessage. */
   readonly failureMessage?: string;
@@ -96,6 +98,7 @@ export async function describeReplication(client: DatabaseMigrationServiceClient
       const startDate = ms(r.ReplicationStats?.StartDate);
       return {
         status: r.Status ?? 'unknown',
+        identifier: r.ReplicationConfigIdentifier,
         stopReason: r.StopReason,
         failureMessage: r.FailureMessages?.join(' | '),
         migrationType: r.ReplicationType,
@@ -117,6 +120,7 @@ export async function describeReplication(client: DatabaseMigrationServiceClient
     const startDate = ms(t.ReplicationTaskStats?.StartDate) ?? ms(t.ReplicationTaskStartDate);
     return {
       status: t.Status ?? 'unknown',
+      identifier: t.ReplicationTaskIdentifier,
       stopReason: t.StopReason,
       failureMessage: t.LastFailureMessage,
       migrationType: t.MigrationType,

@@ -79,6 +79,49 @@ export interface PremigrationAssessmentProperties extends LifecycleResourcePrope
   readonly CdcStartPosition?: string;
 }
 
+/** Properties of Custom::DmsCutoverReadiness. */
+export interface CutoverReadinessProperties extends LifecycleResourceProperties {
+  /** Exactly one of ReplicationConfigArn / ReplicationTaskArn is set. */
+  readonly ReplicationConfigArn?: string;
+  readonly ReplicationTaskArn?: string;
+  readonly MaxSourceLatencySeconds: string;
+  readonly MaxTargetLatencySeconds: string;
+  readonly LatencyWindowSeconds: string;
+  /** 'true' or 'false'. */
+  readonly WaiveValidation: string;
+  /** Schema names, comma-separated; absent: every table. */
+  readonly SchemaNames?: string;
+  /** Any value; a change asks for the readiness wait again. */
+  readonly CheckTrigger?: string;
+}
+
+/** Codes of what holds cut-over readiness back (README "Cut-over readiness" explains each). */
+export const NotReadyReason = {
+  NO_TABLES: 'no-tables',
+  LOADING: 'loading',
+  TABLE_ERROR: 'table-error',
+  TABLE_CANCELLED: 'table-cancelled',
+  VALIDATION_PENDING: 'validation-pending',
+  VALIDATION_MISMATCHED: 'validation-mismatched',
+  VALIDATION_SUSPENDED: 'validation-suspended',
+  NO_PRIMARY_KEY: 'no-primary-key',
+  VALIDATION_ERROR: 'validation-error',
+  REPLICATION_NOT_RUNNING: 'replication-not-running',
+  LATENCY_OVER_THRESHOLD: 'latency-over-threshold',
+  LATENCY_UNKNOWN: 'latency-unknown',
+} as const;
+
+/** A value of {@link NotReadyReason}. */
+export type NotReadyReasonValue = (typeof NotReadyReason)[keyof typeof NotReadyReason];
+
+/** Cut-over readiness defaults, shared by the construct and the CLI. */
+export const DefaultReadiness = {
+  MAX_LATENCY_SECONDS: 10,
+  LATENCY_WINDOW_SECONDS: 5 * 60,
+  /** DMS publishes its metrics once a minute: a shorter window would judge a single point. */
+  MIN_LATENCY_WINDOW_SECONDS: 60,
+} as const;
+
 /** The two custom resource types the replication-run provider serves. */
 export const ReplicationRunResourceType = {
   /** Starts the replication after create, resumes it after an update, stops it on delete. */
@@ -117,7 +160,7 @@ export type ConnectionPreconditionValue = (typeof ConnectionPreconditionMode)[ke
 export const HandlerEnv = {
   /** Longest time, in seconds, that one isComplete invocation keeps polling DMS before it hands back to the waiter. */
   POLL_BUDGET_SECONDS: 'DMS_LIFECYCLE_POLL_BUDGET_SECONDS',
-  /** Lifecycle custom resources in the stack (all kinds): how many may wait at once. */
+  /** Lifecycle custom resources in the stack (all kinds), each counted once per DMS call its check makes: the share of the budget one check may use. */
   STACK_RESOURCES: 'DMS_LIFECYCLE_STACK_RESOURCES',
   /** DMS calls per second that the stack's lifecycle resources may make together. */
   CALLS_PER_SECOND: 'DMS_LIFECYCLE_CALLS_PER_SECOND',
@@ -139,11 +182,22 @@ export const Attribute = {
   ERROR_COUNT: 'ErrorCount',
   SKIPPED_COUNT: 'SkippedCount',
   CANCELLED_COUNT: 'CancelledCount',
+  TABLES_TOTAL: 'TablesTotal',
+  TABLES_READY: 'TablesReady',
+  MAX_CDC_LATENCY_SOURCE_SECONDS: 'MaxCdcLatencySourceSeconds',
+  MAX_CDC_LATENCY_TARGET_SECONDS: 'MaxCdcLatencyTargetSeconds',
 } as const;
 
 /** Default waits, shared by the constructs and the CLI: seconds per kind, and the stack's DMS call budget. */
 export const DefaultWait = {
-  TIMEOUT_SECONDS: { 'schema-refresh': 30 * 60, 'connection-test': 10 * 60, 'replication-teardown': 30 * 60, 'replication-run': 30 * 60, 'premigration-assessment': 45 * 60 },
+  TIMEOUT_SECONDS: {
+    'schema-refresh': 30 * 60,
+    'connection-test': 10 * 60,
+    'replication-teardown': 30 * 60,
+    'replication-run': 30 * 60,
+    'cutover-readiness': 30 * 60,
+    'premigration-assessment': 45 * 60,
+  },
   /** Half of DMS's API refill rate (8 per second per account and region); the rest is left to the account's other callers. */
   CALLS_PER_SECOND: 4,
 } as const;

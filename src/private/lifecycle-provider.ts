@@ -17,7 +17,7 @@ import { acknowledgeProviderFindings } from './provider-nag-acknowledgments';
 import { WaitSettings } from './wait-settings';
 
 /** The kinds of lifecycle custom resource; each has its own handler bundle and provider. */
-export type LifecycleKind = 'schema-refresh' | 'connection-test' | 'replication-teardown' | 'replication-run' | 'premigration-assessment';
+export type LifecycleKind = 'schema-refresh' | 'connection-test' | 'replication-teardown' | 'replication-run' | 'cutover-readiness' | 'premigration-assessment';
 
 /**
  * The waiter retries isComplete after this pause. Short, because each isComplete
@@ -39,18 +39,20 @@ const HANDLER_TIMEOUT = Duration.seconds(120);
 /** onEvent may first wait up to a minute to spread many starts, then retry a throttled start for 90 s (poll-schedule.ts). */
 const ON_EVENT_TIMEOUT = Duration.minutes(4);
 
-/** Lifecycle custom resources per stack, all kinds: they share the stack's DMS call budget. */
+/** Lifecycle custom resources per stack, all kinds, each weighted by its DMS calls per check: they share the stack's DMS call budget. */
 const resourcesPerStack = new WeakMap<Stack, number>();
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets', 'lambda');
 
 /** Where a kind's resources live in the stack, and the custom resource type it serves. */
-const KINDS: Record<LifecycleKind, { id: string; resourceType: string }> = {
+const KINDS: Record<LifecycleKind, { id: string; resourceType: string; readsMetrics?: boolean; dmsCallsPerCheck?: number }> = {
   'schema-refresh': { id: 'DmsSchemaRefreshProvider', resourceType: 'Custom::DmsSchemaRefresh' },
   'connection-test': { id: 'DmsConnectionTestProvider', resourceType: 'Custom::DmsConnectionTest' },
   'replication-teardown': { id: 'DmsReplicationTeardownProvider', resourceType: 'Custom::DmsReplicationTeardown' },
   'replication-run': { id: 'DmsReplicationRunProvider', resourceType: ReplicationRunResourceType.RUN },
   'premigration-assessment': { id: 'DmsPremigrationAssessmentProvider', resourceType: 'Custom::DmsPremigrationAssessment' },
+  // A readiness check reads the replication and its table statistics: two DMS calls, not one.
+  'cutover-readiness': { id: 'DmsCutoverReadinessProvider', resourceType: 'Custom::DmsCutoverReadiness', readsMetrics: true, dmsCallsPerCheck: 2 },
 };
 
 /**
@@ -164,7 +166,10 @@ export class LifecycleProvider extends Construct {
       // The framework's functions take no such prop: set it on all five alike.
       functions.forEach((fn) => (fn.reservedConcurrentExecutions = settings.reservedConcurrentExecutions));
     }
-    acknowledgeProviderFindings(this, { reservedConcurrency: settings.reservedConcurrentExecutions !== undefined });
+    acknowledgeProviderFindings(this, {
+      reservedConcurrency: settings.reservedConcurrentExecutions !== undefined,
+      readsMetrics: KINDS[kind].readsMetrics,
+    });
   }
 
   /** Allows the handlers `actions` on one DMS resource. */
@@ -223,7 +228,7 @@ export class LifecycleProvider extends Construct {
     resourceType: string = KINDS[this.kind].resourceType,
   ): CustomResource {
     const stack = Stack.of(this);
-    resourcesPerStack.set(stack, (resourcesPerStack.get(stack) ?? 0) + 1);
+    resourcesPerStack.set(stack, (resourcesPerStack.get(stack) ?? 0) + (KINDS[this.kind].dmsCallsPerCheck ?? 1));
     return new CustomResource(scope, id, {
       serviceToken: this.provider.serviceToken,
       resourceType,

@@ -14,15 +14,19 @@ const HIPAA_NIST_PCI = [...HIPAA_NIST, 'PCI.DSS.321'];
  * and CloudWatchLogGroupEncrypted, which `DmsLifecycleProviders.configure({ vpc,
  * logEncryptionKey })` resolves: they are the user's decision.
  */
-export function acknowledgeProviderFindings(provider: Construct, options: { readonly reservedConcurrency: boolean }): void {
+export function acknowledgeProviderFindings(
+  provider: Construct,
+  options: { readonly reservedConcurrency: boolean; readonly readsMetrics?: boolean },
+): void {
   const stack = Stack.of(provider);
   const functions = provider.node.findAll().filter((c): c is lambda.CfnFunction => c instanceof lambda.CfnFunction);
   const invokeTargets = functions.map((fn) => `AwsSolutions-IAM5[Resource::<${stack.resolve(stack.getLogicalId(fn as CfnResource))}.Arn>:*]`);
   const acknowledgments = [
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'DMS DescribeConnections, DescribeReplications and DescribeReplicationTasks, Step Functions log delivery (the waiter\'s logs) '
-        + 'and, in a VPC, Lambda\'s network-interface actions support no resource-level permissions',
+      reason: 'DMS DescribeConnections, DescribeReplications and DescribeReplicationTasks, '
+        + `${options.readsMetrics ? 'CloudWatch GetMetricData and ListMetrics (the CDC latency metrics), ' : ''}`
+        + 'Step Functions log delivery (the waiter\'s logs) and, in a VPC, Lambda\'s network-interface actions support no resource-level permissions',
     },
     { id: 'AwsSolutions-L1', reason: `framework functions: ${FRAMEWORK} and pins their runtime; our handlers use the newest Node.js runtime` },
     { id: 'AwsSolutions-SF2', reason: 'the waiter only retries one Lambda task; tracing would add cost and no insight' },

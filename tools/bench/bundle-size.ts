@@ -9,7 +9,7 @@ import * as path from 'path';
 import { LAMBDA_ASSETS_DIR } from './paths';
 
 /** The provider kinds, one handler bundle each. */
-export const HANDLER_KINDS = ['schema-refresh', 'connection-test', 'replication-teardown', 'replication-run', 'premigration-assessment'] as const;
+export const HANDLER_KINDS = ['schema-refresh', 'connection-test', 'replication-teardown', 'replication-run', 'cutover-readiness', 'premigration-assessment'] as const;
 export type HandlerKind = (typeof HANDLER_KINDS)[number];
 
 /** The DMS client the handlers use, resolved at run time from the Lambda runtime. */
@@ -39,7 +39,7 @@ export function measureBundle(name: string, file: string): BundleSize {
   return { name, file, bytes: fs.statSync(file).size, sdkExternal: requiresSdk && !containsSdk };
 }
 
-/** The three handler bundles in assets/. */
+/** The handler bundles in assets/, one per provider kind. */
 export function handlerBundleSizes(): BundleSize[] {
   return HANDLER_KINDS.map((kind) => measureBundle(kind, handlerBundlePath(kind)));
 }

@@ -1,5 +1,7 @@
 import { ArnBuilder } from './arns';
 import { AssessmentBehavior, Assessments } from './assessments';
+import { CdcLatencyScenario, cdcLatencySeries } from './cdc-latency';
+import { CloudWatchMetrics, MetricPaging } from './cloudwatch-metrics';
 import { Connections } from './connections';
 import { DmsError } from './dms-error';
 import { FaultInjector } from './faults';
@@ -20,8 +22,9 @@ import { newRun, ReplicationRuns, SERVERLESS_RUNS, TASK_RUNS } from './replicati
 import { REPLICATION_TASKS } from './replication-tasks';
 import { SERVERLESS_REPLICATIONS } from './replications';
 import { RequestInput } from './request-input';
-import { DmsHttpServer } from './server';
+import { DmsHttpServer, EmulatedService } from './server';
 import { StoppableRegistry } from './stopping';
+import { TableScenario, TableStatistics, TableStatisticsPaging } from './table-statistics';
 
 type OperationHandler = (input: RequestInput) => object;
 
@@ -44,9 +47,11 @@ export class DmsEmulator {
     emulator.server = await DmsHttpServer.listen({
       port: options.port ?? 0,
       latencyMs: options.latencyMs ?? 0,
-      dispatch: (operation, input) => emulator.dispatch(operation, input),
+      dispatch: (operation, input, service) => emulator.dispatch(operation, input, service),
       // Unknown operations keep their faults queued: they answer UnknownOperationException.
-      takeFault: operation => (emulator.operations[operation] ? emulator.faults.take(operation) : undefined),
+      takeFault: operation => (emulator.operations[operation] || emulator.cloudWatchOperations[operation]
+        ? emulator.faults.take(operation)
+        : undefined),
       admit: emulator.rateLimit && ((caller, at) => emulator.rateLimit!.admit(caller, at)),
       record: call => emulator.calls.push(call),
     });
@@ -74,6 +79,10 @@ export class DmsEmulator {
   private readonly runBehavior: RunBehavior;
   private readonly operations: Readonly<Record<string, OperationHandler>>;
   private readonly assessments: Assessments;
+  private readonly tableStatistics: TableStatistics;
+  private readonly metrics = new CloudWatchMetrics();
+  /** CloudWatch's operations (X-Amz-Target GraniteServiceVersion20100801.*), served on the same port. */
+  private readonly cloudWatchOperations: Readonly<Record<string, OperationHandler>>;
 
   private constructor(options: DmsEmulatorOptions) {
     this.region = options.region ?? 'us-east-1';
@@ -100,7 +109,14 @@ export class DmsEmulator {
       startReplication: input => this.replicationRuns.start(input),
       arn: (type, id) => `arn:aws:dms:${this.region}:${this.account}:${type}:${id}`,
     }, { filterAfterPaging: paging.filterAfterPaging, noMatch: paging.describeNoMatch }, options.serverlessAssessments ?? {});
+    this.tableStatistics = new TableStatistics(arn => (arn.includes(':task:') ? this.tasks : this.replications).get(arn) !== undefined);
+    this.cloudWatchOperations = {
+      GetMetricData: input => this.metrics.getMetricData(input),
+      ListMetrics: input => this.metrics.listMetrics(input),
+    };
     this.operations = {
+      DescribeTableStatistics: input => this.tableStatistics.describeTableStatistics(input),
+      DescribeReplicationTableStatistics: input => this.tableStatistics.describeReplicationTableStatistics(input),
       RefreshSchemas: input => this.refreshes.refreshSchemas(input),
       DescribeRefreshSchemasStatus: input => this.refreshes.describeRefreshSchemasStatus(input),
       TestConnection: input => this.connections.testConnection(input),
@@ -135,12 +151,14 @@ export class DmsEmulator {
 
   /**
    * Env vars that point the SDK (and our Lambda handlers) at this emulator:
-   * AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE, AWS_REGION, AWS_DEFAULT_REGION,
-   * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.
+   * AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE, AWS_ENDPOINT_URL_CLOUDWATCH (the same
+   * server answers CloudWatch's GetMetricData and ListMetrics), AWS_REGION,
+   * AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.
    */
   env(): Record<string, string> {
     return {
       AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE: this.url,
+      AWS_ENDPOINT_URL_CLOUDWATCH: this.url,
       AWS_REGION: this.region,
       AWS_DEFAULT_REGION: this.region,
       AWS_ACCESS_KEY_ID: 'test',
@@ -370,7 +388,38 @@ export class DmsEmulator {
     return this.assessments.runsOf(targetArn);
   }
 
-  private dispatch(operation: string, input: RequestInput): object {
+  /**
+   * The tables of a task or replication config as DescribeTableStatistics /
+   * DescribeReplicationTableStatistics show them, each going through its phases in time
+   * from now on (a table is listed once its first phase began). Replaces earlier ones.
+   */
+  setTableStatistics(arn: string, tables: readonly TableScenario[], paging?: TableStatisticsPaging): void {
+    this.tableStatistics.set(arn, tables, paging);
+  }
+
+  /**
+   * The task's or config's CDCLatencySource and CDCLatencyTarget in CloudWatch (`AWS/DMS`),
+   * piecewise in time from now on (negative `fromMs`: history), a data point a minute
+   * except where a segment is idle (`seconds: null`). A task's series carry the dimensions
+   * DMS documents for task metrics (ReplicationInstanceIdentifier, ReplicationTaskIdentifier);
+   * a serverless replication's, `serverlessDimension` (DMS's docs say only that serverless
+   * metrics are per replication) holding the config's resource id.
+   */
+  setCdcLatency(arn: string, scenario: CdcLatencyScenario): void {
+    for (const s of cdcLatencySeries(arn, scenario)) this.metrics.set('AWS/DMS', s.metricName, s.dimensions, s.segments, s.publishDelayMs);
+  }
+
+  /** How GetMetricData and ListMetrics page (data points or metrics per page, empty pages first). */
+  setMetricPaging(paging: MetricPaging): void {
+    this.metrics.setPaging(paging);
+  }
+
+  private dispatch(operation: string, input: RequestInput, service: EmulatedService = 'dms'): object {
+    if (service === 'cloudwatch') {
+      const cloudWatch = this.cloudWatchOperations[operation];
+      if (!cloudWatch) throw new DmsError('UnknownOperationException', `Unknown operation: ${operation}`);
+      return cloudWatch(input);
+    }
     const handler = this.operations[operation];
     if (!handler) throw new DmsError('UnknownOperationException', `Unknown operation: ${operation}`);
     // A serverless assessment that ended starts its replication (or not) before anything reads it.

@@ -14,3 +14,6 @@ export type { CallerCounts, RateLimitOptions } from './rate-limit';
 export type { MigrationType, RunBehavior } from './replication-run-state';
 export { DEFAULT_CHECKS } from './assessments';
 export type { AssessmentBehavior, CheckOutcome, ServerlessAssessmentOptions } from './assessments';
+export type { CdcLatencyScenario, LatencySegment } from './cdc-latency';
+export type { MetricPaging } from './cloudwatch-metrics';
+export type { TablePhase, TableScenario, TableStatisticsPaging } from './table-statistics';

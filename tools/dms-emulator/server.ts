@@ -9,12 +9,17 @@ import { callerOf } from './rate-limit';
 import { RequestInput } from './request-input';
 import { readBody } from '../http-request-body';
 
-/** X-Amz-Target is `<prefix><Operation>` for every DMS call. */
-const TARGET_PREFIX = 'AmazonDMSv20160101.';
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
+/** X-Amz-Target is `<prefix><Operation>`: DMS's (JSON 1.1), or CloudWatch's (JSON 1.0, for the CDC latency metrics). */
+const TARGETS = {
+  'AmazonDMSv20160101.': { service: 'dms', contentType: 'application/x-amz-json-1.1' },
+  'GraniteServiceVersion20100801.': { service: 'cloudwatch', contentType: 'application/x-amz-json-1.0' },
+} as const;
+
+/** The AWS service a request is for. */
+export type EmulatedService = (typeof TARGETS)[keyof typeof TARGETS]['service'];
 
 /** Runs one operation; throws DmsError for a DMS error answer. */
-export type OperationDispatcher = (operation: string, input: RequestInput) => object;
+export type OperationDispatcher = (operation: string, input: RequestInput, service: EmulatedService) => object;
 
 export interface DmsHttpServerOptions {
   readonly port: number;
@@ -84,17 +89,20 @@ export class DmsHttpServer {
     const at = nowMs();
     const body = await readBody(req);
     const target = headerValue(req, 'x-amz-target') ?? '';
-    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+    const prefix = (Object.keys(TARGETS) as (keyof typeof TARGETS)[]).find(p => target.startsWith(p));
+    const operation = prefix ? target.slice(prefix.length) : target;
+    const { service, contentType } = TARGETS[prefix ?? 'AmazonDMSv20160101.'];
     const region = signingRegion(req);
     let input: RequestInput | undefined;
     let fault: Fault | undefined;
     let answer: Answer;
     try {
-      if (req.method !== 'POST' || !target.startsWith(TARGET_PREFIX)) {
+      if (req.method !== 'POST' || !prefix) {
         throw new DmsError('UnknownOperationException', `Unknown operation: ${target || '(no X-Amz-Target header)'}`);
       }
       input = parseBody(body);
-      if (this.options.admit && !this.options.admit(callerOf(headerValue(req, 'authorization')), at)) throw throttled();
+      // DMS's account-wide rate is DMS's own: CloudWatch calls do not draw on it.
+      if (service === 'dms' && this.options.admit && !this.options.admit(callerOf(headerValue(req, 'authorization')), at)) throw throttled();
       fault = this.options.takeFault(operation);
       if (fault?.kind === 'error') throw fault.error;
       if (fault?.kind === 'drop') {
@@ -102,7 +110,7 @@ export class DmsHttpServer {
         res.destroy();
         return;
       }
-      answer = { status: 200, body: this.options.dispatch(operation, input) };
+      answer = { status: 200, body: this.options.dispatch(operation, input, service) };
     } catch (e) {
       answer = errorAnswer(e);
     }
@@ -110,7 +118,7 @@ export class DmsHttpServer {
     this.options.record({ operation, input, at, errorCode: answer.errorCode, signingRegion: region, ...(delayMs !== undefined ? { delayMs } : {}) });
     const holdMs = this.options.latencyMs + (delayMs ?? 0);
     if (holdMs > 0 && !(await this.holdBack(res, holdMs))) return;
-    send(res, answer, this.closing !== undefined);
+    send(res, answer, contentType, this.closing !== undefined);
   }
 
   /**
@@ -150,10 +158,10 @@ function errorAnswer(e: unknown): Answer {
   };
 }
 
-function send(res: ServerResponse, answer: Answer, closing: boolean): void {
+function send(res: ServerResponse, answer: Answer, contentType: string, closing: boolean): void {
   const payload = JSON.stringify(answer.body);
   res.statusCode = answer.status;
-  res.setHeader('Content-Type', CONTENT_TYPE);
+  res.setHeader('Content-Type', contentType);
   res.setHeader('Content-Length', Buffer.byteLength(payload));
   res.setHeader('x-amzn-RequestId', randomUUID());
   if (answer.errorCode) res.setHeader('x-amzn-errortype', answer.errorCode);

@@ -30,7 +30,8 @@ export function renderConcurrency(c: ConcurrencyReport): string {
   out.push('### Many waits at once: DMS API rate');
   out.push('');
   const kinds = Object.entries(c.durationS).map(([k, [lo, hi]]) => `${KIND_LABELS[k as WaitKind]} ${span(lo, hi)}`).join(', ');
-  out.push(`N constructs created at once, the four kinds in turn (DMS takes: ${kinds}), against DMS's account-wide `
+  out.push(`N constructs whose DMS operations run at once, the four kinds in turn (DMS takes: ${kinds}; a teardown stops its `
+    + 'replication when the stack is deleted, the others act on create: all together is the worst case), against DMS\'s account-wide '
     + `token bucket (burst ${c.rateLimit.burst}, refill ${c.rateLimit.refillPerSecond}/s). ${c.simulated}. `
     + '"Sustained" is the busiest minute once every start is done; latency is DMS done (refresh `successful`, test `successful`, '
     + 'replication `stopped` or `running`) → resource complete, in seconds and as a share of the operation '

@@ -8,8 +8,9 @@
  * operation of that kind makes), the SDK's retries (sdk-retry-model.ts), the provider
  * framework (the waiter re-invokes isComplete 1 s after it hands back; isComplete polls for
  * at most 60 s), onEvent's start retries (as lambda/handler-kit/lifecycle-handler.ts), and
- * CloudFormation creating all N custom resources within the first 2 s. No other caller
- * uses the account's API.
+ * CloudFormation handing all N requests to the provider within the first 2 s. A teardown
+ * acts on Delete and the other kinds on Create, so all four at once is a worst case rather
+ * than one deploy. No other caller uses the account's API.
  */
 import { CallRecord, SimulatedAccount, SimulatedSdkClient } from './sdk-retry-model';
 import { VirtualTime } from './virtual-time';
