@@ -2,16 +2,16 @@ import {
   DatabaseMigrationServiceClient,
   StartReplicationCommand,
   StartReplicationTaskAssessmentRunCommand,
+  StopReplicationCommand,
 } from '@aws-sdk/client-database-migration-service';
 import { newest, individualAssessments, runState, serverlessReplication, taskAssessmentRuns } from './assessment-reads';
 import { assessmentAttributes, AssessmentRunState, failureOf, isFinished, resultsIncomplete } from './assessment-verdict';
-import { apiFailure, DmsOperationFailed, errorCode, isInvalidState } from './errors';
+import { apiFailure, DmsOperationFailed, errorCode, isInvalidState, isNotFound } from './errors';
 import { graceMs } from './grace';
 import { DmsOperation, OperationMark, Progress } from './operation';
 import { DmsRefusal, RefusalWatch } from './refusal';
 import { chooseStartType } from './replication-start';
 import { AT_REST, describeTarget, ReplicationTarget, UNDER_WAY } from './replication-state';
-import { requestStop } from './replication-stop';
 
 /** What an assessment checks and how its outcome is judged, for either kind. */
 export interface AssessmentOptions {
@@ -228,9 +228,9 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
     }
   }
 
+  // A running replication is not stopped for an assessment.
   const runningReason = (status: string) => new DmsOperationFailed(
-    `The ${describeTarget(target)} is ${status}: DMS Serverless assesses only as part of StartReplication, and a running replication is not stopped for it. `
-    + 'Stop it first (cdk-dms-lifecycle stop-replication) and deploy again; with DmsReplicationRun, a change of the config\'s settings or table mappings stops it before the assessment.',
+    `The ${describeTarget(target)} is ${status}, and DMS Serverless assesses only within StartReplication: stop it first (cdk-dms-lifecycle stop-replication), then deploy again.`,
   );
 
   return {
@@ -255,8 +255,10 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
         return verdicts.judge(ours, async () => {
           // DMS started it although the gate fails (a warning): stop it before failing, so nothing runs unassessed.
           if (UNDER_WAY.has(state.status)) {
-            await requestStop(client, target).catch((err) => {
-              if (!(err instanceof DmsRefusal)) throw err;
+            // A plain StopReplication, asked again at every check until DMS shows it stopping (a refusal while
+            // it starts passes by itself); requestStop would bring describeReplication into this bundle (50-KB budget).
+            await client.send(new StopReplicationCommand({ ReplicationConfigArn: target.arn })).catch((err) => {
+              if (!isInvalidState(err) && !isNotFound(err)) throw apiFailure('StopReplication', describeTarget(target), err);
             });
             return { done: false, status: `${state.status}, stopping what DMS started before failing` };
           }
@@ -282,10 +284,7 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
       }
       const lagOver = Date.now() >= requestedAt + graceMs('readLag');
       if (lagOver && state.status === 'running') {
-        throw new DmsOperationFailed(
-          `DMS started the ${describeTarget(target)} without a premigration assessment: DescribeReplications shows none newer than the request. `
-          + 'The replication runs unassessed; stop it (cdk-dms-lifecycle stop-replication) if it must not.',
-        );
+        throw new DmsOperationFailed(`DMS started the ${describeTarget(target)} without a premigration assessment (none newer than the request); stop it if it must not run unassessed.`);
       }
       return { done: false, status: `${state.status}, assessment not shown yet`, holdUntil: lagOver ? undefined : requestedAt + graceMs('readLag') };
     },

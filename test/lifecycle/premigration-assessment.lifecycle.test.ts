@@ -203,7 +203,7 @@ test('a trigger change while the replications run: DMS refuses to assess a runni
   const configDriver = driverFor(config.name, { kinds: ['Config'] });
   expect((await configDriver.deploy()).status).toBe('CREATE_COMPLETE');
   const configUpdate = await configDriver.update(app(config.name, { kinds: ['Config'], assessment: { assessmentTrigger: 'v2' } }).assemblyDir);
-  expect(reasonsOf(configUpdate)).toEqual({ AssessConfig: expect.stringMatching(/^The replication config \S+ is running: DMS Serverless assesses only as part of StartReplication, and a running replication is not stopped for it/) });
+  expect(reasonsOf(configUpdate)).toEqual({ AssessConfig: expect.stringMatching(/^The replication config \S+ is running, and DMS Serverless assesses only within StartReplication: stop it first/) });
   expect(status(config.configArn)).toBe('running');
 
 }, 90_000);
