@@ -204,3 +204,73 @@ describe('classic replication tasks', () => {
     expect(await task(arn)).toMatchObject({ Status: 'failed', StopReason: 'Stop Reason RECOVERABLE_ERROR', LastFailureMessage: 'Error connecting to target' });
   });
 });
+
+describe('start dates, start lag and creating (what DMS does not document, both readings)', () => {
+  const describeTask = async (arn: string) => (await client.send(new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-arn', Values: [arn] }] }))).ReplicationTasks![0];
+
+  test('dated at the request: a failed start keeps the date of the request', async () => {
+    const arn = emulator.taskArn('DATEDATREQUEST');
+    emulator.addReplicationTask(arn, { status: 'ready', behavior: { outcome: 'fails', startDurationMs: 200 } });
+    const before = Date.now();
+    await client.send(new StartReplicationTaskCommand({ ReplicationTaskArn: arn, StartReplicationTaskType: 'start-replication' }));
+    expect((await describeTask(arn)).ReplicationTaskStartDate!.getTime()).toBeGreaterThanOrEqual(before - 1_000);
+    await sleep(400);
+    const failed = await describeTask(arn);
+    expect(failed.Status).toBe('failed');
+    expect(failed.ReplicationTaskStartDate!.getTime()).toBeGreaterThanOrEqual(before - 1_000);
+  });
+
+  test('dated once running: undated while starting, and a failed start is never dated', async () => {
+    const runs = emulator.taskArn('DATEDATRUNNING');
+    const fails = emulator.taskArn('NEVERDATED');
+    emulator.addReplicationTask(runs, { status: 'ready', behavior: { startDateStamp: 'running', startDurationMs: 300 } });
+    emulator.addReplicationTask(fails, { status: 'ready', behavior: { startDateStamp: 'running', outcome: 'fails', startDurationMs: 200 } });
+    for (const arn of [runs, fails]) await client.send(new StartReplicationTaskCommand({ ReplicationTaskArn: arn, StartReplicationTaskType: 'start-replication' }));
+    expect((await describeTask(runs)).ReplicationTaskStartDate).toBeUndefined();
+    await sleep(500);
+    expect(await describeTask(runs)).toMatchObject({ Status: 'running', ReplicationTaskStartDate: expect.any(Date) });
+    const failed = await describeTask(fails);
+    expect(failed.Status).toBe('failed');
+    expect(failed.ReplicationTaskStartDate).toBeUndefined();
+  });
+
+  test('a Describe may lag a start: it shows the replication as it was, undated', async () => {
+    const arn = emulator.replicationConfigArn('STARTLAG');
+    emulator.addReplication(arn, { status: 'stopped', describeLagMs: 400 });
+    const before = (await client.send(new DescribeReplicationsCommand({ Filters: [{ Name: 'replication-config-arn', Values: [arn] }] }))).Replications![0];
+    await client.send(new StartReplicationCommand({ ReplicationConfigArn: arn, StartReplicationType: 'resume-processing' }));
+    const lagging = (await client.send(new DescribeReplicationsCommand({ Filters: [{ Name: 'replication-config-arn', Values: [arn] }] }))).Replications![0];
+    expect(lagging).toMatchObject({ Status: 'stopped', ReplicationStats: { StartDate: before.ReplicationStats!.StartDate } });
+    await sleep(500);
+    const shown = (await client.send(new DescribeReplicationsCommand({ Filters: [{ Name: 'replication-config-arn', Values: [arn] }] }))).Replications![0];
+    expect(shown.Status).not.toBe('stopped');
+    expect(shown.ReplicationStats!.StartDate!.getTime()).toBeGreaterThan(before.ReplicationStats!.StartDate!.getTime());
+  });
+
+  test('a task CloudFormation creates is `creating` for a while, and a start is refused meanwhile', async () => {
+    const arn = emulator.arnForIdentifier('task', 'still-creating');
+    emulator.setRunBehavior(arn, { createDurationMs: 300 });
+    await client.send(new CreateReplicationTaskCommand({
+      ReplicationTaskIdentifier: 'still-creating',
+      MigrationType: 'cdc',
+      ReplicationInstanceArn: emulator.instanceArn('I'),
+      SourceEndpointArn: emulator.endpointArn('S'),
+      TargetEndpointArn: emulator.endpointArn('T'),
+      TableMappings: MAPPINGS,
+    }));
+    expect((await describeTask(arn)).Status).toBe('creating');
+    const refused = await errorOf(client.send(new StartReplicationTaskCommand({ ReplicationTaskArn: arn, StartReplicationTaskType: 'start-replication' })));
+    expect(refused).toMatchObject({ name: 'InvalidResourceStateFault', message: expect.stringContaining('CREATING state and cannot start') });
+    await sleep(400);
+    expect((await describeTask(arn)).Status).toBe('ready');
+  });
+
+  test('a modify of a replication that never ran ends in a replication that never ran', async () => {
+    const arn = emulator.replicationConfigArn('MODIFIEDNEVERRAN');
+    emulator.addReplication(arn, { status: 'created' });
+    await client.send(new ModifyReplicationConfigCommand({ ReplicationConfigArn: arn, TableMappings: MAPPINGS }));
+    expect(emulator.replication(arn)?.Status).toBe('modifying');
+    await sleep(300);
+    expect(emulator.replicationRun(arn)).toMatchObject({ Status: 'created', ReplicationStats: { StartDate: undefined } });
+  });
+});

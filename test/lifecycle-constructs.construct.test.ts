@@ -170,11 +170,11 @@ describe('the stack\'s DMS call budget', () => {
     for (const vars of envs) expect(vars).toMatchObject({ DMS_LIFECYCLE_STACK_RESOURCES: '3', DMS_LIFECYCLE_CALLS_PER_SECOND: '2' });
   });
 
-  test('defaults to 4 calls per second; onEvent may spread its start over a minute, and retry a throttled start for 90 s, so it gets 4 minutes; isComplete 2 (poll budget + a refusal\'s grace)', () => {
+  test('defaults to 4 calls per second; onEvent may spread its start over a minute, and retry a throttled start for 90 s, wait up to 5 min for a replication to rest (a run makes and records its own start), so it gets 10 minutes; isComplete 2 (poll budget + a refusal\'s grace)', () => {
     const stack = newStack();
     new DmsConnectionTest(stack, 'A', { endpointArn: ENDPOINT, replicationInstanceArn: INSTANCE });
     expect(handlerEnvs(stack)[0]).toMatchObject({ DMS_LIFECYCLE_STACK_RESOURCES: '1', DMS_LIFECYCLE_CALLS_PER_SECOND: '4' });
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.onEvent', Timeout: 240 });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.onEvent', Timeout: 600 });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.isComplete', Timeout: 120 });
   });
 

@@ -16,8 +16,10 @@ let cached: { key: string; client: DatabaseMigrationServiceClient } | undefined;
 /**
  * A DMS client reused across invocations of a warm Lambda (or calls of the CLI).
  * Keyed on region and endpoint override so that tests pointing at different
- * emulators never share a client. The SDK's standard retries (with backoff) absorb
- * short DMS API throttling; what outlives them is retried at the next poll.
+ * emulators never share a client. One attempt per send: throttling and other transient
+ * faults are retried by our own layer alone (the start's backoff, the wait's throttled
+ * backoff, the next check), so one check in a throttled account costs one call of the
+ * account's budget, not the SDK's five inside each of ours.
  */
 export function dmsClient(region?: string): DatabaseMigrationServiceClient {
   const key = [
@@ -30,9 +32,8 @@ export function dmsClient(region?: string): DatabaseMigrationServiceClient {
       key,
       client: boundedByCallDeadline(new DatabaseMigrationServiceClient({
         region,
-        // Standard retries with backoff ride out throttling, 5xx and dropped connections.
-        retryMode: 'standard',
-        maxAttempts: 5,
+        // One retry layer: ours (see above).
+        maxAttempts: 1,
         // Without a request timeout a hung call would end as Lambda's own "Task timed out".
         requestHandler: { connectionTimeout: 3_000, requestTimeout: requestTimeoutMs(), throwOnRequestTimeout: true },
       })),

@@ -53,7 +53,11 @@ export function errorCode(err: unknown): string | undefined {
   if (!(err instanceof Error)) return undefined;
   // Network failures are plain Errors named "Error" with a system code (ECONNREFUSED…).
   const systemCode = (err as { code?: unknown }).code;
-  return err.name === 'Error' && typeof systemCode === 'string' ? systemCode : err.name;
+  if (err.name === 'Error' && typeof systemCode === 'string') return systemCode;
+  // A dropped connection or a request timeout, as the SDK reports it without retries of its own.
+  const wrapped = /^AWS SDK error wrapper for (\w+)/.exec(err.message)?.[1];
+  if (err.name === 'Error' && wrapped) return /socket hang up/.test(err.message) ? 'ECONNRESET' : wrapped;
+  return err.name;
 }
 
 /** The DMS error code behind an SDK error or a DmsOperationFailed that wraps one. */

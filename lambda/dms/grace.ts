@@ -11,6 +11,13 @@ const GRACES = {
   startRetry: { defaultMs: 20_000, env: 'DMS_LIFECYCLE_START_RETRY_SECONDS' },
   /** How long after a request a record identical to the one before it may still be the old one. */
   readLag: { defaultMs: 10_000, env: 'DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS' },
+  /**
+   * How long a cancelled create's Delete waits before it looks at DMS: longer than the create
+   * may take from its last look at the stack (still deploying) to DMS receiving its start call.
+   */
+  /** How long a start waits for DMS to rest so that it makes (and records) the start itself. */
+  restWait: { defaultMs: 5 * 60_000, env: 'DMS_LIFECYCLE_REST_WAIT_SECONDS' },
+  startFence: { defaultMs: 20_000, env: 'DMS_LIFECYCLE_START_FENCE_SECONDS' },
 } as const;
 
 export type GraceKind = keyof typeof GRACES;

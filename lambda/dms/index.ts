@@ -16,6 +16,7 @@ export * from './connection-test';
 export * from './schema-refresh';
 export * from './replication-stop';
 export * from './replication-state';
+export * from './replication-plan';
 export * from './replication-start';
 export * from './assessment-verdict';
 export * from './assessment-reads';

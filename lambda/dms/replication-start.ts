@@ -1,9 +1,14 @@
 import { DatabaseMigrationServiceClient, StartReplicationCommand, StartReplicationTaskCommand } from '@aws-sdk/client-database-migration-service';
-import { apiFailure, DmsOperationFailed, isInvalidState, isNotFound } from './errors';
+import { callDeadline } from './call-budget';
+import { apiFailure, DmsOperationFailed, isInvalidState, isNotFound, isTransient } from './errors';
+import { graceMs } from './grace';
 import { DmsOperation, OperationMark, Progress } from './operation';
+import { QUICK_INTERVAL_MS } from './poll-schedule';
 import { DmsRefusal, RefusalWatch } from './refusal';
-import { AT_REST, describeReplication, describeTarget, isFullLoadOnlyFinished, NEVER_RAN, ReplicationState, ReplicationTarget, requireReplication, stateDetail, UNDER_WAY } from './replication-state';
+import { nextRunStep, RunDesire, StartType } from './replication-plan';
+import { AT_REST, describeReplication, describeTarget, isFullLoadOnlyFinished, ReplicationState, ReplicationTarget, requireReplication, stateDetail, UNDER_WAY } from './replication-state';
 import { requestStop } from './replication-stop';
+import { realClock } from './wait';
 import { Attribute, ReplicationWaitTargetValue } from '../../src/private/handler-contract';
 
 /** What a start or a wait waits for; `stopped` only for waits (the CLI). */
@@ -11,29 +16,31 @@ export type ReplicationGoal = ReplicationWaitTargetValue | 'stopped';
 
 export interface ReplicationStartOptions {
   readonly target: ReplicationTarget;
+  /** What a forward start waits for (a restore waits only until DMS accepted it). */
   readonly until: ReplicationWaitTargetValue;
   /** Load the target again (`reload-target`), stopping a running replication first. */
   readonly reload?: boolean;
+  /** A rollback: only make it run again as before the update (see {@link RunDesire}). */
+  readonly restore?: boolean;
+  /**
+   * Never fail (a rollback's restart that a later step checks): what DMS refuses, a start
+   * that fails, or a DMS still slow at `handOverAfterMs` end the wait with what was seen.
+   */
+  readonly quiet?: boolean;
+  /** A quiet start hands back (done) this long after its start, rather than time out. */
+  readonly handOverAfterMs?: number;
   /** Where CDC starts, on a replication's first run (exclusive with cdcStartPosition). */
   readonly cdcStartTime?: Date;
   readonly cdcStartPosition?: string;
+  /**
+   * Asked right before every start request: a reason the request no longer wants a start
+   * (its stack is rolling back, so a cancelled create must not start anything), or undefined.
+   */
+  readonly stillWanted?: () => Promise<string | undefined>;
 }
 
-/** The DMS start types; `none` when nothing had to be started (already running, or a full load already finished). */
-export type StartType = 'start-replication' | 'resume-processing' | 'reload-target' | 'none';
-
-/**
- * The start type DMS requires for the replication as it is: `start-replication`
- * for one that never ran, `resume-processing` otherwise, `reload-target` when asked
- * (or for a full-load-only one that was stopped before it finished: DMS cannot
- * resume those). `none` when it runs already or a full-load-only one has finished.
- */
-export function chooseStartType(state: ReplicationState, reload: boolean): StartType {
-  if (reload) return 'reload-target';
-  if (UNDER_WAY.has(state.status) || isFullLoadOnlyFinished(state)) return 'none';
-  if (NEVER_RAN.has(state.status)) return 'start-replication';
-  return state.migrationType === 'full-load' ? 'reload-target' : 'resume-processing';
-}
+/** Kept free at the end of `start`'s invocation for the start call (and a throttled retry of it). */
+const START_CALL_RESERVE_MS = 100_000;
 
 /** The attributes a pipeline reads: status, start type, full-load progress. */
 export function replicationAttributes(state: ReplicationState | undefined, startType?: string): Record<string, string> {
@@ -67,81 +74,138 @@ export function goalProgress(target: ReplicationTarget, state: ReplicationState,
 /**
  * Start a replication with the start type DMS requires, and wait for the goal.
  *
- * Which run is ours is told by DMS's own clock, as with refreshes: `start` notes the
- * StartDate DMS reported before we asked, and only a later one counts. Until then
- * every check re-derives what to do from DMS: wait while it is `modifying`,
- * `stopping` or deprovisioning (DMS refuses a start meanwhile), stop it first for a
- * reload, and (re)request the start once it rests. So a full-load-only replication
- * that started, loaded and stopped before the first check has succeeded, and a
- * check may run late or twice.
+ * What we asked DMS is remembered, not re-guessed from a later read: `start` waits (up
+ * to a few minutes) for DMS to rest, decides the start type from that state, requests
+ * the start and records it in the mark, which the provider framework hands to every
+ * later check. From then on the replication is ours: a start under way, and whatever it
+ * ends in, is judged against the goal (a failure fails with DMS's stop reason and
+ * failure message) and it is never started a second time, whether or not DMS dates the
+ * start, and however late the check. A Describe that may still lag the request (the
+ * state from before it, undated) is given the read-lag grace.
+ *
+ * Only when DMS stays in flux past `start`'s wait does a check make the start; that
+ * invocation holds until DMS shows it, and later checks then tell ours by DMS's dates.
  */
 export function replicationStart(client: DatabaseMigrationServiceClient, options: ReplicationStartOptions): DmsOperation {
   const { target } = options;
-  const subject = `the ${describeTarget(target)} to ${options.until === 'accepted' ? 'start' : options.until === 'running' ? 'run' : 'finish its full load'}`;
+  const startDesire: RunDesire = options.restore ? 'restore' : options.reload ? 'reload' : 'start';
+  /** Desire and goal ride in the mark: a check may be built without knowing whether its request rolls back. */
+  const desireOf = (mark: OperationMark) => (mark.desire as RunDesire | undefined) ?? startDesire;
+  const goalOf = (mark: OperationMark) => (mark.goal as ReplicationGoal | undefined) ?? options.until;
+  const subject = `the ${describeTarget(target)} to ${options.restore ? 'run again' : options.until === 'accepted' ? 'start' : options.until === 'running' ? 'run' : 'finish its full load'}`;
 
   const refusals = new RefusalWatch();
-  /** A start this invocation asked for (the mark only knows the one asked for in `start`). */
-  let requestedHere = false;
+  /** A start a check of this invocation asked for (only when `start` could not). */
+  let requestedHereAt: number | undefined;
+  /** When this invocation first sent a start, answered or not: a retried `start` that then finds one under way made it. */
+  let startSentAt: number | undefined;
+  let startSentType: StartType | undefined;
   const current = () => requireReplication(client, target);
 
-  /**
-   * Moves a replication that is not ours yet one step towards our start; the progress to
-   * report. A refusal while DMS shows it at rest (or running, for a reload's stop) throws
-   * DmsRefusal: `start` lets its caller retry it, checks watch it.
-   */
-  async function advance(state: ReplicationState, startType: StartType): Promise<Progress> {
-    if (state.status === 'running' && startType === 'reload-target') {
-      await requestStop(client, target);
-      return { done: false, status: state.status, detail: refusals.detail('stopping it first, to reload the target') };
-    }
-    if (!AT_REST.has(state.status) || state.deprovisioning) {
-      const what = state.deprovisioning ? 'capacity deprovisioning' : state.status;
-      return { done: false, status: state.deprovisioning ? `${state.status}, deprovisioning` : state.status, detail: `DMS refuses a start while ${what}; it starts after` };
-    }
-    await requestStart(startType);
-    refusals.accepted();
-    requestedHere = true;
-    return { done: false, status: 'start requested' };
-  }
-
-  /** StartReplication(Task): a refusal although DMS showed it at rest is a refusal, not progress. */
-  async function requestStart(startType: StartType): Promise<void> {
+  /** StartReplication(Task), unless the request no longer wants it. A refusal although DMS showed it at rest is a DmsRefusal. */
+  async function requestStart(startType: Exclude<StartType, 'none'>, desire: RunDesire): Promise<void> {
+    // A rollback's restart is always wanted; a forward start only while its deployment goes forward.
+    const unwanted = desire === 'restore' ? undefined : await options.stillWanted?.();
+    if (unwanted) throw new DmsOperationFailed(`Not starting the ${describeTarget(target)}: ${unwanted}`);
     const cdc = startType === 'start-replication'
       ? { CdcStartTime: options.cdcStartTime, CdcStartPosition: options.cdcStartPosition }
       : {};
     const call = target.kind === 'replication-config' ? 'StartReplication' : 'StartReplicationTask';
+    startSentAt ??= Date.now();
+    startSentType ??= startType;
     try {
       await (target.kind === 'replication-config'
         ? client.send(new StartReplicationCommand({ ReplicationConfigArn: target.arn, StartReplicationType: startType, ...cdc }))
-        : client.send(new StartReplicationTaskCommand({ ReplicationTaskArn: target.arn, StartReplicationTaskType: startType as 'start-replication', ...cdc })));
+        : client.send(new StartReplicationTaskCommand({ ReplicationTaskArn: target.arn, StartReplicationTaskType: startType, ...cdc })));
     } catch (err) {
       if (isNotFound(err)) await current(); // says it does not exist (or shows what it is now)
       if (isInvalidState(err)) throw new DmsRefusal(call, describeTarget(target), (err as Error).message);
+      // Unanswered (dropped, timed out, throttled): it may have landed; the caller retries, and a start under way then is ours.
+      if (isTransient(err)) throw err;
       throw apiFailure(call, describeTarget(target), err);
+    }
+  }
+
+  /** Progress of a start we asked for at `requestedAt` (epoch ms, our clock). */
+  function oursProgress(state: ReplicationState, mark: OperationMark, requestedAt: number): Progress {
+    const dated = (state.startDate ?? 0) > Number(mark.acceptAfter ?? 0);
+    if (AT_REST.has(state.status) && !dated && Date.now() - requestedAt < graceMs('readLag')) {
+      // Not yet visible, or over already and undated: only time tells, and only a little.
+      return { done: false, status: state.status, detail: 'start requested; DMS does not show it yet', recheckAt: requestedAt + graceMs('readLag') };
+    }
+    return goalProgress(target, state, goalOf(mark), String(mark.startType));
+  }
+
+  async function check(mark: OperationMark): Promise<Progress> {
+    const desire = desireOf(mark);
+    const state = await current();
+    if (mark.requested === true) return oursProgress(state, mark, Number(mark.requestedAt));
+    if (requestedHereAt !== undefined) return oursProgress(state, mark, requestedHereAt);
+    if (mark.pending !== true) return goalProgress(target, state, goalOf(mark), 'none'); // nothing was started: judge it as it is
+    // DMS stayed in flux through `start`: the start falls to a check.
+    const step = nextRunStep(state, desire);
+    // Ours once DMS dates a start after the one before `start`: a check of an earlier invocation made it.
+    if ((state.startDate ?? 0) > Number(mark.acceptAfter ?? 0) || (step.action === 'none' && UNDER_WAY.has(state.status))) {
+      return goalProgress(target, state, goalOf(mark), String(mark.startType));
+    }
+    if (step.action === 'none') return goalProgress(target, state, goalOf(mark), 'none');
+    try {
+      if (step.action === 'stop-first') {
+        await requestStop(client, target);
+        return { done: false, status: state.status, detail: refusals.detail('stopping it first, to reload the target') };
+      }
+      if (step.action === 'wait') return { done: false, status: state.status, detail: refusals.detail(step.reason) };
+      await requestStart(step.startType, desire);
+      refusals.accepted();
+      requestedHereAt = Date.now();
+      // Only this invocation knows it asked: stay until DMS can show it.
+      return { done: false, status: 'start requested', holdUntil: requestedHereAt + graceMs('readLag') };
+    } catch (err) {
+      if (!(err instanceof DmsRefusal)) throw err;
+      return { done: false, status: state.status, ...refusals.refused(err) };
     }
   }
 
   return {
     subject,
     async start(): Promise<OperationMark> {
-      const state = await current();
-      const startType = chooseStartType(state, options.reload ?? false);
-      const requested = startType !== 'none' && (await advance(state, startType)).status === 'start requested';
-      return { startType, acceptAfter: state.startDate ?? 0, requested };
+      const began = Date.now();
+      const deadline = callDeadline();
+      const restUntil = Math.min(began + graceMs('restWait'), deadline === undefined ? Infinity : deadline - START_CALL_RESERVE_MS);
+      const handOver: OperationMark = options.handOverAfterMs !== undefined ? { handOverAt: began + options.handOverAfterMs } : {};
+      const quiet: OperationMark = options.quiet ? { quiet: true, ...handOver } : {};
+      let state = await current();
+      const base: OperationMark = { desire: startDesire, goal: options.until, acceptAfter: state.startDate ?? 0, ...quiet };
+      for (;;) {
+        const step = nextRunStep(state, startDesire);
+        if (step.action === 'none' && startSentAt !== undefined && UNDER_WAY.has(state.status)) {
+          // An earlier try's start landed although its answer was lost.
+          return { ...base, startType: startSentType ?? 'none', requested: true, requestedAt: startSentAt };
+        }
+        if (step.action === 'none') return { ...base, startType: 'none', ...(step.reason ? { note: step.reason } : {}) };
+        if (step.action === 'start') {
+          await requestStart(step.startType, startDesire);
+          return { ...base, startType: step.startType, requested: true, requestedAt: Date.now() };
+        }
+        if (step.action === 'stop-first') await requestStop(client, target);
+        if (Date.now() + QUICK_INTERVAL_MS > restUntil) {
+          // Still in flux: the checks make the start. What type is decided then, from DMS at rest.
+          return { ...base, startType: startDesire === 'reload' ? 'reload-target' : 'pending', pending: true };
+        }
+        await realClock.sleep(QUICK_INTERVAL_MS);
+        state = await current();
+      }
     },
     async check(mark): Promise<Progress> {
-      const state = await current();
-      const startType = String(mark.startType) as StartType;
-      // Ours once DMS dates a start after our request, or once a start is under way: one we
-      // asked for (DMS may date it only later), or any, unless we must reload first.
-      const underWay = UNDER_WAY.has(state.status) && (mark.requested === true || requestedHere || startType !== 'reload-target');
-      const ours = startType === 'none' || (state.startDate ?? 0) > Number(mark.acceptAfter) || underWay;
-      if (ours) return goalProgress(target, state, options.until, startType);
+      if (mark.quiet !== true) return check(mark);
+      // A rollback's restart never fails the rollback; it hands back what DMS said.
       try {
-        return await advance(state, startType);
+        const progress = await check(mark);
+        if (progress.done || mark.handOverAt === undefined || Date.now() < Number(mark.handOverAt)) return progress;
+        return { ...progress, done: true, detail: `handed to the rollback's cleanup: ${progress.detail ?? progress.status}` };
       } catch (err) {
-        if (!(err instanceof DmsRefusal)) throw err;
-        return { done: false, status: state.status, ...refusals.refused(err) };
+        if (!(err instanceof DmsOperationFailed)) throw err;
+        return { done: true, status: 'not restarted', detail: err.message };
       }
     },
   };

@@ -26,6 +26,8 @@ export interface ReplicationState {
   readonly migrationType?: string;
   /** Epoch ms of the latest start DMS accepted (its own clock); undefined if it never ran. */
   readonly startDate?: number;
+  /** Epoch ms of the latest stop DMS recorded (its own clock), if any. */
+  readonly stopDate?: number;
   /** True once the full load finished (DMS's FullLoadFinishDate is at or after the last fresh start, or progress is 100 %). */
   readonly fullLoadFinished: boolean;
   readonly fullLoadProgressPercent?: number;
@@ -103,6 +105,7 @@ export async function describeReplication(client: DatabaseMigrationServiceClient
         failureMessage: r.FailureMessages?.join(' | '),
         migrationType: r.ReplicationType,
         startDate,
+        stopDate: ms(r.ReplicationStats?.StopDate),
         deprovisioning: r.ProvisionData?.ProvisionState === 'deprovisioning',
         ...fromStats(r.ReplicationStats),
       };
@@ -125,6 +128,7 @@ export async function describeReplication(client: DatabaseMigrationServiceClient
       failureMessage: t.LastFailureMessage,
       migrationType: t.MigrationType,
       startDate,
+      stopDate: ms(t.ReplicationTaskStats?.StopDate),
       deprovisioning: false,
       ...fromStats(t.ReplicationTaskStats),
     };

@@ -1,6 +1,6 @@
 import { DatabaseMigrationServiceClient, StopReplicationCommand, StopReplicationTaskCommand } from '@aws-sdk/client-database-migration-service';
 import { apiFailure, isInvalidState, isNotFound } from './errors';
-import { DmsOperation, Progress } from './operation';
+import { DmsOperation, OperationMark, Progress } from './operation';
 import { DmsRefusal, RefusalWatch } from './refusal';
 import { describeReplication, ReplicationTarget, stateDetail, UNDER_WAY } from './replication-state';
 import { Attribute } from '../../src/private/handler-contract';
@@ -42,14 +42,20 @@ export async function requestStop(client: DatabaseMigrationServiceClient, target
  * `stopping` is waited for, and "is currently not running" counts as stopped, so
  * that a teardown never becomes the reason a stack cannot be deleted. A refusal of
  * the stop while DMS still shows it running is retried for a short grace, then
- * fails with DMS's message.
+ * fails with DMS's message; with `refusalEndsWait` (a rollback, where nothing may
+ * need the stop) it ends the wait instead, and the next step meets DMS's own refusal
+ * if it did. The mark says whether `start` asked DMS to stop (`stopRequested`).
  */
-export function replicationStop(client: DatabaseMigrationServiceClient, target: ReplicationTarget): DmsOperation {
+export function replicationStop(
+  client: DatabaseMigrationServiceClient,
+  target: ReplicationTarget,
+  options: { readonly refusalEndsWait?: boolean } = {},
+): DmsOperation {
   const subject = `${STOP[target.kind].noun} ${target.arn} to stop`;
   const refusals = new RefusalWatch();
 
   /** One look, and a stop if it runs. In `start` a refusal throws (the caller retries it); in checks it is watched. */
-  async function progressAndStop(inStart: boolean): Promise<Progress> {
+  async function progressAndStop(inStart: boolean): Promise<Progress & { stopRequested?: boolean }> {
     const state = await describeReplication(client, target);
     if (!state) return { done: true, status: 'not-found', attributes: { [Attribute.STATUS]: 'not-found' } };
     const detail = stateDetail(state);
@@ -58,10 +64,12 @@ export function replicationStop(client: DatabaseMigrationServiceClient, target: 
         await requestStop(client, target);
         refusals.accepted();
       } catch (err) {
-        if (inStart || !(err instanceof DmsRefusal)) throw err;
+        if (!(err instanceof DmsRefusal)) throw err;
+        if (options.refusalEndsWait) return { done: true, status: `${state.status}, stop refused`, detail: err.detail, attributes: { [Attribute.STATUS]: state.status } };
+        if (inStart) throw err;
         return { done: false, status: state.status, ...refusals.refused(err) };
       }
-      return { done: false, status: state.status, detail: refusals.detail(detail) };
+      return { done: false, status: state.status, detail: refusals.detail(detail), stopRequested: true };
     }
     if (state.status === 'stopping') return { done: false, status: state.status, detail: refusals.detail(detail) };
     return { done: true, status: state.status, attributes: { [Attribute.STATUS]: state.status } };
@@ -69,9 +77,9 @@ export function replicationStop(client: DatabaseMigrationServiceClient, target: 
 
   return {
     subject,
-    async start() {
-      await progressAndStop(true);
-      return {};
+    async start(): Promise<OperationMark> {
+      const progress = await progressAndStop(true);
+      return progress.stopRequested ? { stopRequested: true } : {};
     },
     check: () => progressAndStop(false),
   };

@@ -41,8 +41,12 @@ export interface LifecycleResourceKind {
    * operation is what restores the state before the update, such as a replication run).
    */
   readonly onRollback?: Intent;
-  /** The physical id for the resource's properties: a change of it replaces the resource. */
-  physicalId(props: ResourcePropertyReader): string;
+  /**
+   * The physical id a Create or Update answers (a change of it replaces the resource). It may
+   * record what `start` did (`mark`: undefined when nothing was started), where a later
+   * request (a Delete) finds it.
+   */
+  physicalId(props: ResourcePropertyReader, event: CloudFormationCustomResourceEvent, mark?: OperationMark): string;
   /** The DMS operation for this request (`event` tells the request type and the stack). */
   operation(props: ResourcePropertyReader, intent: Intent, event: CloudFormationCustomResourceEvent): DmsOperation;
   /**
@@ -120,18 +124,23 @@ export function lifecycleHandlers(kind: LifecycleResourceKind): LifecycleHandler
   async function startRequest(event: CloudFormationCustomResourceEvent): Promise<{ PhysicalResourceId: string; Lifecycle?: WaitState }> {
     const props = new ResourcePropertyReader(event.ResourceProperties);
     // Delete keeps the id it was created with, even if the properties no longer parse.
-    const physicalId = event.RequestType === 'Delete' ? event.PhysicalResourceId : kind.physicalId(props);
+    const physicalIdFor = (mark?: OperationMark) => (event.RequestType === 'Delete' ? event.PhysicalResourceId : kind.physicalId(props, event, mark));
     const intent = await intentOf(event, props);
     const operation = intent && kind.operation(props, intent, event);
     const skipped = intent === 'run' ? await kind.skipReason?.(event, props) : undefined;
-    log(event, { phase: 'onEvent', physicalId, intent: skipped ? 'skip' : intent ?? 'none', subject: operation?.subject, ...(skipped ? { skipped } : {}) });
-    if (!intent || !operation || skipped) return { PhysicalResourceId: physicalId };
+    if (!intent || !operation || skipped) {
+      const physicalId = physicalIdFor();
+      log(event, { phase: 'onEvent', physicalId, intent: skipped ? 'skip' : intent ?? 'none', subject: operation?.subject, ...(skipped ? { skipped } : {}) });
+      return { PhysicalResourceId: physicalId };
+    }
 
     const receivedAt = Date.now();
     // Many resources created at once spread their starts over the stack's share of the DMS call budget.
     await realClock.sleep(startDelayMs({ minSpacingMs: stackCallSpacingMs() }, Math.random));
     const startedAt = Date.now();
     const mark = await startOperation(operation);
+    const physicalId = physicalIdFor(mark);
+    log(event, { phase: 'onEvent', physicalId, intent, subject: operation.subject });
     return {
       PhysicalResourceId: physicalId,
       Lifecycle: {

@@ -1,5 +1,5 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { boundedByCallDeadline } from '../dms/call-budget';
+import { boundedByCallDeadline, callDeadline } from '../dms/call-budget';
 import { isThrottling, isTransient, LifecycleError, quote } from '../dms/errors';
 import { startRetryDelayMs } from '../dms/poll-schedule';
 import { realClock } from '../dms/wait';
@@ -16,12 +16,20 @@ const loadSdk = async (): Promise<typeof import('@aws-sdk/client-cloudformation'
 /** The stack status in which CloudFormation deletes what a rolled-back update created or replaced. */
 export const UPDATE_ROLLBACK_CLEANUP = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
 
-/** After the SDK's own retries, transient faults are tried again for this long. */
-const READ_RETRY_MS = 15_000;
+/**
+ * Without an invocation deadline (the CLI, tests), transient faults are tried again for this
+ * long; in a handler, until the invocation's own call deadline: CloudFormation throttles
+ * busy accounts for minutes, and a read that gives up early fails a rollback for nothing.
+ */
+const READ_RETRY_WITHOUT_DEADLINE_MS = 5 * 60_000;
 
 let cached: { key: string; client: CloudFormationClient } | undefined;
 
-/** One client per endpoint override (tests point it at the lifecycle driver); retries as the DMS client does. */
+/**
+ * One client per endpoint override (tests point it at the lifecycle driver). One attempt per
+ * send: throttling and other transient faults are retried by `read` alone (one retry layer,
+ * as for DMS), so a throttled account sees one call per retry, never the SDK's five.
+ */
 async function cloudFormation(): Promise<CloudFormationClient> {
   const { CloudFormationClient } = await loadSdk();
   const key = `${process.env.AWS_REGION}|${process.env.AWS_ENDPOINT_URL_CLOUDFORMATION ?? process.env.AWS_ENDPOINT_URL ?? ''}`;
@@ -29,8 +37,7 @@ async function cloudFormation(): Promise<CloudFormationClient> {
     cached = {
       key,
       client: boundedByCallDeadline(new CloudFormationClient({
-        retryMode: 'standard',
-        maxAttempts: 5,
+        maxAttempts: 1,
         requestHandler: { connectionTimeout: 3_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
       })),
     };
@@ -56,28 +63,64 @@ export interface StackResource {
   readonly status: string;
 }
 
-/** Runs a read, trying transient faults again for a while after the SDK gave up. */
+/** Time for {@link retryRead}: the real clock in handlers, a simulated one in tests. */
+export interface ReadClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  random(): number;
+}
+
+const realReadClock: ReadClock = { now: () => Date.now(), sleep: (ms) => realClock.sleep(ms), random: Math.random };
+
+/**
+ * Runs `call` until it answers, trying transient faults (throttling first of all) again with
+ * the start's backoff (jittered, doubling, at most 5 min apart) until `giveUpAt`: the
+ * invocation's call deadline. A fault that is not transient, or one still there when no
+ * further try fits before `giveUpAt`, is thrown.
+ */
+export async function retryRead<T>(call: () => Promise<T>, giveUpAt: number, clock: ReadClock = realReadClock): Promise<T> {
+  for (let retry = 0; ; retry++) {
+    try {
+      return await call();
+    } catch (err) {
+      const delay = startRetryDelayMs(retry, isThrottling(err), clock.random);
+      if (!isTransient(err) || clock.now() + delay >= giveUpAt) throw err;
+      await clock.sleep(delay);
+    }
+  }
+}
+
+/** Runs a read, riding out transient faults until the invocation's deadline. Throws StackUnreadable. */
 async function read<T>(stackId: string, question: string, call: (client: CloudFormationClient, sdk: typeof import('@aws-sdk/client-cloudformation')) => Promise<T>): Promise<T> {
   const sdk = await loadSdk();
   const client = await cloudFormation();
-  const giveUpAt = Date.now() + READ_RETRY_MS;
-  for (let retry = 0; ; retry++) {
-    try {
-      return await call(client, sdk);
-    } catch (err) {
-      // The same pauses as a retried DMS start (jittered when throttled).
-      const delay = startRetryDelayMs(retry, isThrottling(err), Math.random);
-      if (!isTransient(err) || Date.now() + delay > giveUpAt) throw new StackUnreadable(stackId, question, err);
-      await realClock.sleep(delay);
-    }
+  // Leave room for the call itself (its request timeout) before the deadline.
+  const giveUpAt = (callDeadline() ?? Date.now() + READ_RETRY_WITHOUT_DEADLINE_MS) - 5_000;
+  try {
+    return await retryRead(() => call(client, sdk), giveUpAt);
+  } catch (err) {
+    throw new StackUnreadable(stackId, question, err);
   }
 }
 
 /** The stack's status, e.g. UPDATE_ROLLBACK_IN_PROGRESS. Throws StackUnreadable. */
 export async function stackStatus(stackId: string, question: string): Promise<string> {
+  return (await describeStack(stackId, question)).status;
+}
+
+/** What DescribeStacks says of the stack: its status, and when its current (or last) update began. */
+export interface StackDescriptionRead {
+  readonly status: string;
+  /** Epoch ms of LastUpdatedTime; undefined for a stack never updated. */
+  readonly lastUpdated?: number;
+}
+
+/** DescribeStacks of the stack. Throws StackUnreadable. */
+export async function describeStack(stackId: string, question: string): Promise<StackDescriptionRead> {
   return read(stackId, question, async (client, { DescribeStacksCommand }) => {
     const out = await client.send(new DescribeStacksCommand({ StackName: stackId }));
-    return out.Stacks?.[0]?.StackStatus ?? 'UNKNOWN';
+    const stack = out.Stacks?.[0];
+    return { status: stack?.StackStatus ?? 'UNKNOWN', lastUpdated: stack?.LastUpdatedTime ? new Date(stack.LastUpdatedTime).getTime() : undefined };
   });
 }
 
@@ -127,14 +170,23 @@ export async function templateLogicalIds(stackId: string, question: string): Pro
  * "does the replication stay?"). Throws StackUnreadable.
  */
 export class StackReads {
-  private statusRead?: Promise<string>;
+  private stackRead?: Promise<StackDescriptionRead>;
   private resourcesRead?: Promise<StackResource[]>;
   private templateRead?: Promise<Set<string>>;
 
   public constructor(public readonly stackId: string) {}
 
-  public status(question: string): Promise<string> {
-    return (this.statusRead ??= stackStatus(this.stackId, question));
+  public async status(question: string): Promise<string> {
+    return (await this.describe(question)).status;
+  }
+
+  /** When the stack's current (or last) update began, epoch ms; undefined if never updated. */
+  public async lastUpdated(question: string): Promise<number | undefined> {
+    return (await this.describe(question)).lastUpdated;
+  }
+
+  private describe(question: string): Promise<StackDescriptionRead> {
+    return (this.stackRead ??= describeStack(this.stackId, question));
   }
 
   public resources(question: string): Promise<StackResource[]> {

@@ -1,10 +1,10 @@
 import { createHash } from 'crypto';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { dmsClientFor, DmsOperation, OperationMark, ReplicationTarget, replicationStart, replicationStop } from '../dms';
+import { describeReplication, dmsClientFor, DmsOperation, OperationMark, ReplicationTarget, replicationStart, replicationStop, stoppedSince } from '../dms';
 import { startOptions } from './run';
 import { LifecycleResourceKind } from '../handler-kit/lifecycle-handler';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
-import { stackResources, StackReads } from '../handler-kit/stack-status';
+import { isRollingBack, stackResources, StackReads } from '../handler-kit/stack-status';
 
 /** Short, stable digest of the config's properties: part of the guard's physical id. */
 function fingerprint(properties: string): string {
@@ -47,40 +47,96 @@ function onFoundTarget(
   };
 }
 
+/** Suffix of the id of a guard Update that asked DMS to stop the replication: its rollback cleanup starts it again. */
+const STOPPED = ':stopped';
+
+/** The fingerprint part of a guard id (`<logical id>:<digest>[:stopped]`). */
+function fingerprintOf(physicalId: string): string | undefined {
+  return physicalId.split(':')[1];
+}
+
+/**
+ * The guard's Update. Forward: stop, and a refusal fails the update. Rollback after a
+ * forward Update that completed: stop again for the modify back, but a refusal ends the
+ * wait. Rollback after a forward Update that failed (its id still names the properties
+ * rolled back to, so CloudFormation never modified the config): stop nothing, and start
+ * again what that failed Update had stopped (DMS shows a stop during this update), and only that.
+ * Which of these is decided in `start`; the mark carries it to the checks.
+ */
+function guardUpdate(props: ResourcePropertyReader, event: CloudFormationCustomResourceEvent): DmsOperation {
+  const logicalId = props.string('ReplicationLogicalId');
+  const stopOf = (target: ReplicationTarget, rollback: boolean) => replicationStop(dmsClientFor(target.arn), target, { refusalEndsWait: rollback });
+  const restartOf = (target: ReplicationTarget) => replicationStart(dmsClientFor(target.arn), { ...startOptions(props, target), until: 'accepted', restore: true, quiet: true });
+  const nothing = { done: true, status: 'nothing to do' };
+  return {
+    subject: `the replication of ${logicalId} to stop before CloudFormation modifies it`,
+    async start(): Promise<OperationMark> {
+      const rollback = await isRollingBack(event.StackId);
+      const target = await findTarget(event, props);
+      const currentId = event.RequestType === 'Update' ? event.PhysicalResourceId : '';
+      if (rollback && fingerprintOf(currentId) === fingerprint(props.string('ReplicationProperties'))) {
+        if (!target) return { arn: '', keepId: true };
+        const since = await new StackReads(event.StackId).lastUpdated('when the rolled-back update began');
+        const state = await describeReplication(dmsClientFor(target.arn), target);
+        if (!state || since === undefined || !stoppedSince(state, since)) return { arn: '', keepId: true };
+        return { ...(await restartOf(target).start()), arn: target.arn, kind: target.kind, mode: 'restart', keepId: true };
+      }
+      if (!target) return { arn: '' };
+      return { ...(await stopOf(target, rollback).start()), arn: target.arn, kind: target.kind, mode: rollback ? 'rollback-stop' : 'stop' };
+    },
+    async check(mark) {
+      if (!mark.arn) return nothing;
+      const target: ReplicationTarget = { kind: mark.kind as ReplicationTarget['kind'], arn: String(mark.arn) };
+      return mark.mode === 'restart' ? restartOf(target).check(mark) : stopOf(target, mark.mode === 'rollback-stop').check(mark);
+    },
+  };
+}
+
 /**
  * The guard runs before CloudFormation modifies the config or task (which depends
  * on it), because its properties carry the config's: it updates exactly when the
  * config does.
  *
- * - Update (forward or rollback): stops the replication and waits until it is
- *   stopped, so DMS accepts the modify (or the rollback's modify back). Its physical
- *   id names the properties' digest, so every such Update returns a new id.
- * - Delete of the id a rolled-back update replaced (the stack is in
- *   UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS, after every rollback modify): starts
- *   the replication again. This is what brings it back when the config's own update
- *   failed, so that the run (which comes after the config) never got an Update.
+ * - Forward Update: stops the replication and waits until it is stopped, so DMS accepts
+ *   the modify; a refusal fails the update. Its physical id names the properties' digest
+ *   (so every such Update returns a new id) and `:stopped` when it asked DMS to stop.
+ * - Rollback Update after a forward Update that completed: stops it again for the modify
+ *   back; a refusal ends the wait rather than fail the rollback (if DMS still runs it, the
+ *   modify back fails in DMS's own words).
+ * - Rollback Update after a forward Update that failed (the config was never modified): stops
+ *   nothing, and starts again what the failed forward Update had stopped.
+ * - Delete of a `:stopped` id a rolled-back update replaced (UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS,
+ *   after every rollback modify): starts the replication again if it is stopped and checks
+ *   until it runs; a refusal or a failure fails this Delete with DMS's words (CloudFormation
+ *   records it in the stack events and still completes the rollback). This also covers a
+ *   modify DMS refused, after which the run got no update.
  * - Every other Delete (cleanup of a successful update, stack deletion): nothing.
  */
 export const guardKind: LifecycleResourceKind = {
   actsOn: ['Update', 'Delete'],
   inputs: ['ReplicationProperties'],
   onRollback: 'run',
-  physicalId: (props) => `${props.string('ReplicationLogicalId')}:${fingerprint(props.string('ReplicationProperties'))}`,
+  physicalId: (props, event, mark) => {
+    // No DMS call (a report), or a rollback of a failed forward Update: the id stays.
+    if (event.RequestType === 'Update' && (!mark || mark.keepId === true)) return event.PhysicalResourceId;
+    const id = `${props.string('ReplicationLogicalId')}:${fingerprint(props.string('ReplicationProperties'))}`;
+    return mark?.stopRequested === true ? `${id}${STOPPED}` : id;
+  },
   operation(props, intent, event): DmsOperation {
     const logicalId = props.string('ReplicationLogicalId');
     if (intent === 'report') return { subject: `the guard of ${logicalId}`, start: async () => ({}), check: async () => ({ done: true, status: 'unchanged' }) };
     if (event.RequestType === 'Delete') {
       return onFoundTarget(
         `the replication of ${logicalId} to run again after the rolled-back update`,
-        // Only the id a rolled-back update replaced (the guard existed before that update) brings a replication back.
-        async () => ((await new StackReads(event.StackId).inRolledBackTemplate(event.LogicalResourceId)) ? findTarget(event, props) : undefined),
-        (target) => replicationStart(dmsClientFor(target.arn), startOptions(props, target)),
+        // Only the id of a guard Update that stopped it, replaced by a rollback, brings a replication back.
+        async () => {
+          if (!event.PhysicalResourceId.endsWith(STOPPED)) return undefined;
+          return (await new StackReads(event.StackId).inRolledBackTemplate(event.LogicalResourceId)) ? findTarget(event, props) : undefined;
+        },
+        // Checked until it runs; never a failed one again (its failure is the reason).
+        (target) => replicationStart(dmsClientFor(target.arn), { ...startOptions(props, target), until: 'running', restore: true }),
       );
     }
-    return onFoundTarget(
-      `the replication of ${logicalId} to stop before CloudFormation modifies it`,
-      () => findTarget(event, props),
-      (target) => replicationStop(dmsClientFor(target.arn), target),
-    );
+    return guardUpdate(props, event);
   },
 };

@@ -1,17 +1,30 @@
+import type { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ReplicationWaitTargetValue } from '../../src/private/handler-contract';
-import { currentReplicationStatus, dmsClientFor, DmsOperation, ReplicationStartOptions, ReplicationTarget, replicationStart, replicationStop } from '../dms';
+import {
+  currentReplicationStatus,
+  describeReplication,
+  dmsClientFor,
+  DmsOperation,
+  graceMs,
+  OperationMark,
+  ReplicationStartOptions,
+  ReplicationTarget,
+  replicationStart,
+  replicationStop,
+  startedSince,
+} from '../dms';
 import { LifecycleResourceKind } from '../handler-kit/lifecycle-handler';
 import { replicationStaysReason } from '../handler-kit/replication-presence';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
-import { isRollingBack, StackReads } from '../handler-kit/stack-status';
+import { isRollingBack, StackReads, stackStatus } from '../handler-kit/stack-status';
 
 export function targetOf(props: ResourcePropertyReader): ReplicationTarget {
   const config = props.optionalString('ReplicationConfigArn');
   return config ? { kind: 'replication-config', arn: config } : { kind: 'replication-task', arn: props.string('ReplicationTaskArn') };
 }
 
-/** The start options in the resource's properties (reload is decided per request). */
+/** The start options in the resource's properties (reload and rollback are decided per request). */
 export function startOptions(props: ResourcePropertyReader, target: ReplicationTarget): ReplicationStartOptions {
   const cdcStartTime = props.optionalString('CdcStartTime');
   return {
@@ -22,48 +35,141 @@ export function startOptions(props: ResourcePropertyReader, target: ReplicationT
   };
 }
 
-/** A forward Update whose ReloadTrigger changed asks for `reload-target`; a rollback only resumes. */
-async function reloadAsked(event: CloudFormationCustomResourceEvent, props: ResourcePropertyReader): Promise<boolean> {
+/**
+ * The run's physical id records what its create did, where its Delete finds it: the ARN
+ * alone when the create started nothing (it found the replication running: adopted),
+ * `<ARN>|start` when the create starts it. A Delete whose id is neither (CloudFormation
+ * made one up for a create it cancelled) re-derives it from the stack and DMS.
+ */
+const CREATE_STARTS = '|start';
+
+function createStarted(physicalId: string): boolean {
+  return physicalId.endsWith(CREATE_STARTS);
+}
+
+/** Ours: the ARN, with or without the suffix (ids from before the suffix are the bare ARN). */
+function isOurId(physicalId: string, target: ReplicationTarget): boolean {
+  return physicalId === target.arn || physicalId === `${target.arn}${CREATE_STARTS}`;
+}
+
+/** A forward Update whose ReloadTrigger changed asks for `reload-target`. */
+function reloadChanged(event: CloudFormationCustomResourceEvent, props: ResourcePropertyReader): boolean {
   if (event.RequestType !== 'Update') return false;
-  const old = new ResourcePropertyReader(event.OldResourceProperties);
-  if (props.optionalString('ReloadTrigger') === old.optionalString('ReloadTrigger')) return false;
-  return !(await isRollingBack(event.StackId));
+  return props.optionalString('ReloadTrigger') !== new ResourcePropertyReader(event.OldResourceProperties).optionalString('ReloadTrigger');
 }
 
 /**
- * The run: Create starts the replication (start type as DMS requires it) and waits
- * for `WaitFor`; an Update after CloudFormation modified the config or task (its
- * properties ride along) waits out `modifying` and resumes it, also during an
- * update rollback, which is what makes the rollback end with it running again;
- * a changed ReloadTrigger reloads the target; Delete stops it (and waits), before
- * CloudFormation deletes the config or task, which it references, unless the config
- * or task stays in the stack (only the run was removed or renamed).
+ * Asked right before every start a forward request makes: once the stack rolls back (another
+ * resource failed, CloudFormation cancelled this create), the start is no longer wanted.
+ * This fence, and the cancelled create's Delete waiting longer than the fence's gap, keep a
+ * Delete and a still-running create of the same run from both acting.
+ */
+function forwardStillWanted(event: CloudFormationCustomResourceEvent): () => Promise<string | undefined> {
+  return async () => {
+    const status = await stackStatus(event.StackId, 'whether the deployment still wants the start');
+    return /^(CREATE|UPDATE)_IN_PROGRESS$/.test(status) ? undefined : `stack ${event.StackId} is ${status}, so this ${event.RequestType.toLowerCase()} no longer starts anything`;
+  };
+}
+
+/**
+ * Create or Update: start (forward) or restore (rollback). Which one is decided in `start`
+ * (one stack read), and the mark carries it to every check.
+ */
+function startOrRestore(
+  client: DatabaseMigrationServiceClient,
+  props: ResourcePropertyReader,
+  target: ReplicationTarget,
+  event: CloudFormationCustomResourceEvent,
+): DmsOperation {
+  const options = { ...startOptions(props, target), stillWanted: forwardStillWanted(event) };
+  const checks = replicationStart(client, options);
+  let decided: Promise<DmsOperation> | undefined; // once, however often onEvent retries the start
+  return {
+    subject: checks.subject,
+    async start(): Promise<OperationMark> {
+      decided ??= (async () => {
+        const rollingBack = event.RequestType === 'Update' && (await isRollingBack(event.StackId));
+        if (rollingBack) {
+          // A rollback only brings back what ran: resume, accept, never wait for a load, never fail for DMS.
+          return replicationStart(client, { ...options, until: 'accepted', restore: true, quiet: true, handOverAfterMs: props.secondsAsMs('TimeoutSeconds') - 10_000 });
+        }
+        return replicationStart(client, { ...options, reload: reloadChanged(event, props) });
+      })();
+      return (await decided).start();
+    },
+    check: (mark) => checks.check(mark),
+  };
+}
+
+/**
+ * The Delete of a create CloudFormation cancelled (its physical id is one CloudFormation made
+ * up): that create may still be about to start, so this waits out the fence's gap first, then
+ * stops the replication if it goes away with the stack, or if DMS shows a start made during
+ * this stack operation (the cancelled create's; a replication already running is left alone).
+ */
+function cancelledCreateDelete(
+  client: DatabaseMigrationServiceClient,
+  target: ReplicationTarget,
+  event: CloudFormationCustomResourceEvent,
+): DmsOperation {
+  const stop = replicationStop(client, target);
+  return {
+    subject: `the start of a cancelled create to settle, then ${stop.subject} if that create started it`,
+    start: async () => ({ actAfter: Date.now() + graceMs('startFence') }),
+    async check(mark) {
+      const actAfter = Number(mark.actAfter);
+      if (Date.now() < actAfter) return { done: false, status: 'waiting out the cancelled create', recheckAt: actAfter, holdUntil: actAfter };
+      const stack = new StackReads(event.StackId);
+      if (await replicationStaysReason(stack, target.arn)) {
+        const state = await describeReplication(client, target);
+        const since = await stack.lastUpdated('when this update began');
+        if (!state || since === undefined || !startedSince(state, since)) {
+          return { done: true, status: state?.status ?? 'not-found', detail: 'the cancelled create started nothing: left as it is' };
+        }
+      }
+      return stop.check({});
+    },
+  };
+}
+
+/**
+ * The run: Create starts the replication (start type as DMS requires it, from DMS at rest)
+ * and waits for `WaitFor`; an Update after CloudFormation modified the config or task
+ * (its properties ride along) resumes it; during an update rollback it only restores it
+ * running (see replication-plan.ts); a changed ReloadTrigger reloads the target. Delete
+ * stops it (and waits), before CloudFormation deletes the config or task, when it goes
+ * away, or when it undoes the start of this run's own create; it never stops a
+ * replication the create found running, nor one that stays in the stack.
  */
 export const runKind: LifecycleResourceKind = {
   actsOn: ['Create', 'Update', 'Delete'],
   inputs: ['ReplicationConfigArn', 'ReplicationTaskArn', 'ReplicationProperties', 'ReloadTrigger', 'CdcStartTime', 'CdcStartPosition'],
   onRollback: 'run',
-  physicalId: (props) => targetOf(props).arn,
+  physicalId: (props, event, mark) => {
+    const { arn } = targetOf(props);
+    if (event.RequestType === 'Create') return mark && (mark.requested === true || mark.pending === true) ? `${arn}${CREATE_STARTS}` : arn;
+    // An Update keeps what the create recorded, unless the ARN changed (a new config: a new run).
+    return event.RequestType === 'Update' && event.PhysicalResourceId.startsWith(arn) ? event.PhysicalResourceId : arn;
+  },
   operation(props, intent, event): DmsOperation {
     const target = targetOf(props);
     const client = dmsClientFor(target.arn);
-    if (event.RequestType === 'Delete') return replicationStop(client, target);
+    if (event.RequestType === 'Delete') {
+      return isOurId(event.PhysicalResourceId, target) ? replicationStop(client, target) : cancelledCreateDelete(client, target, event);
+    }
     if (intent === 'report') return currentReplicationStatus(client, target);
-    const options = startOptions(props, target);
-    const start = replicationStart(client, options);
-    let reload: Promise<boolean> | undefined; // asked once, however often the start is retried
-    return {
-      subject: start.subject,
-      start: async () => replicationStart(client, { ...options, reload: await (reload ??= reloadAsked(event, props)) }).start(),
-      check: (mark) => start.check(mark),
-    };
+    return startOrRestore(client, props, target, event);
   },
   skipReason: async (event, props) => {
     if (event.RequestType !== 'Delete') return undefined;
+    const target = targetOf(props);
+    if (!isOurId(event.PhysicalResourceId, target)) return undefined; // a cancelled create: decided after its fence
     const stack = new StackReads(event.StackId);
-    // A run that a failed update added undoes its start as the update rolls back.
-    if ((await stack.inRolledBackTemplate(event.LogicalResourceId)) === false) return undefined;
+    // A run that a failed update added undoes its own create's start, and only that.
+    if ((await stack.inRolledBackTemplate(event.LogicalResourceId)) === false) {
+      return createStarted(event.PhysicalResourceId) ? undefined : 'this run\'s create found the replication running and started nothing: leaving it running';
+    }
     // Removing the construct (or renaming it) while the config or task stays must not stop it.
-    return replicationStaysReason(stack, targetOf(props).arn);
+    return replicationStaysReason(stack, target.arn);
   },
 };

@@ -36,8 +36,12 @@ const POLL_BUDGET = Duration.seconds(60);
  * when the refusal began; calls are cut 5 s before the end.
  */
 const HANDLER_TIMEOUT = Duration.seconds(120);
-/** onEvent may first wait up to a minute to spread many starts, then retry a throttled start for 90 s (poll-schedule.ts). */
-const ON_EVENT_TIMEOUT = Duration.minutes(4);
+/**
+ * onEvent may first wait up to a minute to spread many starts, wait up to 5 min for a
+ * replication to rest (a run makes and records its own start: replication-start.ts), then
+ * retry a throttled start for 90 s (poll-schedule.ts); stack reads ride out throttling to its end.
+ */
+const ON_EVENT_TIMEOUT = Duration.minutes(10);
 
 /** Lifecycle custom resources per stack, all kinds, each weighted by its DMS calls per check: they share the stack's DMS call budget. */
 const resourcesPerStack = new WeakMap<Stack, number>();

@@ -54,7 +54,8 @@ describe('the run', () => {
   test('Create starts a config that never ran with start-replication and completes once it runs', async () => {
     const arn = config('created');
     const run = await runHandlers(handlers, cfnEvent('Create', runProps({ ReplicationConfigArn: arn }), { resourceType: RUN }));
-    expect(run.physicalId).toBe(arn);
+    // The id records that this create started it: its Delete may undo that start.
+    expect(run.physicalId).toBe(`${arn}|start`);
     expect(run.data).toEqual({ Status: 'running', StartType: 'start-replication', FullLoadProgressPercent: expect.any(String), TablesLoaded: expect.any(String), TablesErrored: '0' });
     expect(calls('StartReplication', arn).map((c) => c.input.StartReplicationType)).toEqual(['start-replication']);
   });
@@ -164,10 +165,11 @@ describe('the guard', () => {
     expect(dms().calls.filter((c) => JSON.stringify(c.input ?? {}).includes(arn))).toEqual([]);
     const updated = await runHandlers(handlers, cfnEvent('Update', guardProps('v2'), { oldProperties: guardProps('v1'), physicalId: created.physicalId, resourceType: GUARD }));
     expect(updated.physicalId).not.toBe(created.physicalId);
+    expect(updated.physicalId).toMatch(/^Config:[0-9a-f]{12}:stopped$/);
     expect(dms().replication(arn)?.Status).toBe('stopped');
   });
 
-  test('the Delete of the id a rolled-back update replaced starts the replication again; other Deletes do nothing', async () => {
+  test('the Delete of a stopping guard\'s id that a rolled-back update replaced starts the replication again; other Deletes do nothing', async () => {
     const arn = config('stopped');
     resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
     stackStatus = 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS';
@@ -177,11 +179,14 @@ describe('the guard', () => {
     expect(calls('StartReplication', arn)).toEqual([]);
     stackStatus = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
     // A guard the failed update created (not in the template rolled back to) brings nothing back.
+    await runHandlers(handlers, cfnEvent('Delete', guardProps('v2'), { physicalId: 'Config:new:stopped', resourceType: GUARD }));
+    expect(calls('StartReplication', arn)).toEqual([]);
+    templateIds = ['Config', 'Resource'];
+    // The guard existed before, but the replaced Update stopped nothing: nothing to bring back.
     await runHandlers(handlers, cfnEvent('Delete', guardProps('v2'), { physicalId: 'Config:new', resourceType: GUARD }));
     expect(calls('StartReplication', arn)).toEqual([]);
-    // The guard existed before (its id was replaced): the replication runs again.
-    templateIds = ['Config', 'Resource'];
-    const run = await runHandlers(handlers, cfnEvent('Delete', guardProps('v2'), { physicalId: 'Config:new', resourceType: GUARD }));
+    // The guard existed before and its replaced Update stopped it: the replication runs again.
+    const run = await runHandlers(handlers, cfnEvent('Delete', guardProps('v2'), { physicalId: 'Config:new:stopped', resourceType: GUARD }));
     expect(run.data).toMatchObject({ Status: 'running', StartType: 'resume-processing' });
     stackStatus = 'UPDATE_IN_PROGRESS';
     templateIds = [];

@@ -126,12 +126,15 @@ test('AccessDenied right after a policy change is retried while IAM propagates',
   expect(run.data?.Status).toBe('successful');
 });
 
-test('throttled status checks do not fail the refresh', async () => {
+test('throttled status checks do not fail the refresh, and each costs one call (one retry layer: ours)', async () => {
   const p = pair();
-  dms().throttle('DescribeRefreshSchemasStatus', 6); // one more than the SDK's 5 attempts
+  dms().throttle('DescribeRefreshSchemasStatus', 2);
   const run = await runHandlers(handlers, cfnEvent('Create', props(p)));
   expect(run.data?.Status).toBe('successful');
-});
+  // The SDK does not retry underneath (it used to make 5 attempts per check): the two throttled checks are two calls.
+  const statusCalls = dms().callsTo('DescribeRefreshSchemasStatus').filter((c) => c.input?.EndpointArn === p.endpointArn);
+  expect(statusCalls.slice(0, 3).map((c) => c.errorCode ?? 'answered')).toEqual(['ThrottlingException', 'ThrottlingException', 'answered']);
+}, 60_000);
 
 describe('connection precondition', () => {
   function untested() {

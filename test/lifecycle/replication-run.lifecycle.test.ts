@@ -205,6 +205,6 @@ test('throttling, 5xx and dropped connections during the start are ridden out; a
   expect(callsOn(configArn).filter((c) => c.startsWith('StartReplication('))).toEqual([
     'StartReplication(start-replication)!ThrottlingException',
     'StartReplication(start-replication)!ThrottlingException',
-    'StartReplication(start-replication)', // the SDK's retry; the replay finds it running and starts nothing
+    'StartReplication(start-replication)', // our retry (the SDK makes one attempt); the replay finds it running and starts nothing
   ]);
 }, 60_000);

@@ -129,7 +129,7 @@ export interface ReplicationOptions {
   readonly stopDurationMs?: number;
   /** Stays `stopping` forever. @default false */
   readonly neverStops?: boolean;
-  /** For this long after a stop, Describe still shows the status from before it (a read lagging a write). @default 0 */
+  /** For this long after a stop or a start, Describe still shows the replication as it was before (a read lagging a write). @default 0 */
   readonly describeLagMs?: number;
   /** StopReason shown now and set when a stop completes. @default 'Stop Reason NORMAL' once stopped */
   readonly stopReason?: string;
@@ -148,7 +148,7 @@ export interface TaskOptions {
   readonly stopDurationMs?: number;
   /** Stays `stopping` forever. @default false */
   readonly neverStops?: boolean;
-  /** For this long after a stop, Describe still shows the status from before it (a read lagging a write). @default 0 */
+  /** For this long after a stop or a start, Describe still shows the replication as it was before (a read lagging a write). @default 0 */
   readonly describeLagMs?: number;
   /** StopReason shown now and set when a stop completes. @default 'Stop Reason NORMAL' once stopped */
   readonly stopReason?: string;

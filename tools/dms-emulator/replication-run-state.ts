@@ -25,6 +25,18 @@ export interface RunBehavior {
   readonly deprovisionMs?: number;
   /** For a replication CloudFormation creates: how long `stopping` lasts. @default 2000 */
   readonly stopDurationMs?: number;
+  /**
+   * When DMS dates a start (StartDate, FreshStartDate, a task's ReplicationTaskStartDate),
+   * which DMS does not document: 'request' = the moment it accepts the start (a start that
+   * then fails keeps that date); 'running' = when the replication reaches `running`, so a
+   * start that fails before it is never dated. @default 'request'
+   */
+  readonly startDateStamp?: 'request' | 'running';
+  /**
+   * For a replication CloudFormation creates: how long it shows `creating` before it rests
+   * as never run (`created` / `ready`); DMS refuses a start meanwhile. @default 0
+   */
+  readonly createDurationMs?: number;
 }
 
 export type MigrationType = 'full-load' | 'cdc' | 'full-load-and-cdc';

@@ -128,6 +128,10 @@ export class ReplicationRuns<O extends { readonly status: string }> {
     record.run = newRun(this.kind.neverRunStatus, this.kind, migrationType, behavior);
     record.run.tableMappings = tableMappings;
     record.run.settings = optionalString(input, this.kind.settingsMember);
+    if (behavior.createDurationMs) {
+      record.status = 'creating';
+      record.pending = { dueAtMs: nowMs() + behavior.createDurationMs, apply: () => { record.status = this.kind.neverRunStatus; } };
+    }
     return { [this.kind.itemMember]: this.wire(record) };
   }
 
@@ -172,8 +176,8 @@ export class ReplicationRuns<O extends { readonly status: string }> {
     if (cdcStartTime !== undefined && cdcStartPosition !== undefined) {
       throw new DmsError('InvalidParameterCombinationException', 'CdcStartTime and CdcStartPosition cannot be specified together');
     }
-    if (record.status === 'modifying') {
-      throw invalidResourceState(`${this.kind.noun} ${record.arn} is in MODIFYING state and cannot start`);
+    if (record.status === 'modifying' || record.status === 'creating') {
+      throw invalidResourceState(`${this.kind.noun} ${record.arn} is in ${record.status.toUpperCase()} state and cannot start`);
     }
     if (!AT_REST.has(record.status)) {
       throw invalidResourceState(`${this.kind.noun} ${record.arn} cannot be started: it is ${record.status}`);
@@ -203,10 +207,14 @@ export class ReplicationRuns<O extends { readonly status: string }> {
   ): void {
     const run = record.run!;
     const b = run.behavior;
+    // A Describe may lag the start: it shows the replication as it was, dates included.
+    const lagMs = (record.options as { describeLagMs?: number }).describeLagMs ?? 0;
+    record.lagging = lagMs > 0 ? { status: record.status, stopReason: record.stopReason, run: { ...run }, untilMs: now + lagMs } : undefined;
     const fresh = startType !== 'resume-processing' || !run.everStarted;
+    const datedAtRequest = (b.startDateStamp ?? 'request') === 'request';
     run.everStarted = true;
     run.startType = startType;
-    run.startDate = now;
+    if (datedAtRequest) run.startDate = now;
     run.stopDate = undefined;
     run.deprovisionedAt = undefined;
     run.failureMessages = undefined;
@@ -214,7 +222,7 @@ export class ReplicationRuns<O extends { readonly status: string }> {
     run.cdcStartPosition = cdcStartPosition;
     record.stopReason = undefined;
     if (fresh) {
-      run.freshStartDate = now;
+      if (datedAtRequest) run.freshStartDate = now;
       run.fullLoadDone = run.migrationType === 'cdc';
       run.tablesLoaded = 0;
       run.tablesErrored = 0;
@@ -237,6 +245,11 @@ export class ReplicationRuns<O extends { readonly status: string }> {
         return;
       }
       record.status = 'running';
+      if (!datedAtRequest) {
+        // Dated only now that it runs: a start that failed before this never was.
+        run.startDate = now + startMs;
+        if (fresh) run.freshStartDate = now + startMs;
+      }
       if (run.fullLoadDone) return;
       const loadStart = now + startMs;
       const loaded = loadStart + (b.fullLoadDurationMs ?? DEFAULT_FULL_LOAD_MS);

@@ -15,8 +15,11 @@ export interface StoppableRecord extends Evolving {
   stopReason?: string;
   /** Start, load and modify state (see replication-runs.ts). */
   run?: ReplicationRun;
-  /** What Describe shows until `untilMs`: the status before the last stop. */
-  lagging?: { readonly status: string; readonly untilMs: number };
+  /**
+   * What Describe shows until `untilMs`: the status before the last stop or start (and,
+   * after a start, the stop reason and run state from before it too).
+   */
+  lagging?: { readonly status: string; readonly untilMs: number; readonly stopReason?: string; readonly run?: ReplicationRun };
 }
 
 /** How a stop goes, from ReplicationOptions / TaskOptions. */
@@ -24,7 +27,7 @@ export interface StopPlan {
   readonly stopDurationMs?: number;
   readonly neverStops?: boolean;
   readonly stopReason?: string;
-  /** For this long after a stop, Describe still shows the status from before it (a read lagging a write). @default 0 */
+  /** For this long after a stop or a start, Describe still shows the replication as it was before (a read lagging a write). @default 0 */
   readonly describeLagMs?: number;
 }
 
@@ -130,7 +133,9 @@ export class StoppableRegistry<O extends StopPlan & { readonly status: string; r
       noMatchMessage: this.kind.noMatchMessage,
     };
     // A lagging read shows the status from before the last stop.
-    const visible = all.map(r => (r.lagging && now < r.lagging.untilMs ? { ...r, status: r.lagging.status } : r));
+    const visible = all.map(r => (r.lagging && now < r.lagging.untilMs
+      ? { ...r, status: r.lagging.status, ...(r.lagging.run ? { run: r.lagging.run, stopReason: r.lagging.stopReason } : {}) }
+      : r));
     const page = describePage(visible, input, this.filters, behavior);
     return { [this.kind.listMember]: page.items.map(r => this.kind.wire(r)), Marker: page.marker };
   }

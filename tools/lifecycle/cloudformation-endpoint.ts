@@ -88,6 +88,7 @@ export class CloudFormationEndpoint {
   }
 
   /** Every request answered, in arrival order. */
+  private episode: (() => boolean) | undefined;
   public readonly calls: CloudFormationCall[] = [];
   /** Page size of ListStackResources (tests shrink it to exercise NextToken). */
   public resourcesPerPage = RESOURCES_PER_PAGE;
@@ -115,6 +116,14 @@ export class CloudFormationEndpoint {
     const queue = this.faults.get(action) ?? [];
     queue.push({ code, status, remaining: times });
     this.faults.set(action, queue);
+  }
+
+  /**
+   * While `throttled()` answers true, every request answers `Throttling` (HTTP 400, "Rate
+   * exceeded"): a throttling episode of a busy account, timed by the caller's clock.
+   */
+  public throttleWhile(throttled: () => boolean): void {
+    this.episode = throttled;
   }
 
   /** Stops listening and drops open connections. Safe to call twice. */
@@ -169,6 +178,7 @@ export class CloudFormationEndpoint {
   }
 
   private takeFault(action: string): void {
+    if (this.episode?.()) throw new QueryError(400, 'Throttling', 'Rate exceeded');
     const queue = this.faults.get(action);
     const head = queue?.[0];
     if (!queue || !head) return;

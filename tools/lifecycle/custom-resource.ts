@@ -79,9 +79,10 @@ export interface SendOptions {
   readonly physicalIdWithoutResponse: string;
   /**
    * Simulated epoch ms at which CloudFormation stops waiting for this request (a cancelled
-   * operation), checked before each waiter attempt and during waiter waits. The outcome is then
-   * CANCELLED with the physical id onEvent returned, while the framework's waiter goes on in the
-   * background as it does in AWS (aws/aws-cdk#31541), its answer ignored.
+   * operation), even while onEvent still runs. The outcome is then CANCELLED with the physical id
+   * CloudFormation made up (`physicalIdWithoutResponse`: it never accepted a response, so its
+   * Delete carries that id, not onEvent's), while the framework (onEvent, then the waiter) goes on
+   * in the background as it does in AWS (aws/aws-cdk#31541), its answer ignored.
    */
   readonly cancelAt?: number;
   /** Asked before each attempt of an abandoned waiter: true stops it there. */
@@ -153,10 +154,13 @@ export async function sendCustomResourceRequest(request: CloudFormationRequest, 
     },
   }, run).then(() => ({ error: undefined as unknown }), (error: unknown) => ({ error }));
 
+  // The cancellation lands when it is due, even in the middle of onEvent.
+  const cancelTimer = cancelAt !== undefined ? clock.at(cancelAt, signalCancelled) : undefined;
   const first = await Promise.race([framework, cancellation]);
+  cancelTimer?.cancel();
   if (first === 'cancelled') {
     const abandoned = framework.then(() => undefined);
-    return { ...outcome({ status: 'CANCELLED', physicalResourceId: run.physicalResourceId }), abandoned };
+    return { ...outcome({ status: 'CANCELLED' }), abandoned };
   }
   if (first.error instanceof ServiceTimeoutExceeded) return timedOut();
   if (first.error !== undefined) throw first.error;
@@ -165,7 +169,7 @@ export async function sendCustomResourceRequest(request: CloudFormationRequest, 
   if (body === undefined) {
     // Nobody answered (e.g. a waiter without Catch): CloudFormation waits out ServiceTimeout.
     await clock.sleep((cancelAt ?? deadline) - clock.now());
-    return cancelAt !== undefined ? outcome({ status: 'CANCELLED', physicalResourceId: run.physicalResourceId }) : timedOut();
+    return cancelAt !== undefined ? outcome({ status: 'CANCELLED' }) : timedOut();
   }
   if (clock.now() > deadline) {
     return timedOut();

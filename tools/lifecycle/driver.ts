@@ -45,9 +45,11 @@ export class LifecycleDriver {
   private readonly view: StackView;
   private readonly sender: RequestSender;
   private readonly operations: StackOperations;
+  private readonly clock: SimulatedClock;
 
   constructor(options: LifecycleDriverOptions) {
     const clock = new SimulatedClock(options.intervalScale ?? 1);
+    this.clock = clock;
     this.stackState = new StackState(options);
     this.view = new StackView(this.stackState, options);
     this.sender = new RequestSender(this.stackState, this.view, clock, options);
@@ -96,6 +98,16 @@ export class LifecycleDriver {
    */
   public failCloudFormationCalls(action: string, code: string, times: number): Promise<void> {
     return this.view.failCalls(action, code, times);
+  }
+
+  /**
+   * A CloudFormation throttling episode: for `ms` of the driver's simulated time from now, every
+   * request handlers make to the endpoint answers `Throttling` ("Rate exceeded"), as busy
+   * accounts see for minutes. Starts the endpoint.
+   */
+  public throttleCloudFormationFor(ms: number): Promise<void> {
+    const endsAt = this.clock.now() + ms;
+    return this.view.throttleWhile(() => this.clock.now() < endsAt);
   }
 
   /** Page size of the endpoint's ListStackResources (default 100, as CloudFormation). Starts the endpoint. */

@@ -107,7 +107,7 @@ export class ResourceChanges {
           lastRequestId: request.RequestId,
         });
         if (outcome.status === 'CANCELLED') {
-          // The waiter polls on in the background; the rollback's Delete gets onEvent's physical id.
+          // onEvent or the waiter goes on in the background; the rollback's Delete gets CloudFormation's made-up id.
           op.cancelled = true;
           op.fail(id, type, 'CREATE_FAILED', 'Resource creation cancelled');
           return false;

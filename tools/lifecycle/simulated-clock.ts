@@ -21,6 +21,21 @@ export class SimulatedClock {
     return Date.now() + this.skippedMs;
   }
 
+  /**
+   * Calls `fn` once now() reaches `at` (simulated epoch ms), however the time gets there (wall
+   * time passing, or waits skipped), without keeping the process alive; `cancel` stops it.
+   */
+  public at(at: number, fn: () => void): { cancel(): void } {
+    let handle: NodeJS.Timeout | undefined;
+    const check = () => {
+      if (this.now() >= at) return fn();
+      handle = setTimeout(check, Math.min(50, Math.max(1, (at - this.now()) * this.scale)));
+      handle.unref();
+    };
+    check();
+    return { cancel: () => clearTimeout(handle) };
+  }
+
   /** Waits `ms` simulated milliseconds (`ms × scale` of wall time); afterwards now() has moved by at least `ms`. */
   public async sleep(ms: number): Promise<void> {
     if (ms <= 0) return;

@@ -38,6 +38,12 @@ export class StackView {
     this.endpoint!.failNext(action, code, times);
   }
 
+  /** Every request answers Throttling while `throttled()` is true. Starts the endpoint. */
+  public async throttleWhile(throttled: () => boolean): Promise<void> {
+    await this.url();
+    this.endpoint!.throttleWhile(throttled);
+  }
+
   /** Page size of ListStackResources. Starts the endpoint. */
   public async setResourcesPageSize(size: number): Promise<void> {
     await this.url();

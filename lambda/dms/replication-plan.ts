@@ -1,0 +1,77 @@
+/**
+ * What a replication run does next: the one home of the run's decisions, shared by
+ * the run, its guard and the CLI. Pure: it sees DMS's state and what the deploy wants,
+ * never the stack or the clock, so every invocation that asks gets the same answer.
+ *
+ * A new desire (issue 21's "stay stopped", say) is a new {@link RunDesire} and a branch
+ * in {@link nextRunStep}; the start, wait and judging code around it stays as it is.
+ */
+import { AT_REST, isFullLoadOnlyFinished, NEVER_RAN, ReplicationState, UNDER_WAY } from './replication-state';
+
+/**
+ * What the deploy wants of the replication:
+ * - `start`: a forward create or update: start it (as DMS requires) and wait for the goal;
+ * - `reload`: the same, loading the target again (`reload-target`, stopping it first);
+ * - `restore`: a rollback: make it run again as before the update, nothing more. It never
+ *   reloads, never starts one that never ran (it did not run before) or that failed
+ *   (a failure during this deploy is reported, not retried), and never waits for a load.
+ */
+export type RunDesire = 'start' | 'reload' | 'restore';
+
+/** The DMS start types; `none` when nothing had to be started. */
+export type StartType = 'start-replication' | 'resume-processing' | 'reload-target' | 'none';
+
+/** One step towards the desire, for the replication as DMS shows it now. */
+export type RunStep =
+  /** DMS is in flux (modifying, creating, stopping, deprovisioning): it refuses a start now; ask again once it rests. */
+  | { readonly action: 'wait'; readonly reason: string }
+  /** A reload of a running replication: stop it first. */
+  | { readonly action: 'stop-first' }
+  /** Start it now, with this start type. */
+  | { readonly action: 'start'; readonly startType: Exclude<StartType, 'none'> }
+  /** Nothing to start: it runs (or is on its way), or there is nothing the desire may start. */
+  | { readonly action: 'none'; readonly reason?: string };
+
+/**
+ * The next step. The start type is chosen only from a replication at rest (created,
+ * ready, stopped, failed, no capacity being deprovisioned), so one that DMS shows
+ * `modifying` or `creating` and that never ran still gets `start-replication` (with its
+ * CDC start) once it rests. Callers ask again right before every start request.
+ */
+export function nextRunStep(state: ReplicationState, desire: RunDesire): RunStep {
+  if (desire === 'reload' && state.status === 'running') return { action: 'stop-first' };
+  if (UNDER_WAY.has(state.status)) {
+    // A reload waits for a start under way to reach `running`, then stops it.
+    return desire === 'reload' ? { action: 'wait', reason: `${state.status}: it is stopped for the reload once it runs` } : { action: 'none' };
+  }
+  if (!AT_REST.has(state.status) || state.deprovisioning) {
+    const what = state.deprovisioning ? 'capacity is being deprovisioned' : `it is ${state.status}`;
+    return { action: 'wait', reason: `DMS refuses a start while ${what}; it starts after` };
+  }
+  if (desire === 'reload') return { action: 'start', startType: 'reload-target' };
+  if (isFullLoadOnlyFinished(state)) return { action: 'none', reason: 'its full load finished' };
+  if (desire === 'restore') {
+    if (NEVER_RAN.has(state.status)) return { action: 'none', reason: 'it never ran, so it did not run before the update' };
+    if (state.status === 'failed') return { action: 'none', reason: 'it failed; a rollback does not start a failed replication again' };
+    if (state.migrationType === 'full-load') return { action: 'none', reason: 'a rollback does not reload a full-load-only replication' };
+  }
+  if (NEVER_RAN.has(state.status)) return { action: 'start', startType: 'start-replication' };
+  // DMS cannot resume a full-load-only replication that stopped before it finished.
+  return { action: 'start', startType: state.migrationType === 'full-load' ? 'reload-target' : 'resume-processing' };
+}
+
+/**
+ * Whether DMS shows a start that happened at or after `since` (epoch ms): one under way
+ * that DMS has not dated yet, or dated at or after `since`. Used where no request of ours
+ * is on record (a cancelled create's Delete), to tell a start made during this stack
+ * operation from a replication that was already running.
+ */
+export function startedSince(state: ReplicationState, since: number): boolean {
+  return UNDER_WAY.has(state.status) && (state.startDate === undefined || state.startDate >= since || state.status !== 'running');
+}
+
+/** Whether DMS shows a stop under way, or one that ended at or after `since` (epoch ms). */
+export function stoppedSince(state: ReplicationState, since: number): boolean {
+  if (state.status === 'stopping') return true;
+  return state.status === 'stopped' && !isFullLoadOnlyFinished(state) && (state.stopDate ?? 0) >= since;
+}
