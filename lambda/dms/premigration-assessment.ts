@@ -4,13 +4,13 @@ import {
   StartReplicationTaskAssessmentRunCommand,
   StopReplicationCommand,
 } from '@aws-sdk/client-database-migration-service';
-import { newest, individualAssessments, runState, serverlessReplication, taskAssessmentRuns } from './assessment-reads';
+import { newest, individualAssessments, runState, ServerlessReplication, serverlessReplication, taskAssessmentRuns } from './assessment-reads';
 import { assessmentAttributes, AssessmentRunState, failureOf, isFinished, resultsIncomplete } from './assessment-verdict';
 import { apiFailure, DmsOperationFailed, errorCode, isInvalidState, isNotFound } from './errors';
 import { graceMs } from './grace';
 import { DmsOperation, OperationMark, Progress } from './operation';
 import { DmsRefusal, RefusalWatch } from './refusal';
-import { chooseStartType } from './replication-start';
+import { nextRunStep } from './replication-plan';
 import { AT_REST, describeTarget, ReplicationTarget, UNDER_WAY } from './replication-state';
 
 /** What an assessment checks and how its outcome is judged, for either kind. */
@@ -207,8 +207,13 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
   const verdicts = new Verdicts(client, subject, options.failOnWarning);
   let requestedHere: number | undefined;
 
-  async function request(state: { status: string; stopReason?: string; migrationType?: string; fullLoadFinished: boolean }): Promise<void> {
-    const startType = chooseStartType({ ...state, deprovisioning: false }, false);
+  async function request(state: ServerlessReplication['state']): Promise<void> {
+    // The start type DMS requires (the one home of that choice); called only for a replication at rest.
+    const step = nextRunStep(state, 'start');
+    if (step.action !== 'start') {
+      throw new DmsOperationFailed(`DMS Serverless assesses only within StartReplication, and the ${describeTarget(target)} has nothing to start: ${'reason' in step ? step.reason : step.action}`);
+    }
+    const startType = step.startType;
     const cdc = startType === 'start-replication' ? { CdcStartTime: options.cdcStartTime, CdcStartPosition: options.cdcStartPosition } : {};
     const send = (asArrays: boolean) => client.send(new StartReplicationCommand({
       ReplicationConfigArn: target.arn,
