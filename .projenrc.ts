@@ -106,7 +106,7 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 // Node.js Lambda runtime ships it, and leaving it out keeps each bundle small.
 // Whitespace only is minified: names stay, so stack frames and logs still say which
 // function failed, while each bundle stays within the 50 KB the bench holds it to.
-for (const kind of ['schema-refresh', 'connection-test', 'replication-teardown', 'replication-run', 'cutover-readiness']) {
+for (const kind of ['schema-refresh', 'connection-test', 'replication-teardown', 'replication-run', 'cutover-readiness', 'premigration-assessment']) {
   project.bundler.addBundle(`lambda/${kind}/index.ts`, {
     platform: 'node',
     target: BUNDLE_TARGET,

@@ -5,7 +5,9 @@ import { UsageError } from './usage-error';
 import type { ConnectionPrecondition, ReadinessCriteria, ReplicationGoal, ReplicationTarget } from '../lambda/dms';
 import { ConnectionPreconditionMode, DefaultWait, ReplicationWaitTarget, ReplicationWaitTargetValue } from '../src/private/handler-contract';
 
-export type CommandName = 'refresh-schemas' | 'test-connection' | 'stop-replication' | 'start-replication' | 'wait-replication' | 'status';
+export type CommandName =
+  | 'refresh-schemas' | 'test-connection' | 'stop-replication' | 'start-replication' | 'wait-replication' | 'status'
+  | 'assess' | 'wait-assessment';
 
 export interface WaitSettings {
   readonly timeoutMs: number;
@@ -65,9 +67,33 @@ export interface StatusCommand extends CommonSettings {
   readonly json: boolean;
 }
 
+export interface AssessCommand extends CommonSettings {
+  readonly name: 'assess';
+  readonly target: ReplicationTarget;
+  /** Tasks: where DMS writes the results, with which role. */
+  readonly resultBucket?: string;
+  readonly serviceRoleArn?: string;
+  readonly resultFolder: string;
+  readonly resultKmsKeyArn?: string;
+  readonly includeOnly?: string[];
+  readonly exclude?: string[];
+  readonly failOnWarning: boolean;
+  /** Serverless: where CDC starts if the assessment's StartReplication is the first. */
+  readonly cdcStartTime?: Date;
+  readonly cdcStartPosition?: string;
+}
+
+export interface WaitAssessmentCommand extends CommonSettings {
+  readonly name: 'wait-assessment';
+  readonly target: ReplicationTarget;
+  readonly assessmentRunArn?: string;
+  readonly failOnWarning: boolean;
+}
+
 /** A validated command line, ready to run. */
 export type CliCommand =
-  | RefreshSchemasCommand | TestConnectionCommand | StopReplicationCommand | StartReplicationCommand | WaitReplicationCommand | StatusCommand;
+  | RefreshSchemasCommand | TestConnectionCommand | StopReplicationCommand | StartReplicationCommand | WaitReplicationCommand | StatusCommand
+  | AssessCommand | WaitAssessmentCommand;
 
 /** wait-replication's goal that waits for cut-over readiness (lambda/dms/cutover-readiness.ts). */
 export const CUTOVER_READY = 'cutover-ready';
@@ -217,12 +243,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     defaultTimeout: defaultTimeout('replication-run'),
     build(values, common) {
       const { target, arn } = replicationTarget(values);
-      const time = values.string('cdc-start-time');
-      const position = values.string('cdc-start-position');
-      if (time !== undefined && position !== undefined) throw new UsageError('give either --cdc-start-time or --cdc-start-position, not both');
-      if (time !== undefined && (!/^\d{4}-\d{2}-\d{2}T/.test(time) || Number.isNaN(Date.parse(time)))) {
-        throw new UsageError(`--cdc-start-time must be an ISO 8601 time such as 2026-11-01T00:00:00Z; got "${time}"`);
-      }
+      const { time, position } = cdcStart(values);
       const settings = common([arn]);
       const until = values.string('until');
       if (until !== undefined && !settings.wait) throw new UsageError('--until needs --wait');
@@ -279,7 +300,104 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       return { name: 'status', target, readiness: readinessCriteria(values).criteria, json: values.flag('json'), ...common([arn]) };
     },
   },
+  'assess': {
+    name: 'assess',
+    summary: 'Run a premigration assessment and fail on a failed check',
+    synopsis: '(--replication-task-arn ARN --result-bucket NAME --service-role-arn ARN | --replication-config-arn ARN) [--include-only NAMES | --exclude NAMES] [--fail-on-warning] [--result-folder PREFIX] [--result-kms-key-arn ARN] [--wait] [--timeout 45m] [--poll-interval 2s] [--region R]',
+    description: [
+      'A task: StartReplicationTaskAssessmentRun (results in --result-bucket, written with --service-role-arn). A serverless config: DMS assesses only as part of StartReplication, so this starts the replication (start-replication if it never ran, resume-processing otherwise) and DMS runs it only if the assessment passes; a running replication is refused.',
+      'With --wait it waits for the run and its individual assessments: exit 1 when a check failed (or the run warned, with --fail-on-warning), naming the checks, their status and the report\'s S3 location. For pipeline steps longer than the hour CloudFormation gives a custom resource.',
+    ],
+    options: {
+      ...REPLICATION_OPTIONS,
+      'result-bucket': { type: 'string', value: 'NAME', help: 'Tasks: the S3 bucket DMS writes the results to (required for a task)' },
+      'service-role-arn': { type: 'string', value: 'ARN', help: 'Tasks: the role DMS writes them with (required for a task)' },
+      'result-folder': { type: 'string', value: 'PREFIX', help: 'Key prefix for the results; each run gets its own subfolder (default premigration-assessments)' },
+      'result-kms-key-arn': { type: 'string', value: 'ARN', help: 'Encrypt the results with this KMS key (SSE-KMS); default SSE-S3' },
+      'include-only': { type: 'string', value: 'NAMES', help: 'Run only these individual assessments (comma-separated)' },
+      'exclude': { type: 'string', value: 'NAMES', help: 'Run every applicable assessment but these (not with --include-only)' },
+      'fail-on-warning': { type: 'boolean', help: 'Exit 1 also when the run ends warning (warnings, or every check skipped)' },
+      'cdc-start-time': { type: 'string', value: 'TIME', help: 'Serverless, first start: ISO 8601 time where CDC starts' },
+      'cdc-start-position': { type: 'string', value: 'POS', help: 'Serverless, first start: DMS CDC position where CDC starts' },
+    },
+    defaultTimeout: defaultTimeout('premigration-assessment'),
+    build(values, common) {
+      const { target, arn } = replicationTarget(values);
+      const includeOnly = assessmentNames(values, 'include-only');
+      const exclude = assessmentNames(values, 'exclude');
+      if (includeOnly && exclude) throw new UsageError('give either --include-only or --exclude, not both (DMS refuses both)');
+      const isTask = target.kind === 'replication-task';
+      const taskOnly = ['result-bucket', 'service-role-arn'].find((flag) => values.string(flag) !== undefined);
+      if (!isTask && taskOnly) throw new UsageError(`--${taskOnly} is for a task: DMS Serverless writes assessment results to a bucket it manages`);
+      const { time, position } = cdcStart(values);
+      if (isTask && (time ?? position) !== undefined) throw new UsageError('--cdc-start-time and --cdc-start-position are for a serverless config (its assessment starts it)');
+      const kmsKey = values.string('result-kms-key-arn');
+      if (kmsKey !== undefined && !/^arn:aws[a-z-]*:kms:/.test(kmsKey)) throw new UsageError(`--result-kms-key-arn must be a KMS key ARN; got "${kmsKey}"`);
+      return {
+        name: 'assess',
+        target,
+        resultBucket: isTask ? values.required('result-bucket') : undefined,
+        serviceRoleArn: isTask ? values.required('service-role-arn') : undefined,
+        resultFolder: (values.string('result-folder') ?? 'premigration-assessments').replace(/^\/+|\/+$/g, ''),
+        resultKmsKeyArn: kmsKey,
+        includeOnly,
+        exclude,
+        failOnWarning: values.flag('fail-on-warning'),
+        cdcStartTime: time !== undefined ? new Date(time) : undefined,
+        cdcStartPosition: position,
+        ...common([arn]),
+      };
+    },
+  },
+  'wait-assessment': {
+    name: 'wait-assessment',
+    summary: 'Wait for a premigration assessment to finish; exit 1 if a check failed',
+    synopsis: '(--replication-config-arn ARN | --replication-task-arn ARN) [--assessment-run-arn ARN] [--fail-on-warning] [--timeout 1h] [--poll-interval 2s] [--region R]',
+    description: [
+      'Starts nothing. Waits for the assessment run with --assessment-run-arn, or the newest one of the task or config, and its individual assessments; exit 1 when a check failed (or the run warned, with --fail-on-warning), naming the checks, their status and the report\'s S3 location.',
+    ],
+    options: {
+      ...REPLICATION_OPTIONS,
+      'assessment-run-arn': { type: 'string', value: 'ARN', help: 'The run to wait for (default: the newest of the task or config)' },
+      'fail-on-warning': { type: 'boolean', help: 'Exit 1 also when the run ends warning' },
+    },
+    defaultTimeout: '1h',
+    alwaysWaits: true,
+    build(values, common) {
+      const { target, arn } = replicationTarget(values);
+      return {
+        name: 'wait-assessment',
+        target,
+        assessmentRunArn: values.string('assessment-run-arn'),
+        failOnWarning: values.flag('fail-on-warning'),
+        ...common([arn]),
+      };
+    },
+  },
 };
+
+/** --cdc-start-time or --cdc-start-position, validated. */
+function cdcStart(values: OptionValues): { time?: string; position?: string } {
+  const time = values.string('cdc-start-time');
+  const position = values.string('cdc-start-position');
+  if (time !== undefined && position !== undefined) throw new UsageError('give either --cdc-start-time or --cdc-start-position, not both');
+  if (time !== undefined && (!/^\d{4}-\d{2}-\d{2}T/.test(time) || Number.isNaN(Date.parse(time)))) {
+    throw new UsageError(`--cdc-start-time must be an ISO 8601 time such as 2026-11-01T00:00:00Z; got "${time}"`);
+  }
+  return { time, position };
+}
+
+/** Assessment names given as NAME,NAME (or space-separated). */
+function assessmentNames(values: OptionValues, flag: string): string[] | undefined {
+  const raw = values.string(flag);
+  if (raw === undefined) return undefined;
+  const names = raw.split(/[\s,]+/).filter(Boolean);
+  const bad = names.find((name) => !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(name));
+  if (names.length === 0 || bad !== undefined) {
+    throw new UsageError(`--${flag} takes DMS's individual assessment names separated by commas, such as unsupported-data-types-in-source,postgres-check-wal-level; got "${raw}"`);
+  }
+  return names;
+}
 
 function goal(flag: string, value: string, allowed: readonly string[]): string {
   if (!allowed.includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}; got "${value}"`);

@@ -1,4 +1,5 @@
 import { CliCommand, CUTOVER_READY, StatusCommand } from './arguments';
+import { assessmentRun } from './assessment-run';
 import {
   cloudWatchClient,
   connectionTest,
@@ -46,5 +47,8 @@ export function operationFor(command: Exclude<CliCommand, StatusCommand>): DmsOp
         return cutoverReadiness({ dms: client, cloudWatch: cloudWatchClient(command.region) }, command.target, command.readiness!);
       }
       return replicationWait(client, command.target, command.until);
+    case 'assess':
+    case 'wait-assessment':
+      return assessmentRun(client, command);
   }
 }

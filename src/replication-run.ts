@@ -122,6 +122,12 @@ export class DmsReplicationRun extends Construct {
   public readonly tablesLoaded: string;
   /** Tables that failed to load when the deployment finished waiting. */
   public readonly tablesErrored: string;
+  /**
+   * Where CDC starts on the first run, for a DmsPremigrationAssessment that gates this run
+   * (a serverless assessment's StartReplication is that first run).
+   * @internal
+   */
+  public readonly _cdcStart: Pick<DmsReplicationRunOptions, 'cdcStartTime' | 'cdcStartPosition'>;
 
   public constructor(scope: Construct, id: string, props: DmsReplicationRunProps) {
     super(scope, id);
@@ -178,6 +184,7 @@ export class DmsReplicationRun extends Construct {
       ReloadTrigger: props.reloadTrigger,
     });
     this.replicationArn = arn;
+    this._cdcStart = { cdcStartTime: props.cdcStartTime, cdcStartPosition: props.cdcStartPosition };
     this.status = run.getAttString(Attribute.STATUS);
     this.startType = run.getAttString(Attribute.START_TYPE);
     this.fullLoadProgressPercent = run.getAttString(Attribute.FULL_LOAD_PROGRESS_PERCENT);

@@ -6,9 +6,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as dms from 'aws-cdk-lib/aws-dms';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import {
@@ -16,6 +18,7 @@ import {
   DmsCutoverReadiness,
   DmsLifecycleProviderSettings,
   DmsLifecycleProviders,
+  DmsPremigrationAssessment,
   DmsReplicationRun,
   DmsReplicationTeardown,
   DmsSchemaRefresh,
@@ -111,4 +114,38 @@ test('with the user\'s security groups and reserved concurrency too, still none'
     };
   });
   expect(findingsOnOurs(stack)).toEqual({});
+});
+
+describe('DmsPremigrationAssessment', () => {
+  /** A stack with the provider settings that leave no finding, and the assessments `build` adds. */
+  function assessmentStack(build: (stack: Stack, config: dms.CfnReplicationConfig, task: dms.CfnReplicationTask) => void): Stack {
+    const stack = buildStack((s) => ({
+      vpc: new ec2.Vpc(s, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] }),
+      logEncryptionKey: new kms.Key(s, 'Key', { enableKeyRotation: true }),
+    }));
+    build(stack, stack.node.findChild('Config') as dms.CfnReplicationConfig, stack.node.findChild('Task') as dms.CfnReplicationTask);
+    return stack;
+  }
+
+  test('with the bucket and role it creates (SSE-S3 or SSE-KMS), no finding of ours under any of the four packs', () => {
+    const stack = assessmentStack((s, config, task) => {
+      DmsPremigrationAssessment.forReplicationTask(s, 'AssessTask', task);
+      DmsPremigrationAssessment.forReplicationConfig(s, 'AssessConfig', config);
+      DmsPremigrationAssessment.forReplicationTask(s, 'AssessTaskKms', task, { resultEncryptionKey: s.node.findChild('Key') as kms.Key });
+    });
+    expect(pathsOf(stack, s3.CfnBucket)).toHaveLength(2);
+    expect(findingsOnOurs(stack)).toEqual({});
+  });
+
+  test('with the user\'s bucket, key and role, still none', () => {
+    const stack = assessmentStack((s, _config, task) => {
+      DmsPremigrationAssessment.forReplicationTask(s, 'AssessTask', task, {
+        resultBucket: s3.Bucket.fromBucketName(s, 'UserBucket', 'my-assessments'),
+        resultEncryptionKey: kms.Key.fromKeyArn(s, 'UserKey', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+        serviceRole: iam.Role.fromRoleArn(s, 'UserRole', 'arn:aws:iam::123456789012:role/dms-assessments'),
+      });
+    });
+    expect(pathsOf(stack, s3.CfnBucket)).toEqual([]);
+    expect(findingsOnOurs(stack)).toEqual({});
+  });
 });

@@ -26,6 +26,7 @@ describe('the example app synthesizes offline with the real aws-cdk CLI', () => 
     expect(count('Custom::DmsSchemaRefresh')).toBe(1);
     expect(count('Custom::DmsReplicationRun')).toBe(2);
     expect(count('Custom::DmsReplicationGuard')).toBe(2);
+    expect(count('Custom::DmsPremigrationAssessment')).toBe(2);
     expect(count('AWS::DMS::ReplicationConfig')).toBe(1);
     expect(count('AWS::DMS::ReplicationTask')).toBe(1);
   });
@@ -77,6 +78,9 @@ test('in the example, the replications depend on the refresh, the target test an
   const run = (prefix: string) => Object.keys(t).find((k) => k.startsWith(prefix) && t[k].Type === 'Custom::DmsReplicationRun')!;
   expect(t[run('RunServerlessReplication')].Properties.ReplicationConfigArn).toEqual({ Ref: 'ServerlessReplication' });
   expect(t[run('RunReplicationTask')].Properties.ReplicationTaskArn).toEqual({ Ref: 'ReplicationTask' });
+  // Each run starts only after its assessment passed.
+  expect(t[run('RunServerlessReplication')].DependsOn).toEqual(expect.arrayContaining([id('AssessServerlessReplication')]));
+  expect(t[run('RunReplicationTask')].DependsOn).toEqual(expect.arrayContaining([id('AssessReplicationTask')]));
 });
 
 test('the example places the lifecycle handlers in the migration\'s subnets and encrypts their logs when vpcId is given', () => {

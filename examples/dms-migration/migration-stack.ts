@@ -9,6 +9,7 @@ import {
   ConnectionPrecondition,
   DmsConnectionTest,
   DmsLifecycleProviders,
+  DmsPremigrationAssessment,
   DmsReplicationRun,
   DmsSchemaRefresh,
   ReplicationWaitFor,
@@ -23,7 +24,8 @@ export interface DmsMigrationStackProps extends StackProps {
  * A PostgreSQL → Aurora PostgreSQL migration: a replication instance, both
  * endpoints, connection tests, a source schema refresh, and the replication twice
  * (DMS Serverless config and classic task) — each created only after the refresh
- * finished, started once created, stopped and resumed around every change
+ * finished, assessed (premigration assessment) before it starts, started once the
+ * assessment passed, stopped and resumed around every change
  * CloudFormation makes to it, and stopped before CloudFormation deletes it.
  */
 export class DmsMigrationStack extends Stack {
@@ -37,6 +39,9 @@ export class DmsMigrationStack extends Stack {
   /** The running replications: their status and start type are attributes a pipeline can read. */
   public readonly serverlessRun: DmsReplicationRun;
   public readonly taskRun: DmsReplicationRun;
+  /** The premigration assessments that gate the runs: status, counts and report location are attributes. */
+  public readonly serverlessAssessment: DmsPremigrationAssessment;
+  public readonly taskAssessment: DmsPremigrationAssessment;
 
   public constructor(scope: Construct, id: string, props: DmsMigrationStackProps) {
     super(scope, id, props);
@@ -97,6 +102,10 @@ export class DmsMigrationStack extends Stack {
     // The deploy waits only until DMS accepted the start: serverless capacity provisioning can
     // take longer than CloudFormation's hour (a pipeline step waits with `wait-replication`).
     this.serverlessRun = DmsReplicationRun.forReplicationConfig(this, 'RunServerlessReplication', serverless);
+    // Assessed first: DMS runs the assessment inside the start and starts the replication only if
+    // it passes, so the run finds it started; a failed check fails the deploy with the checks named.
+    this.serverlessAssessment = DmsPremigrationAssessment.forReplicationConfig(this, 'AssessServerlessReplication', serverless);
+    this.serverlessAssessment.gate(this.serverlessRun);
 
     // 3b. The same with a classic replication task on the instance.
     const task = new dms.CfnReplicationTask(this, 'ReplicationTask', {
@@ -110,6 +119,11 @@ export class DmsMigrationStack extends Stack {
     task.node.addDependency(this.refresh, targetTested);
     // The classic task: the deploy waits until it runs.
     this.taskRun = DmsReplicationRun.forReplicationTask(this, 'RunReplicationTask', task, { waitFor: ReplicationWaitFor.RUNNING });
+    // The task's assessment writes its report to a bucket of this stack; it runs again when the
+    // table mappings change (between the modify and the resume).
+    this.taskAssessment = DmsPremigrationAssessment.forReplicationTask(this, 'AssessReplicationTask', task);
+    this.taskAssessment.gate(this.taskRun);
+    this.taskAssessment.addOutputs();
   }
 
   /** The lifecycle handlers in the migration's subnets, their logs encrypted with a key of this stack. */

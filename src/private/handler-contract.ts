@@ -53,6 +53,32 @@ export interface ReplicationRunProperties extends LifecycleResourceProperties {
   readonly ReloadTrigger?: string;
 }
 
+/** Properties of Custom::DmsPremigrationAssessment. */
+export interface PremigrationAssessmentProperties extends LifecycleResourceProperties {
+  /** Exactly one of ReplicationConfigArn / ReplicationTaskArn. */
+  readonly ReplicationConfigArn?: string;
+  readonly ReplicationTaskArn?: string;
+  /** The config's or task's settings and table mappings, as JSON: a change runs the assessment again. */
+  readonly ReplicationProperties: string;
+  /** Any value; a change runs the assessment again. */
+  readonly AssessmentTrigger?: string;
+  /** Classic tasks: where DMS writes the results, and the role it writes them with. */
+  readonly ResultBucket?: string;
+  readonly ServiceAccessRoleArn?: string;
+  /** Folder (prefix) under which each run gets its own folder. */
+  readonly ResultFolder: string;
+  /** SSE_KMS with this key; absent: SSE_S3. */
+  readonly ResultKmsKeyArn?: string;
+  /** Individual assessment names, space-separated; at most one of the two. */
+  readonly IncludeOnly?: string;
+  readonly Exclude?: string;
+  /** 'true': a run that ends `warning` fails the deployment too. */
+  readonly FailOnWarning?: string;
+  /** Serverless: where CDC starts when the assessment's StartReplication is the replication's first start. */
+  readonly CdcStartTime?: string;
+  readonly CdcStartPosition?: string;
+}
+
 /** Properties of Custom::DmsCutoverReadiness. */
 export interface CutoverReadinessProperties extends LifecycleResourceProperties {
   /** Exactly one of ReplicationConfigArn / ReplicationTaskArn is set. */
@@ -150,6 +176,14 @@ export const Attribute = {
   FULL_LOAD_PROGRESS_PERCENT: 'FullLoadProgressPercent',
   TABLES_LOADED: 'TablesLoaded',
   TABLES_ERRORED: 'TablesErrored',
+  ASSESSMENT_RUN_ARN: 'AssessmentRunArn',
+  REPORT_LOCATION: 'ReportLocation',
+  PASSED_COUNT: 'PassedCount',
+  FAILED_COUNT: 'FailedCount',
+  WARNING_COUNT: 'WarningCount',
+  ERROR_COUNT: 'ErrorCount',
+  SKIPPED_COUNT: 'SkippedCount',
+  CANCELLED_COUNT: 'CancelledCount',
   TABLES_TOTAL: 'TablesTotal',
   TABLES_READY: 'TablesReady',
   MAX_CDC_LATENCY_SOURCE_SECONDS: 'MaxCdcLatencySourceSeconds',
@@ -158,7 +192,14 @@ export const Attribute = {
 
 /** Default waits, shared by the constructs and the CLI: seconds per kind, and the stack's DMS call budget. */
 export const DefaultWait = {
-  TIMEOUT_SECONDS: { 'schema-refresh': 30 * 60, 'connection-test': 10 * 60, 'replication-teardown': 30 * 60, 'replication-run': 30 * 60, 'cutover-readiness': 30 * 60 },
+  TIMEOUT_SECONDS: {
+    'schema-refresh': 30 * 60,
+    'connection-test': 10 * 60,
+    'replication-teardown': 30 * 60,
+    'replication-run': 30 * 60,
+    'cutover-readiness': 30 * 60,
+    'premigration-assessment': 45 * 60,
+  },
   /** Half of DMS's API refill rate (8 per second per account and region); the rest is left to the account's other callers. */
   CALLS_PER_SECOND: 4,
 } as const;

@@ -17,7 +17,7 @@ import { acknowledgeProviderFindings } from './provider-nag-acknowledgments';
 import { WaitSettings } from './wait-settings';
 
 /** The kinds of lifecycle custom resource; each has its own handler bundle and provider. */
-export type LifecycleKind = 'schema-refresh' | 'connection-test' | 'replication-teardown' | 'replication-run' | 'cutover-readiness';
+export type LifecycleKind = 'schema-refresh' | 'connection-test' | 'replication-teardown' | 'replication-run' | 'cutover-readiness' | 'premigration-assessment';
 
 /**
  * The waiter retries isComplete after this pause. Short, because each isComplete
@@ -54,6 +54,7 @@ const KINDS: Record<LifecycleKind, { id: string; resourceType: string; readsMetr
   'connection-test': { id: 'DmsConnectionTestProvider', resourceType: 'Custom::DmsConnectionTest' },
   'replication-teardown': { id: 'DmsReplicationTeardownProvider', resourceType: 'Custom::DmsReplicationTeardown' },
   'replication-run': { id: 'DmsReplicationRunProvider', resourceType: ReplicationRunResourceType.RUN },
+  'premigration-assessment': { id: 'DmsPremigrationAssessmentProvider', resourceType: 'Custom::DmsPremigrationAssessment' },
   // A readiness check reads the replication and its table statistics: two DMS calls, not one.
   'cutover-readiness': { id: 'DmsCutoverReadinessProvider', resourceType: 'Custom::DmsCutoverReadiness', readsMetrics: true, dmsCallsPerCheck: 2 },
 };
@@ -210,6 +211,11 @@ export class LifecycleProvider extends Construct {
   /** Allows the handlers a read of this stack (and nothing else). */
   public grantOnStack(action: string): void {
     this.policy.grantOn(action, Stack.of(this).stackId);
+  }
+
+  /** Allows the handlers a non-DMS call on one resource (for example iam:PassRole on a service role). */
+  public grantOn(action: string, resource: string): void {
+    this.policy.grantOn(action, resource);
   }
 
   /** Allows the handlers DMS calls that IAM cannot scope to a resource. */

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { LAMBDA_ASSETS_DIR } from './paths';
 
 /** The provider kinds, one handler bundle each. */
-export const HANDLER_KINDS = ['schema-refresh', 'connection-test', 'replication-teardown', 'replication-run', 'cutover-readiness'] as const;
+export const HANDLER_KINDS = ['schema-refresh', 'connection-test', 'replication-teardown', 'replication-run', 'cutover-readiness', 'premigration-assessment'] as const;
 export type HandlerKind = (typeof HANDLER_KINDS)[number];
 
 /** The DMS client the handlers use, resolved at run time from the Lambda runtime. */

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { migrationConfig } from '../../examples/dms-migration/migration-config';
 import { DmsMigrationStack } from '../../examples/dms-migration/migration-stack';
-import { DmsEmulator } from '../dms-emulator';
+import { CheckOutcome, DEFAULT_CHECKS, DmsEmulator } from '../dms-emulator';
 import { dmsResourceTypes, LifecycleDriver, ProgressEvent, StackOperationResult } from '../lifecycle';
 import { DmsWatcher } from './dms-watcher';
 import { DemoScenario, emulatedAccount } from './emulated-account';
@@ -37,6 +37,7 @@ const SHOWN = /^(AWS::DMS::|Custom::Dms|AWS::CloudFormation::Stack)/;
 const EXPECTED: Record<string, string> = {
   'deploy': 'CREATE_COMPLETE',
   'update': 'UPDATE_COMPLETE',
+  'failed assessment': 'UPDATE_ROLLBACK_COMPLETE',
   'failed update': 'UPDATE_ROLLBACK_COMPLETE',
   'destroy': 'DELETE_COMPLETE',
 };
@@ -66,7 +67,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
 
   write('cdk-dms-lifecycle demo: the example migration stack against a local DMS emulator (no AWS account)');
   write(`${clock()}  synthesizing examples/dms-migration (stack ${STACK})`);
-  const apps = { initial: synthesize(['sales']), more: synthesize(['sales', 'billing']), refused: synthesize([]) };
+  const apps = {
+    initial: synthesize(['sales']),
+    more: synthesize(['sales', 'billing']),
+    unready: synthesize(['sales', 'billing', 'legacy']),
+    refused: synthesize([]),
+  };
   const resourceCount = Object.keys(apps.initial.template.Resources).length;
   write(`${clock()}  ${resourceCount} resources; DMS refreshes take ${scenario.refreshMs / 1000}s, tests ${scenario.connectionTestMs / 1000}s, `
     + `starts ${scenario.startMs / 1000}s, stops ${scenario.stopMs / 1000}s, modifies ${scenario.modifyMs / 1000}s`);
@@ -81,6 +87,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   });
   const account = emulatedAccount(emulator, scenario, apps.initial.template);
   const replications = [...account.created.replicationConfigs, ...account.created.replicationTasks];
+  // Premigration assessments take a while, as in DMS; their checks pass until the demo says otherwise.
+  const assessWith = (checks?: Record<string, CheckOutcome>) =>
+    replications.forEach((arn) => emulator.setAssessmentBehavior(arn, { durationMs: scenario.startMs, checks }));
+  assessWith();
   const watcher = new DmsWatcher(emulator, account.created, (subject, status) => write(`${clock()}    DMS  ${subject}: ${status}`));
   const hidden = new Set<string>();
   const progress = (e: ProgressEvent) => {
@@ -124,10 +134,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     return result.status === EXPECTED[name];
   };
   try {
-    const deployed = await phase('deploy', 'cdk deploy (DmsReplicationRun starts the replications)', () => driver.deploy(), true);
+    const deployed = await phase('deploy', 'cdk deploy (premigration assessments pass, then DmsReplicationRun starts the replications)', () => driver.deploy(), true);
     write(`${clock()}  (${hidden.size} provider resources — functions, roles, policies, log group, waiter state machines — not shown)`);
     if (deployed) {
-      await phase('update', 'cdk deploy: the table mappings of both replications also select schema billing (stop → modify → resume)', () => driver.update(apps.more.dir), true);
+      await phase('update', 'cdk deploy: the table mappings of both replications also select schema billing (stop → modify → assess → resume)', () => driver.update(apps.more.dir), true);
+      // Schema legacy has LOB columns without primary keys, and the source lost its logical replication setting.
+      assessWith({ ...DEFAULT_CHECKS, 'table-with-lob-but-without-primary-key-or-unique-constraint': 'failed', 'postgres-check-wal-level': 'failed' });
+      await phase('failed assessment', 'cdk deploy: schema legacy too, whose premigration assessment fails (the update rolls back, the checks named)',
+        () => driver.update(apps.unready.dir), true);
+      assessWith();
       await phase('failed update', 'cdk deploy: table mappings that DMS refuses (the update fails and rolls back)', () => driver.update(apps.refused.dir), true);
       await phase('destroy', 'cdk destroy', () => driver.destroy(), false);
     }
@@ -139,7 +154,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     const ok = Object.keys(EXPECTED).every((name) => ended(name) === EXPECTED[name]) && checks.every((c) => c.held);
     write('\nSummary');
     for (const p of phases) write(`  ${`${p.name}:`.padEnd(15)} ${p.result.status} in ${(p.result.elapsedMs / 1000).toFixed(1)}s`);
-    for (const p of phases) for (const f of p.result.failures) write(`  (${p.name}) failed ${f.logicalId}: ${f.reason.split('\n')[0].slice(0, 160)}`);
+    for (const p of phases) for (const f of p.result.failures) write(`  (${p.name}) failed ${f.logicalId}: ${f.reason.split('\n')[0].slice(0, 600)}`);
     write(`  DMS calls: ${Object.entries(dmsCalls).map(([op, count]) => `${op} ×${count}`).join(', ')}`);
     for (const check of checks) write(`  ${check.held ? 'ok  ' : 'FAIL'} ${check.claim}`);
     write(ok ? '  OK' : '  NOT OK');
@@ -183,6 +198,16 @@ function orderingChecks(phases: DemoPhase[], calls: Array<{ operation: string; i
       held: every((resource, run) => at(deploy, resource, 'CREATE_COMPLETE') <= at(deploy, run, 'CREATE_IN_PROGRESS'))
         && calls.filter((c) => /^StartReplication/.test(c.operation) && /start-replication/.test(JSON.stringify(c.input))).length === 2
         && get('deploy')?.replicationsAsExpected === true,
+    },
+    {
+      claim: 'the premigration assessment passed before the replication started',
+      held: every((resource, run) => at(deploy, `Assess${resource}`, 'CREATE_COMPLETE') <= at(deploy, run, 'CREATE_IN_PROGRESS')),
+    },
+    {
+      claim: 'a failing premigration assessment stopped the deploy, naming the failed checks, and the replications ran again after the rollback',
+      held: get('failed assessment')?.result.status === 'UPDATE_ROLLBACK_COMPLETE'
+        && (get('failed assessment')?.result.failures ?? []).some((f) => /checks failed: .*postgres-check-wal-level \(failed\)/.test(f.reason) && /report: s3:\/\//.test(f.reason))
+        && get('failed assessment')?.replicationsAsExpected === true,
     },
     {
       claim: 'the replication was stopped before its update',

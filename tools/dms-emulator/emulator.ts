@@ -1,4 +1,5 @@
 import { ArnBuilder } from './arns';
+import { AssessmentBehavior, Assessments } from './assessments';
 import { CdcLatencyScenario, cdcLatencySeries } from './cdc-latency';
 import { CloudWatchMetrics, MetricPaging } from './cloudwatch-metrics';
 import { Connections } from './connections';
@@ -77,6 +78,7 @@ export class DmsEmulator {
   private readonly taskRuns: ReplicationRuns<TaskOptions>;
   private readonly runBehavior: RunBehavior;
   private readonly operations: Readonly<Record<string, OperationHandler>>;
+  private readonly assessments: Assessments;
   private readonly tableStatistics: TableStatistics;
   private readonly metrics = new CloudWatchMetrics();
   /** CloudWatch's operations (X-Amz-Target GraniteServiceVersion20100801.*), served on the same port. */
@@ -101,6 +103,12 @@ export class DmsEmulator {
     this.runBehavior = options.runBehavior ?? {};
     this.replicationRuns = new ReplicationRuns(SERVERLESS_RUNS, this.replications, this.arns, this.runBehavior, r => SERVERLESS_REPLICATIONS.wire(r));
     this.taskRuns = new ReplicationRuns(TASK_RUNS, this.tasks, this.arns, this.runBehavior, r => REPLICATION_TASKS.wire(r));
+    this.assessments = new Assessments({
+      task: arn => this.tasks.record(arn),
+      replication: arn => this.replications.record(arn),
+      startReplication: input => this.replicationRuns.start(input),
+      arn: (type, id) => `arn:aws:dms:${this.region}:${this.account}:${type}:${id}`,
+    }, { filterAfterPaging: paging.filterAfterPaging, noMatch: paging.describeNoMatch }, options.serverlessAssessments ?? {});
     this.tableStatistics = new TableStatistics(arn => (arn.includes(':task:') ? this.tasks : this.replications).get(arn) !== undefined);
     this.cloudWatchOperations = {
       GetMetricData: input => this.metrics.getMetricData(input),
@@ -114,10 +122,13 @@ export class DmsEmulator {
       TestConnection: input => this.connections.testConnection(input),
       DescribeConnections: input => this.connections.describeConnections(input),
       StopReplication: input => this.replications.stop(input),
-      DescribeReplications: input => this.replications.describe(input),
+      DescribeReplications: input => this.assessments.decorateReplications(this.replications.describe(input)),
       StopReplicationTask: input => this.tasks.stop(input),
       DescribeReplicationTasks: input => this.tasks.describe(input),
-      StartReplication: input => this.replicationRuns.start(input),
+      StartReplication: input => this.assessments.startServerless(input),
+      StartReplicationTaskAssessmentRun: input => this.assessments.startTaskRun(input),
+      DescribeReplicationTaskAssessmentRuns: input => this.assessments.describeTaskRuns(input),
+      DescribeReplicationTaskIndividualAssessments: input => this.assessments.describeIndividuals(input),
       StartReplicationTask: input => this.taskRuns.start(input),
       CreateReplicationConfig: input => this.replicationRuns.create(input),
       ModifyReplicationConfig: input => this.replicationRuns.modify(input),
@@ -357,6 +368,26 @@ export class DmsEmulator {
     this.faults.clear(operation);
   }
 
+  /** How premigration assessments of the task or config with this ARN go (unset fields keep their value). */
+  setAssessmentBehavior(arn: string, behavior: AssessmentBehavior): void {
+    this.assessments.setBehavior(arn, behavior);
+  }
+
+  /** Assessment runs naming this bucket are refused (S3ResourceNotFoundFault), as for a bucket that does not exist. */
+  forgetBucket(name: string): void {
+    this.assessments.forgetBucket(name);
+  }
+
+  /** Assessment runs naming this role are refused (AccessDeniedFault), as for a role DMS cannot assume. */
+  forgetRole(arn: string): void {
+    this.assessments.forgetRole(arn);
+  }
+
+  /** The assessment runs of a task or config, oldest first. */
+  assessmentRuns(targetArn: string): Array<{ arn: string; name: string; status: string; folder?: string }> {
+    return this.assessments.runsOf(targetArn);
+  }
+
   /**
    * The tables of a task or replication config as DescribeTableStatistics /
    * DescribeReplicationTableStatistics show them, each going through its phases in time
@@ -391,6 +422,8 @@ export class DmsEmulator {
     }
     const handler = this.operations[operation];
     if (!handler) throw new DmsError('UnknownOperationException', `Unknown operation: ${operation}`);
+    // A serverless assessment that ended starts its replication (or not) before anything reads it.
+    this.assessments.settle();
     return handler(input);
   }
 }

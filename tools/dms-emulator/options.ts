@@ -1,3 +1,4 @@
+import type { ServerlessAssessmentOptions } from './assessments';
 import type { RateLimitOptions } from './rate-limit';
 import type { MigrationType, RunBehavior } from './replication-run-state';
 
@@ -54,6 +55,8 @@ export interface DmsEmulatorOptions {
   readonly refreshDateStamp?: 'start' | 'end';
   /** How starts go for replications without a behavior of their own (see setRunBehavior). @default RunBehavior's defaults */
   readonly runBehavior?: RunBehavior;
+  /** What DMS Serverless does about premigration assessments where its docs are silent. @default see ServerlessAssessmentOptions */
+  readonly serverlessAssessments?: ServerlessAssessmentOptions;
 }
 
 /** One request the emulator answered. */

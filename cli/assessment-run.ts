@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import type { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
+import type { AssessCommand, WaitAssessmentCommand } from './arguments';
+import { assessmentWait, configAssessment, DmsOperation, taskAssessment } from '../lambda/dms';
+
+/**
+ * The operation of `assess` (the constructs' assessment, started from a pipeline step) or
+ * `wait-assessment` (the same verdict, starting nothing).
+ */
+export function assessmentRun(client: DatabaseMigrationServiceClient, command: AssessCommand | WaitAssessmentCommand): DmsOperation {
+  if (command.name === 'wait-assessment') {
+    return assessmentWait(client, command.target, { runArn: command.assessmentRunArn, failOnWarning: command.failOnWarning });
+  }
+  // Unique per invocation, as DMS wants run names; each run gets its own results folder.
+  const runName = `cli-${new Date().toISOString().slice(0, 19).replace(/\D/g, '')}-${randomBytes(3).toString('hex')}`;
+  const options = {
+    target: command.target,
+    resultFolder: `${command.resultFolder}/${runName}`,
+    resultKmsKeyArn: command.resultKmsKeyArn,
+    includeOnly: command.includeOnly,
+    exclude: command.exclude,
+    failOnWarning: command.failOnWarning,
+  };
+  if (command.target.kind === 'replication-task') {
+    return taskAssessment(client, { ...options, runName, resultBucket: command.resultBucket!, serviceAccessRoleArn: command.serviceRoleArn! });
+  }
+  return configAssessment(client, { ...options, cdcStartTime: command.cdcStartTime, cdcStartPosition: command.cdcStartPosition });
+}

@@ -1,0 +1,342 @@
+import {
+  DatabaseMigrationServiceClient,
+  StartReplicationCommand,
+  StartReplicationTaskAssessmentRunCommand,
+  StopReplicationCommand,
+} from '@aws-sdk/client-database-migration-service';
+import { newest, individualAssessments, runState, ServerlessReplication, serverlessReplication, taskAssessmentRuns } from './assessment-reads';
+import { assessmentAttributes, AssessmentRunState, failureOf, isFinished, resultsIncomplete } from './assessment-verdict';
+import { apiFailure, DmsOperationFailed, errorCode, isInvalidState, isNotFound } from './errors';
+import { graceMs } from './grace';
+import { DmsOperation, OperationMark, Progress } from './operation';
+import { DmsRefusal, RefusalWatch } from './refusal';
+import { nextRunStep } from './replication-plan';
+import { AT_REST, describeTarget, ReplicationTarget, UNDER_WAY } from './replication-state';
+
+/** What an assessment checks and how its outcome is judged, for either kind. */
+export interface AssessmentOptions {
+  readonly target: ReplicationTarget;
+  /** The folder (prefix) for this run's results. */
+  readonly resultFolder: string;
+  /** SSE_KMS with this key; undefined: SSE_S3. */
+  readonly resultKmsKeyArn?: string;
+  /** At most one of the two (DMS refuses both). */
+  readonly includeOnly?: readonly string[];
+  readonly exclude?: readonly string[];
+  /** A run that ends `warning` (warnings, or every check skipped) fails too. */
+  readonly failOnWarning: boolean;
+}
+
+/** A classic task's assessment run: DMS needs a bucket and a role that can write to it. */
+export interface TaskAssessmentOptions extends AssessmentOptions {
+  readonly resultBucket: string;
+  readonly serviceAccessRoleArn: string;
+  /** Unique per request (a replayed request gets the same one): finds our run again in any later check. */
+  readonly runName: string;
+}
+
+/** A serverless config's assessment is part of its StartReplication. */
+export interface ConfigAssessmentOptions extends AssessmentOptions {
+  /** Where CDC starts, if this StartReplication is the replication's first. */
+  readonly cdcStartTime?: Date;
+  readonly cdcStartPosition?: string;
+}
+
+/** Names the assessment in reasons. */
+export function describeAssessment(target: ReplicationTarget): string {
+  return `The premigration assessment of the ${describeTarget(target)}`;
+}
+
+/** A finished run's verdict, once its individual results are in (or stopped catching up): undefined while they catch up. */
+class Verdicts {
+  private lagSince: number | undefined;
+
+  public constructor(
+    private readonly client: DatabaseMigrationServiceClient,
+    private readonly subject: string,
+    private readonly failOnWarning: boolean,
+  ) {}
+
+  /** Progress of a run: not done while it runs or its results lag; throws its failure; done when it passes. */
+  public async judge(run: AssessmentRunState, onFailure?: (failure: DmsOperationFailed) => Promise<Progress | undefined>): Promise<Progress> {
+    if (!isFinished(run.status)) return { done: false, status: runningStatus(run) };
+    const individuals = await individualAssessments(this.client, run.arn);
+    if (resultsIncomplete(run, individuals)) {
+      // DMS shows a run's status before all its individual results: wait for them for a while, in this invocation.
+      const now = Date.now();
+      this.lagSince ??= now;
+      const until = this.lagSince + graceMs('readLag');
+      if (now < until) return { done: false, status: `${run.status}, individual results not all in yet`, holdUntil: until };
+    }
+    const failure = failureOf(this.subject, run, individuals, this.failOnWarning);
+    if (failure) {
+      const pending = await onFailure?.(failure);
+      if (pending) return pending;
+      throw failure;
+    }
+    return { done: true, status: run.status, attributes: assessmentAttributes(run, individuals) };
+  }
+}
+
+function runningStatus(run: AssessmentRunState): string {
+  return run.total ? `${run.status} (${run.completed ?? 0} of ${run.total} checks done)` : run.status;
+}
+
+/** Another assessment of the task runs: DMS refuses a second one, so ours starts after it. */
+class AssessmentBusy extends Error {
+  public constructor(public readonly other: AssessmentRunState & { readonly name: string }) {
+    super(`assessment run ${other.name} is ${other.status}`);
+  }
+}
+
+/**
+ * A classic task's premigration assessment: StartReplicationTaskAssessmentRun, then
+ * DescribeReplicationTaskAssessmentRuns until the run finishes and
+ * DescribeReplicationTaskIndividualAssessments for its checks.
+ *
+ * Our run is found by its name, which the request fixes: every check, in any invocation,
+ * finds it again, and a replayed request joins it (DMS answers ResourceAlreadyExistsFault).
+ * A run of someone else's that is under way is waited for, then ours starts. Other refusals
+ * (a running task, a task being modified) are ridden out for the refusal grace, then fail
+ * with DMS's message; a missing bucket or role fails at once with DMS's error.
+ */
+export function taskAssessment(client: DatabaseMigrationServiceClient, options: TaskAssessmentOptions): DmsOperation {
+  const { target, runName } = options;
+  const subject = describeAssessment(target);
+  const refusals = new RefusalWatch();
+  const verdicts = new Verdicts(client, `${subject} (${runName})`, options.failOnWarning);
+  let requestedHere: number | undefined;
+
+  async function request(): Promise<void> {
+    try {
+      await client.send(new StartReplicationTaskAssessmentRunCommand({
+        ReplicationTaskArn: target.arn,
+        AssessmentRunName: runName,
+        ServiceAccessRoleArn: options.serviceAccessRoleArn,
+        ResultLocationBucket: options.resultBucket,
+        ResultLocationFolder: options.resultFolder,
+        ResultEncryptionMode: options.resultKmsKeyArn ? 'SSE_KMS' : 'SSE_S3',
+        ResultKmsKeyArn: options.resultKmsKeyArn,
+        IncludeOnly: options.includeOnly?.length ? [...options.includeOnly] : undefined,
+        Exclude: options.exclude?.length ? [...options.exclude] : undefined,
+      }));
+    } catch (err) {
+      if (errorCode(err) === 'ResourceAlreadyExistsFault') return; // our name: this request's run exists
+      if (!isInvalidState(err)) throw apiFailure('StartReplicationTaskAssessmentRun', describeTarget(target), err);
+      const other = (await taskAssessmentRuns(client, target.arn)).find((r) => r.AssessmentRunName !== runName && !isFinished(r.Status ?? ''));
+      if (other) throw new AssessmentBusy({ ...runState(other), name: other.AssessmentRunName ?? other.ReplicationTaskAssessmentRunArn ?? '?' });
+      throw new DmsRefusal('StartReplicationTaskAssessmentRun', describeTarget(target), (err as Error).message);
+    }
+  }
+
+  return {
+    subject,
+    async start(): Promise<OperationMark> {
+      try {
+        await request();
+        return { runName, requestedAt: Date.now() };
+      } catch (err) {
+        if (err instanceof AssessmentBusy) return { runName, requestedAt: 0 };
+        throw err;
+      }
+    },
+    async check(mark): Promise<Progress> {
+      const runs = await taskAssessmentRuns(client, target.arn);
+      const ours = runs.find((r) => r.AssessmentRunName === runName);
+      if (ours) return verdicts.judge(runState(ours));
+      const requestedAt = requestedHere ?? Number(mark.requestedAt ?? 0);
+      // A Describe may not show a run for a few seconds after DMS accepted it.
+      if (requestedAt && Date.now() < requestedAt + graceMs('readLag')) {
+        return { done: false, status: 'requested', detail: refusals.detail('DMS does not show the assessment run yet'), holdUntil: requestedAt + graceMs('readLag') };
+      }
+      // DMS runs one assessment of a task at a time: wait for another one without asking.
+      const other = runs.find((r) => r.AssessmentRunName !== runName && !isFinished(r.Status ?? ''));
+      if (other) return { done: false, status: `waiting for assessment run ${other.AssessmentRunName} (${other.Status}) to end` };
+      try {
+        await request();
+        refusals.accepted();
+        requestedHere = Date.now();
+        return { done: false, status: 'requested', holdUntil: requestedHere + graceMs('readLag') };
+      } catch (err) {
+        if (err instanceof AssessmentBusy) return { done: false, status: `waiting for assessment run ${err.other.name} (${err.other.status}) to end` };
+        if (!(err instanceof DmsRefusal)) throw err;
+        return { done: false, status: 'refused', ...refusals.refused(err) };
+      }
+    },
+  };
+}
+
+/**
+ * The premigration assessment settings of StartReplication, as a JSON string. DMS documents
+ * IncludeOnly and Exclude as "space-separated lists" inside it; `asArrays` sends JSON arrays,
+ * for a DMS that reads them so (undocumented: the call is retried that way once refused).
+ */
+export function premigrationAssessmentSettings(options: AssessmentOptions, asArrays = false): string {
+  const list = (names?: readonly string[]) => (names?.length ? (asArrays ? [...names] : names.join(' ')) : undefined);
+  return JSON.stringify({
+    ResultLocationFolder: options.resultFolder,
+    ResultEncryptionMode: options.resultKmsKeyArn ? 'SSE_KMS' : 'SSE_S3',
+    ResultKmsKeyArn: options.resultKmsKeyArn,
+    IncludeOnly: list(options.includeOnly),
+    Exclude: list(options.exclude),
+    // DMS starts the replication only if the assessment passes.
+    FailOnAssessmentFailure: true,
+  });
+}
+
+/**
+ * A serverless config's premigration assessment: DMS runs it as part of StartReplication
+ * (with `FailOnAssessmentFailure`, so DMS starts the replication only if it passes) and
+ * reports it in DescribeReplications' PremigrationAssessmentStatuses.
+ *
+ * The start type is the one DMS requires for the replication as it is (`start-replication`
+ * only if it never ran, with the CDC start given; `resume-processing` otherwise), so a
+ * passing assessment starts or resumes it without skipping changes, and DmsReplicationRun
+ * then finds it under way and starts nothing twice. A running replication is not stopped
+ * for an assessment: that fails with advice. Ours is the first assessment newer than the
+ * newest before our request (DMS's clock on both sides); an assessment already under way
+ * when we start is joined (a replayed request). A verdict that fails while DMS started the
+ * replication anyway (a warning, with failOnWarning) stops it first, then fails.
+ * If DMS ran the replication without showing an assessment (it may not assess on a resume:
+ * undocumented), that fails too, saying so.
+ */
+export function configAssessment(client: DatabaseMigrationServiceClient, options: ConfigAssessmentOptions): DmsOperation {
+  const { target } = options;
+  const subject = describeAssessment(target);
+  const refusals = new RefusalWatch();
+  const verdicts = new Verdicts(client, subject, options.failOnWarning);
+  let requestedHere: number | undefined;
+
+  async function request(state: ServerlessReplication['state']): Promise<void> {
+    // The start type DMS requires (the one home of that choice); called only for a replication at rest.
+    const step = nextRunStep(state, 'start');
+    if (step.action !== 'start') {
+      throw new DmsOperationFailed(`DMS Serverless assesses only within StartReplication, and the ${describeTarget(target)} has nothing to start: ${'reason' in step ? step.reason : step.action}`);
+    }
+    const startType = step.startType;
+    const cdc = startType === 'start-replication' ? { CdcStartTime: options.cdcStartTime, CdcStartPosition: options.cdcStartPosition } : {};
+    const send = (asArrays: boolean) => client.send(new StartReplicationCommand({
+      ReplicationConfigArn: target.arn,
+      StartReplicationType: startType,
+      PremigrationAssessmentSettings: premigrationAssessmentSettings(options, asArrays),
+      ...cdc,
+    }));
+    try {
+      await send(false).catch((err) => {
+        const listsRefused = /InvalidParameter/.test(errorCode(err) ?? '') && /IncludeOnly|Exclude/.test((err as Error).message);
+        if (listsRefused && (options.includeOnly?.length || options.exclude?.length)) return send(true);
+        throw err;
+      });
+    } catch (err) {
+      if (isInvalidState(err)) throw new DmsRefusal('StartReplication', describeTarget(target), (err as Error).message);
+      throw apiFailure('StartReplication', describeTarget(target), err);
+    }
+  }
+
+  // A running replication is not stopped for an assessment.
+  const runningReason = (status: string) => new DmsOperationFailed(
+    `The ${describeTarget(target)} is ${status}, and DMS Serverless assesses only within StartReplication: stop it first (cdk-dms-lifecycle stop-replication), then deploy again.`,
+  );
+
+  return {
+    subject,
+    async start(): Promise<OperationMark> {
+      const { state, assessments } = await serverlessReplication(client, target.arn);
+      const latest = newest(assessments);
+      // An assessment under way is the one whose verdict counts (this request, replayed).
+      if (latest && !isFinished(latest.status)) return { ours: latest.arn, requestedAt: Date.now() };
+      const before = { before: latest?.createdAt ?? 0, beforeArn: latest?.arn ?? '' };
+      if (UNDER_WAY.has(state.status)) throw runningReason(state.status);
+      if (!AT_REST.has(state.status) || state.deprovisioning) return { ...before, requestedAt: 0 };
+      await request(state);
+      return { ...before, requestedAt: Date.now() };
+    },
+    async check(mark): Promise<Progress> {
+      const { state, assessments } = await serverlessReplication(client, target.arn);
+      const ours = mark.ours
+        ? assessments.find((a) => a.arn === mark.ours)
+        : assessments.find((a) => a.arn !== mark.beforeArn && (a.createdAt ?? 0) >= Number(mark.before ?? 0));
+      if (ours) {
+        return verdicts.judge(ours, async () => {
+          // DMS started it although the gate fails (a warning): stop it before failing, so nothing runs unassessed.
+          if (UNDER_WAY.has(state.status)) {
+            // A plain StopReplication, asked again at every check until DMS shows it stopping (a refusal while
+            // it starts passes by itself); requestStop would bring describeReplication into this bundle (50-KB budget).
+            await client.send(new StopReplicationCommand({ ReplicationConfigArn: target.arn })).catch((err) => {
+              if (!isInvalidState(err) && !isNotFound(err)) throw apiFailure('StopReplication', describeTarget(target), err);
+            });
+            return { done: false, status: `${state.status}, stopping what DMS started before failing` };
+          }
+          return state.status === 'stopping' ? { done: false, status: 'stopping what DMS started before failing' } : undefined;
+        });
+      }
+      const requestedAt = requestedHere ?? Number(mark.requestedAt ?? 0);
+      if (!requestedAt) {
+        // The replication was not at rest when we came: DMS refuses a start until it is.
+        if (UNDER_WAY.has(state.status)) throw runningReason(state.status);
+        if (!AT_REST.has(state.status) || state.deprovisioning) {
+          return { done: false, status: state.deprovisioning ? `${state.status}, deprovisioning` : state.status, detail: 'DMS refuses a start meanwhile; the assessment starts after' };
+        }
+        try {
+          await request(state);
+          refusals.accepted();
+          requestedHere = Date.now();
+          return { done: false, status: 'requested', holdUntil: requestedHere + graceMs('readLag') };
+        } catch (err) {
+          if (!(err instanceof DmsRefusal)) throw err;
+          return { done: false, status: state.status, ...refusals.refused(err) };
+        }
+      }
+      const lagOver = Date.now() >= requestedAt + graceMs('readLag');
+      if (lagOver && state.status === 'running') {
+        throw new DmsOperationFailed(`DMS started the ${describeTarget(target)} without a premigration assessment (none newer than the request); stop it if it must not run unassessed.`);
+      }
+      return { done: false, status: `${state.status}, assessment not shown yet`, holdUntil: lagOver ? undefined : requestedAt + graceMs('readLag') };
+    },
+  };
+}
+
+/** The latest assessment of the task or config as it stands: starts nothing, fails on nothing (a rollback's report). */
+export function currentAssessmentStatus(client: DatabaseMigrationServiceClient, target: ReplicationTarget): DmsOperation {
+  return {
+    subject: `the premigration assessment status of the ${describeTarget(target)}`,
+    start: async () => ({}),
+    async check() {
+      const run = await latestAssessment(client, target);
+      return { done: true, status: run?.status ?? 'none', attributes: assessmentAttributes(run) };
+    },
+  };
+}
+
+/** The task's or config's newest assessment run, if any. */
+export async function latestAssessment(client: DatabaseMigrationServiceClient, target: ReplicationTarget): Promise<AssessmentRunState | undefined> {
+  if (target.kind === 'replication-config') return newest((await serverlessReplication(client, target.arn)).assessments);
+  return newest((await taskAssessmentRuns(client, target.arn)).map(runState));
+}
+
+/**
+ * Waits for an assessment run to finish and judges it, starting nothing (the CLI's
+ * wait-assessment): the run with `runArn`, or the newest one of the task or config.
+ */
+export function assessmentWait(
+  client: DatabaseMigrationServiceClient,
+  target: ReplicationTarget,
+  options: { readonly runArn?: string; readonly failOnWarning: boolean },
+): DmsOperation {
+  const subject = describeAssessment(target);
+  const verdicts = new Verdicts(client, subject, options.failOnWarning);
+  return {
+    subject: `${subject.charAt(0).toLowerCase()}${subject.slice(1)} to finish`,
+    start: async () => ({}),
+    async check(): Promise<Progress> {
+      const runs = target.kind === 'replication-config'
+        ? (await serverlessReplication(client, target.arn)).assessments
+        : (await taskAssessmentRuns(client, target.arn)).map(runState);
+      const run = options.runArn ? runs.find((r) => r.arn === options.runArn) : newest(runs);
+      if (!run) {
+        throw new DmsOperationFailed(`DMS shows no premigration assessment${options.runArn ? ` ${options.runArn}` : ''} of the ${describeTarget(target)}`, 'ResourceNotFoundFault');
+      }
+      return verdicts.judge(run);
+    },
+  };
+}
