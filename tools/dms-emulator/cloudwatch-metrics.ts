@@ -7,6 +7,7 @@
  */
 import { nowMs, toEpochSeconds } from './clock';
 import { DmsError, invalidParameter } from './dms-error';
+import { pageMarkers } from './page-markers';
 import { optionalString, RequestInput } from './request-input';
 
 /** CloudWatch's resolution for DMS's metrics: one data point a minute. */
@@ -90,7 +91,7 @@ export class CloudWatchMetrics {
     // Pages: leading empty ones, then `datapointsPerPage` points of all queries together, query by query.
     const empties = this.paging.leadingEmptyPages ?? 0;
     const perPage = this.paging.datapointsPerPage ?? 100_800;
-    const page = decodeToken(optionalString(input, 'NextToken'));
+    const page = markers.decode(optionalString(input, 'NextToken'));
     const flat = results.flatMap((r, i) => r.points.map((p) => ({ i, p })));
     const offset = Math.max(0, page - empties) * perPage;
     const slice = page < empties ? [] : flat.slice(offset, offset + perPage);
@@ -106,7 +107,7 @@ export class CloudWatchMetrics {
           StatusCode: more ? 'PartialData' : 'Complete',
         };
       }),
-      ...(more ? { NextToken: encodeToken(page + 1) } : {}),
+      ...(more ? { NextToken: markers.encode(page + 1) } : {}),
       Messages: [],
     };
   }
@@ -122,7 +123,7 @@ export class CloudWatchMetrics {
       && pointsOf(s, now - LISTED_FOR_MS, now + 1).length > 0);
     const empties = this.paging.leadingEmptyPages ?? 0;
     const perPage = this.paging.metricsPerPage ?? 500;
-    const page = decodeToken(optionalString(input, 'NextToken'));
+    const page = markers.decode(optionalString(input, 'NextToken'));
     const offset = Math.max(0, page - empties) * perPage;
     const slice = page < empties ? [] : matching.slice(offset, offset + perPage);
     const more = page < empties || offset + perPage < matching.length;
@@ -132,7 +133,7 @@ export class CloudWatchMetrics {
         MetricName: s.metricName,
         Dimensions: Object.entries(s.dimensions).map(([Name, Value]) => ({ Name, Value })),
       })),
-      ...(more ? { NextToken: encodeToken(page + 1) } : {}),
+      ...(more ? { NextToken: markers.encode(page + 1) } : {}),
     };
   }
 }
@@ -183,16 +184,4 @@ function epochMs(value: unknown, name: string): number {
   return value * 1000;
 }
 
-const TOKEN_PREFIX = 'emu-metrics:';
-
-function encodeToken(page: number): string {
-  return Buffer.from(`${TOKEN_PREFIX}${page}`).toString('base64');
-}
-
-function decodeToken(token: string | undefined): number {
-  if (token === undefined || token === '') return 0;
-  const decoded = Buffer.from(token, 'base64').toString('utf8');
-  const page = decoded.startsWith(TOKEN_PREFIX) ? Number(decoded.slice(TOKEN_PREFIX.length)) : NaN;
-  if (!Number.isInteger(page) || page < 0) throw new DmsError('InvalidNextToken', `Invalid NextToken: ${token}`);
-  return page;
-}
+const markers = pageMarkers('emu-metrics:', (token) => new DmsError('InvalidNextToken', `Invalid NextToken: ${token}`));

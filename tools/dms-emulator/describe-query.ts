@@ -1,4 +1,5 @@
 import { invalidParameter, resourceNotFound } from './dms-error';
+import { pageMarkers } from './page-markers';
 import { optionalInteger, optionalString, RequestInput } from './request-input';
 
 /** DMS's bounds for MaxRecords on Describe* calls. */
@@ -41,7 +42,7 @@ export function describePage<T>(
 ): DescribePage<T> {
   const filters = parseFilters(input, fields);
   const maxRecords = parseMaxRecords(input);
-  const offset = decodeMarker(optionalString(input, 'Marker'));
+  const offset = markers.decode(optionalString(input, 'Marker'));
   const matches = (record: T) => filters.every(f => f.values.includes(fields[f.name](record) ?? ''));
 
   if (filters.length > 0 && behavior.noMatch === 'not-found' && !records.some(matches)) {
@@ -51,11 +52,11 @@ export function describePage<T>(
   if (behavior.filterAfterPaging) {
     const window = records.slice(offset, offset + maxRecords);
     const next = offset + window.length;
-    return { items: window.filter(matches), marker: next < records.length ? encodeMarker(next) : undefined };
+    return { items: window.filter(matches), marker: next < records.length ? markers.encode(next) : undefined };
   }
   const matching = records.filter(matches);
   const next = offset + maxRecords;
-  return { items: matching.slice(offset, next), marker: next < matching.length ? encodeMarker(next) : undefined };
+  return { items: matching.slice(offset, next), marker: next < matching.length ? markers.encode(next) : undefined };
 }
 
 function parseFilters<T>(input: RequestInput, fields: FilterFields<T>): Filter[] {
@@ -83,18 +84,4 @@ function parseMaxRecords(input: RequestInput): number {
 }
 
 // Markers are opaque to callers; an offset wrapped in base64 keeps them so.
-const MARKER_PREFIX = 'emu1:';
-
-function encodeMarker(offset: number): string {
-  return Buffer.from(`${MARKER_PREFIX}${offset}`).toString('base64');
-}
-
-function decodeMarker(marker: string | undefined): number {
-  if (marker === undefined || marker === '') return 0;
-  const decoded = Buffer.from(marker, 'base64').toString('utf8');
-  const offset = decoded.startsWith(MARKER_PREFIX) ? Number(decoded.slice(MARKER_PREFIX.length)) : NaN;
-  if (!Number.isInteger(offset) || offset < 0) {
-    throw invalidParameter(`Invalid Marker: ${marker}`);
-  }
-  return offset;
-}
+const markers = pageMarkers('emu1:', (marker) => invalidParameter(`Invalid Marker: ${marker}`));

@@ -7,6 +7,7 @@
  */
 import { nowMs, toEpochSeconds } from './clock';
 import { invalidParameter, resourceNotFound } from './dms-error';
+import { pageMarkers } from './page-markers';
 import { optionalInteger, optionalString, requireString, RequestInput } from './request-input';
 
 /** One state of a table, from `atMs` after the scenario was set on. */
@@ -95,10 +96,10 @@ export class TableStatistics {
       .filter(({ t, p }) => filters.every((f) => f.values.includes(FILTERS[f.name](t, p))));
     const size = Math.min(maxRecords, set?.paging.pageSize ?? maxRecords);
     const empties = set?.paging.leadingEmptyPages ?? 0;
-    const position = decodeMarker(optionalString(input, 'Marker'));
-    if (position < empties) return { items: [], marker: encodeMarker(position + 1) };
+    const position = markers.decode(optionalString(input, 'Marker'));
+    if (position < empties) return { items: [], marker: markers.encode(position + 1) };
     const offset = (position - empties) * size;
-    const next = offset + size < rows.length ? encodeMarker(position + 1) : undefined;
+    const next = offset + size < rows.length ? markers.encode(position + 1) : undefined;
     return { items: rows.slice(offset, offset + size).map(({ t, p }) => wire(t, p, set!.setAt)), marker: next };
   }
 }
@@ -148,16 +149,4 @@ function parseFilters(input: RequestInput): { name: string; values: string[] }[]
   });
 }
 
-const MARKER_PREFIX = 'emu-tables:';
-
-function encodeMarker(page: number): string {
-  return Buffer.from(`${MARKER_PREFIX}${page}`).toString('base64');
-}
-
-function decodeMarker(marker: string | undefined): number {
-  if (marker === undefined || marker === '') return 0;
-  const decoded = Buffer.from(marker, 'base64').toString('utf8');
-  const page = decoded.startsWith(MARKER_PREFIX) ? Number(decoded.slice(MARKER_PREFIX.length)) : NaN;
-  if (!Number.isInteger(page) || page < 0) throw invalidParameter(`Invalid Marker: ${marker}`);
-  return page;
-}
+const markers = pageMarkers('emu-tables:', (marker) => invalidParameter(`Invalid Marker: ${marker}`));
