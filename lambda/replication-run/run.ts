@@ -119,7 +119,8 @@ function cancelledCreateDelete(
     async check(mark) {
       const actAfter = Number(mark.actAfter);
       if (Date.now() < actAfter) return { done: false, status: 'waiting out the cancelled create', recheckAt: actAfter, holdUntil: actAfter };
-      const stack = new StackReads(event.StackId);
+      // The one stack read in an isComplete check (every other is in onEvent, 10 min): throttling hands back to the waiter.
+      const stack = new StackReads(event.StackId, 'hand-back');
       if (await replicationStaysReason(stack, target.arn)) {
         const state = await describeReplication(client, target);
         const since = await stack.lastUpdated('when this update began');
