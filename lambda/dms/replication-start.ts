@@ -27,6 +27,8 @@ export interface ReplicationStartOptions {
    * that fails, or a DMS still slow at `handOverAfterMs` end the wait with what was seen.
    */
   readonly quiet?: boolean;
+  /** Longest wait for DMS to rest before the start (the request's timeout, less room for its checks); onEvent's deadline cuts it too. */
+  readonly restWaitMs?: number;
   /** A quiet start hands back (done) this long after its start, rather than time out. */
   readonly handOverAfterMs?: number;
   /** Where CDC starts, on a replication's first run (exclusive with cdcStartPosition). */
@@ -186,7 +188,7 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
     async start(): Promise<OperationMark> {
       const began = Date.now();
       const deadline = callDeadline();
-      const restUntil = Math.min(began + graceMs('restWait'), deadline === undefined ? Infinity : deadline - START_CALL_RESERVE_MS);
+      const restUntil = Math.min(began + Math.min(graceMs('restWait'), options.restWaitMs ?? Infinity), deadline === undefined ? Infinity : deadline - START_CALL_RESERVE_MS);
       const handOver: OperationMark = options.handOverAfterMs !== undefined ? { handOverAt: began + options.handOverAfterMs } : {};
       const quiet: OperationMark = options.quiet ? { quiet: true, ...handOver } : {};
       let state = await current();

@@ -93,7 +93,9 @@ function startOrRestore(
           // A rollback only brings back what ran: resume, accept, never wait for a load, never fail for DMS.
           return replicationStart(client, { ...options, until: 'accepted', restore: true, quiet: true, handOverAfterMs: props.secondsAsMs('TimeoutSeconds') - 10_000 });
         }
-        return replicationStart(client, { ...options, reload: reloadChanged(event, props) });
+        // A start made late in the request's time would time out in its checks: wait for DMS to rest for at most what leaves them a minute.
+        const timeoutMs = props.secondsAsMs('TimeoutSeconds');
+        return replicationStart(client, { ...options, reload: reloadChanged(event, props), restWaitMs: Math.max(timeoutMs / 2, timeoutMs - 60_000) });
       })();
       return (await decided).start();
     },
