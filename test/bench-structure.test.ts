@@ -7,6 +7,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { DMS_SDK_MAX_ATTEMPTS } from '../lambda/dms/client';
 import { DmsLifecycleProviders } from '../src';
 import { HANDLER_KINDS, handlerBundlePath, measureBundle } from '../tools/bench/bundle-size';
 import { CONCURRENCY_SIZES, ConcurrencyReport, runConcurrencySuite } from '../tools/bench/concurrency/concurrency-suite';
@@ -109,6 +110,18 @@ describe('many waits at once (the bench\'s concurrency rows, simulated time)', (
   test('one wait alone: median detection ≤ 2 s up to a minute, ≤ 5 % of longer refreshes', () => {
     expect(report.singleWait.shortRefreshes.latencyMedianS * 1000).toBeLessThanOrEqual(MAX_SHORT_WAIT_MEDIAN_LATENCY_MS);
     expect(report.singleWait.longRefreshes.latencyMedianShare).toBeLessThanOrEqual(MAX_LONG_WAIT_LATENCY_SHARE);
+  });
+
+  test('DMS calls per check in a throttled account: our client\'s one attempt (read from lambda/dms/client.ts), the plain Provider\'s SDK retries', () => {
+    expect(report.sdkMaxAttempts).toBe(DMS_SDK_MAX_ATTEMPTS);
+    for (const row of report.rows.filter((r) => r.schedule !== 'plain-provider')) {
+      expect(row.callsPerThrottledCheck).toBeLessThanOrEqual(DMS_SDK_MAX_ATTEMPTS);
+    }
+    const fixed = report.rows.find((r) => r.constructs === 200 && r.schedule === 'fixed-2s')!;
+    expect(fixed.callsPerThrottledCheck).toBe(DMS_SDK_MAX_ATTEMPTS); // throttled there, one call per check
+    const plain = report.rows.find((r) => r.constructs === 200 && r.schedule === 'plain-provider')!;
+    expect(plain.callsPerThrottledCheck).toBeGreaterThan(1);
+    expect(plain.callsPerThrottledCheck).toBeLessThanOrEqual(report.plainSdkMaxAttempts);
   });
 
   test('the old fixed 2-s schedule and a plain Provider are throttled far beyond the target at 200 at once', () => {

@@ -13,6 +13,9 @@ function requestTimeoutMs(): number {
 
 let cached: { key: string; client: DatabaseMigrationServiceClient } | undefined;
 
+/** Attempts per DMS send (the bench's concurrency model reads it too): one retry layer, ours. */
+export const DMS_SDK_MAX_ATTEMPTS = 1;
+
 /**
  * A DMS client reused across invocations of a warm Lambda (or calls of the CLI).
  * Keyed on region and endpoint override so that tests pointing at different
@@ -33,7 +36,7 @@ export function dmsClient(region?: string): DatabaseMigrationServiceClient {
       client: boundedByCallDeadline(new DatabaseMigrationServiceClient({
         region,
         // One retry layer: ours (see above).
-        maxAttempts: 1,
+        maxAttempts: DMS_SDK_MAX_ATTEMPTS,
         // Without a request timeout a hung call would end as Lambda's own "Task timed out".
         requestHandler: { connectionTimeout: 3_000, requestTimeout: requestTimeoutMs(), throwOnRequestTimeout: true },
       })),

@@ -27,6 +27,8 @@ export interface ReplicationStartOptions {
    * that fails, or a DMS still slow at `handOverAfterMs` end the wait with what was seen.
    */
   readonly quiet?: boolean;
+  /** Longest wait for DMS to rest before the start (the request's timeout, less room for its checks); onEvent's deadline cuts it too. */
+  readonly restWaitMs?: number;
   /** A quiet start hands back (done) this long after its start, rather than time out. */
   readonly handOverAfterMs?: number;
   /** Where CDC starts, on a replication's first run (exclusive with cdcStartPosition). */
@@ -37,6 +39,13 @@ export interface ReplicationStartOptions {
    * (its stack is rolling back, so a cancelled create must not start anything), or undefined.
    */
   readonly stillWanted?: () => Promise<string | undefined>;
+}
+
+/** A forward start that found DMS in flux for all of onEvent's time: nothing was started. */
+export function stillInFluxReason(target: ReplicationTarget, state: ReplicationState, waitedMs: number, stopped: boolean): string {
+  const detail = stateDetail(state);
+  return `The ${describeTarget(target)} was still ${state.status}${detail ? ` (${detail})` : ''} after ${Math.round(waitedMs / 1000)} s of waiting for it to be at rest; `
+    + `nothing was started${stopped ? ' (it was stopped first, for the reload)' : ''}. Retry the deployment once DMS shows it stopped, failed or ready.`;
 }
 
 /** Kept free at the end of `start`'s invocation for the start call (and a throttled retry of it). */
@@ -74,17 +83,25 @@ export function goalProgress(target: ReplicationTarget, state: ReplicationState,
 /**
  * Start a replication with the start type DMS requires, and wait for the goal.
  *
- * What we asked DMS is remembered, not re-guessed from a later read: `start` waits (up
- * to a few minutes) for DMS to rest, decides the start type from that state, requests
- * the start and records it in the mark, which the provider framework hands to every
- * later check. From then on the replication is ours: a start under way, and whatever it
- * ends in, is judged against the goal (a failure fails with DMS's stop reason and
- * failure message) and it is never started a second time, whether or not DMS dates the
- * start, and however late the check. A Describe that may still lag the request (the
- * state from before it, undated) is given the read-lag grace.
+ * What we asked DMS is remembered, not re-guessed from a later read: `start` waits for
+ * DMS to rest, decides the start type from that state, requests the start and records
+ * it in the mark, which the provider framework hands to every later check. From then on
+ * the replication is ours: a start under way, and whatever it ends in, is judged against
+ * the goal (a failure fails with DMS's stop reason and failure message) and it is never
+ * started a second time, whether or not DMS dates the start, and however late the check.
+ * A Describe that may still lag the request (the state from before it, undated) is given
+ * the read-lag grace.
  *
- * Only when DMS stays in flux past `start`'s wait does a check make the start; that
- * invocation holds until DMS shows it, and later checks then tell ours by DMS's dates.
+ * A forward start (create, forward update, reload) is only ever made by `start`: when DMS
+ * stays in flux for all of onEvent's time (up to its 10-min timeout), the request fails,
+ * saying what DMS showed and that nothing was started. A start made by a check would be
+ * remembered by that invocation alone, and a later check could then only re-guess from
+ * DMS's dates (which DMS may never stamp for a failed start) and start a failed start again.
+ *
+ * A rollback's restore never fails for a slow DMS, so when DMS stays in flux through
+ * `start`, its checks make the restart (resume-processing only, see replication-plan.ts):
+ * at worst a later check resumes again after a resume that failed, which skips nothing and
+ * restarts nothing from scratch, and the quiet hand-over bounds it.
  */
 export function replicationStart(client: DatabaseMigrationServiceClient, options: ReplicationStartOptions): DmsOperation {
   const { target } = options;
@@ -95,7 +112,7 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
   const subject = `the ${describeTarget(target)} to ${options.restore ? 'run again' : options.until === 'accepted' ? 'start' : options.until === 'running' ? 'run' : 'finish its full load'}`;
 
   const refusals = new RefusalWatch();
-  /** A start a check of this invocation asked for (only when `start` could not). */
+  /** A restart a check of this invocation asked for (a restore only, when `start` could not). */
   let requestedHereAt: number | undefined;
   /** When this invocation first sent a start, answered or not: a retried `start` that then finds one under way made it. */
   let startSentAt: number | undefined;
@@ -142,7 +159,7 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
     if (mark.requested === true) return oursProgress(state, mark, Number(mark.requestedAt));
     if (requestedHereAt !== undefined) return oursProgress(state, mark, requestedHereAt);
     if (mark.pending !== true) return goalProgress(target, state, goalOf(mark), 'none'); // nothing was started: judge it as it is
-    // DMS stayed in flux through `start`: the start falls to a check.
+    // A restore whose DMS stayed in flux through `start` (a forward start failed there): the restart falls to a check.
     const step = nextRunStep(state, desire);
     // Ours once DMS dates a start after the one before `start`: a check of an earlier invocation made it.
     if ((state.startDate ?? 0) > Number(mark.acceptAfter ?? 0) || (step.action === 'none' && UNDER_WAY.has(state.status))) {
@@ -171,10 +188,11 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
     async start(): Promise<OperationMark> {
       const began = Date.now();
       const deadline = callDeadline();
-      const restUntil = Math.min(began + graceMs('restWait'), deadline === undefined ? Infinity : deadline - START_CALL_RESERVE_MS);
+      const restUntil = Math.min(began + Math.min(graceMs('restWait'), options.restWaitMs ?? Infinity), deadline === undefined ? Infinity : deadline - START_CALL_RESERVE_MS);
       const handOver: OperationMark = options.handOverAfterMs !== undefined ? { handOverAt: began + options.handOverAfterMs } : {};
       const quiet: OperationMark = options.quiet ? { quiet: true, ...handOver } : {};
       let state = await current();
+      let stopSent = false;
       const base: OperationMark = { desire: startDesire, goal: options.until, acceptAfter: state.startDate ?? 0, ...quiet };
       for (;;) {
         const step = nextRunStep(state, startDesire);
@@ -187,10 +205,14 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
           await requestStart(step.startType, startDesire);
           return { ...base, startType: step.startType, requested: true, requestedAt: Date.now() };
         }
-        if (step.action === 'stop-first') await requestStop(client, target);
+        if (step.action === 'stop-first') {
+          await requestStop(client, target);
+          stopSent = true;
+        }
         if (Date.now() + QUICK_INTERVAL_MS > restUntil) {
-          // Still in flux: the checks make the start. What type is decided then, from DMS at rest.
-          return { ...base, startType: startDesire === 'reload' ? 'reload-target' : 'pending', pending: true };
+          // A forward start is made here or not at all (see above); a restore's checks make it, from DMS at rest.
+          if (startDesire !== 'restore') throw new DmsOperationFailed(stillInFluxReason(target, state, Date.now() - began, stopSent));
+          return { ...base, startType: 'pending', pending: true };
         }
         await realClock.sleep(QUICK_INTERVAL_MS);
         state = await current();

@@ -90,15 +90,25 @@ export async function retryRead<T>(call: () => Promise<T>, giveUpAt: number, clo
   }
 }
 
-/** Runs a read, riding out transient faults until the invocation's deadline. Throws StackUnreadable. */
-async function read<T>(stackId: string, question: string, call: (client: CloudFormationClient, sdk: typeof import('@aws-sdk/client-cloudformation')) => Promise<T>): Promise<T> {
+/**
+ * How a read meets throttling and other transient faults. `ride-out`: tried again until the
+ * invocation's deadline (onEvent, 10 min). `hand-back`: for a read in an isComplete check,
+ * one try, and the fault thrown as it is: the waiter takes it as DMS's throttling (it backs
+ * off and hands back, never fails for it), so the read is tried again across invocations
+ * until the request's own deadline, which fails it with the fault in the reason.
+ */
+export type ReadMode = 'ride-out' | 'hand-back';
+
+/** Runs a read (see {@link ReadMode}). Throws StackUnreadable, or a transient fault raw when handing back. */
+async function read<T>(stackId: string, question: string, call: (client: CloudFormationClient, sdk: typeof import('@aws-sdk/client-cloudformation')) => Promise<T>, mode: ReadMode = 'ride-out'): Promise<T> {
   const sdk = await loadSdk();
   const client = await cloudFormation();
   // Leave room for the call itself (its request timeout) before the deadline.
-  const giveUpAt = (callDeadline() ?? Date.now() + READ_RETRY_WITHOUT_DEADLINE_MS) - 5_000;
+  const giveUpAt = mode === 'hand-back' ? 0 : (callDeadline() ?? Date.now() + READ_RETRY_WITHOUT_DEADLINE_MS) - 5_000;
   try {
     return await retryRead(() => call(client, sdk), giveUpAt);
   } catch (err) {
+    if (mode === 'hand-back' && isTransient(err)) throw err;
     throw new StackUnreadable(stackId, question, err);
   }
 }
@@ -116,12 +126,12 @@ export interface StackDescriptionRead {
 }
 
 /** DescribeStacks of the stack. Throws StackUnreadable. */
-export async function describeStack(stackId: string, question: string): Promise<StackDescriptionRead> {
+export async function describeStack(stackId: string, question: string, mode?: ReadMode): Promise<StackDescriptionRead> {
   return read(stackId, question, async (client, { DescribeStacksCommand }) => {
     const out = await client.send(new DescribeStacksCommand({ StackName: stackId }));
     const stack = out.Stacks?.[0];
     return { status: stack?.StackStatus ?? 'UNKNOWN', lastUpdated: stack?.LastUpdatedTime ? new Date(stack.LastUpdatedTime).getTime() : undefined };
-  });
+  }, mode);
 }
 
 /**
@@ -140,7 +150,7 @@ export async function isRollingBack(stackId: string): Promise<boolean> {
 }
 
 /** Every resource of the stack (ListStackResources, all pages). Throws StackUnreadable. */
-export async function stackResources(stackId: string, question: string): Promise<StackResource[]> {
+export async function stackResources(stackId: string, question: string, mode?: ReadMode): Promise<StackResource[]> {
   return read(stackId, question, async (client, { ListStackResourcesCommand }) => {
     const resources: StackResource[] = [];
     let token: string | undefined;
@@ -152,16 +162,16 @@ export async function stackResources(stackId: string, question: string): Promise
       token = page.NextToken;
     } while (token);
     return resources;
-  });
+  }, mode);
 }
 
 /** Logical ids of the resources in the stack's template (GetTemplate). Throws StackUnreadable. */
-export async function templateLogicalIds(stackId: string, question: string): Promise<Set<string>> {
+export async function templateLogicalIds(stackId: string, question: string, mode?: ReadMode): Promise<Set<string>> {
   return read(stackId, question, async (client, { GetTemplateCommand }) => {
     const out = await client.send(new GetTemplateCommand({ StackName: stackId, TemplateStage: 'Processed' }));
     const body = JSON.parse(out.TemplateBody ?? '{}') as { Resources?: Record<string, unknown> };
     return new Set(Object.keys(body.Resources ?? {}));
-  });
+  }, mode);
 }
 
 /**
@@ -174,7 +184,8 @@ export class StackReads {
   private resourcesRead?: Promise<StackResource[]>;
   private templateRead?: Promise<Set<string>>;
 
-  public constructor(public readonly stackId: string) {}
+  /** `mode`: `hand-back` in an isComplete check (see {@link ReadMode}); onEvent's reads ride out. */
+  public constructor(public readonly stackId: string, private readonly mode: ReadMode = 'ride-out') {}
 
   public async status(question: string): Promise<string> {
     return (await this.describe(question)).status;
@@ -186,15 +197,15 @@ export class StackReads {
   }
 
   private describe(question: string): Promise<StackDescriptionRead> {
-    return (this.stackRead ??= describeStack(this.stackId, question));
+    return (this.stackRead ??= describeStack(this.stackId, question, this.mode));
   }
 
   public resources(question: string): Promise<StackResource[]> {
-    return (this.resourcesRead ??= stackResources(this.stackId, question));
+    return (this.resourcesRead ??= stackResources(this.stackId, question, this.mode));
   }
 
   public templateLogicalIds(question: string): Promise<Set<string>> {
-    return (this.templateRead ??= templateLogicalIds(this.stackId, question));
+    return (this.templateRead ??= templateLogicalIds(this.stackId, question, this.mode));
   }
 
   /**

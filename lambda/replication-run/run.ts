@@ -93,7 +93,9 @@ function startOrRestore(
           // A rollback only brings back what ran: resume, accept, never wait for a load, never fail for DMS.
           return replicationStart(client, { ...options, until: 'accepted', restore: true, quiet: true, handOverAfterMs: props.secondsAsMs('TimeoutSeconds') - 10_000 });
         }
-        return replicationStart(client, { ...options, reload: reloadChanged(event, props) });
+        // A start made late in the request's time would time out in its checks: wait for DMS to rest for at most what leaves them a minute.
+        const timeoutMs = props.secondsAsMs('TimeoutSeconds');
+        return replicationStart(client, { ...options, reload: reloadChanged(event, props), restWaitMs: Math.max(timeoutMs / 2, timeoutMs - 60_000) });
       })();
       return (await decided).start();
     },
@@ -119,7 +121,8 @@ function cancelledCreateDelete(
     async check(mark) {
       const actAfter = Number(mark.actAfter);
       if (Date.now() < actAfter) return { done: false, status: 'waiting out the cancelled create', recheckAt: actAfter, holdUntil: actAfter };
-      const stack = new StackReads(event.StackId);
+      // The one stack read in an isComplete check (every other is in onEvent, 10 min): throttling hands back to the waiter.
+      const stack = new StackReads(event.StackId, 'hand-back');
       if (await replicationStaysReason(stack, target.arn)) {
         const state = await describeReplication(client, target);
         const since = await stack.lastUpdated('when this update began');

@@ -12,7 +12,10 @@ import {
   StartReplicationTaskCommand,
   StopReplicationTaskCommand,
 } from '@aws-sdk/client-database-migration-service';
+import { waitForOperation } from '../../lambda/dms';
+import { ResourcePropertyReader } from '../../lambda/handler-kit/resource-properties';
 import * as handlers from '../../lambda/replication-run';
+import { runKind } from '../../lambda/replication-run/run';
 import { CloudFormationEndpoint, StackResourceSummary } from '../../tools/lifecycle';
 import { cfnEvent } from '../support/cfn-events';
 import { useEmulatedDms } from '../support/emulated-dms';
@@ -179,6 +182,40 @@ describe('the run\'s Delete stops only what goes away, or what its own create st
     expect(status(arn)).toBe('stopped');
   });
 
+  test('a cancelled create\'s Delete whose stack reads CloudFormation throttles hands back to the waiter until the request\'s deadline (simulated clock)', async () => {
+    const arn = config('stopped');
+    stackStatus = 'ROLLBACK_IN_PROGRESS';
+    const event = cfnEvent('Delete', runProps({ ReplicationConfigArn: arn }), { physicalId: 'Test-RunResource-THROTTLED', resourceType: RUN });
+    const operation = runKind.operation(new ResourcePropertyReader(event.ResourceProperties), 'run', event);
+    let now = Date.now();
+    const clock = { now: () => now, sleep: async (ms: number) => { now += ms; }, random: () => 0.5 };
+    const startedAt = now;
+    /** isComplete invocations of 60 s each until done (or the deadline throws), as the provider framework makes them. */
+    async function invocations(deadline: number) {
+      let count = 0;
+      for (;;) {
+        count++;
+        const progress = await waitForOperation(operation, { actAfter: 0 }, { startedAt, deadline, returnBy: now + 60_000 }, clock);
+        if (progress.done) return { progress, count };
+      }
+    }
+    try {
+      // Four minutes of throttling: several invocations hand back, then the Delete goes on.
+      cloudFormation.throttleWhile(() => now < startedAt + 4 * 60_000);
+      const done = await invocations(startedAt + 20 * 60_000);
+      expect(done.count).toBeGreaterThanOrEqual(4);
+      expect(now).toBeGreaterThanOrEqual(startedAt + 4 * 60_000);
+      expect(done.progress).toMatchObject({ done: true, status: 'stopped' });
+      // Throttling past the request's deadline fails it there, with CloudFormation's words, not as an unreadable stack.
+      cloudFormation.throttleWhile(() => true);
+      const deadline = now + 5 * 60_000;
+      await expect(invocations(deadline)).rejects.toThrow(/; last check failed: Throttling: Rate exceeded\. /);
+      expect(now).toBeGreaterThanOrEqual(deadline);
+    } finally {
+      cloudFormation.throttleWhile(() => false);
+    }
+  });
+
   test('a cancelled create\'s Delete in an update rollback: stops a start made during the update, leaves one running from before', async () => {
     const before = config('running'); // dated a minute ago by the emulator
     const during = config('created');
@@ -212,6 +249,29 @@ describe('a rollback only restores the running state (case 2)', () => {
     expect(rolledBack.data).toMatchObject({ StartType: 'resume-processing' });
     expect(starts(arn)).toEqual(['resume-processing']);
     expect(dms().replicationRun(arn)?.ReplicationTaskStats.FullLoadProgressPercent).toBeLessThan(100);
+  }, 30_000);
+
+  // The Create's wait ends at onEvent's rest wait (4 s here, less a poll), the Update's at half its 14-s timeout (to leave its checks time).
+  test.each([['Create', '4', /after [23] s/], ['Update', '30', /after [5-7] s/]] as const)('a forward %s whose replication stays modifying past onEvent\'s wait fails saying so, and starts nothing (no check starts it later)', async (requestType, restWait, waited) => {
+    const arn = config('stopped', { behavior: { modifyDurationMs: 30_000 } });
+    await new DatabaseMigrationServiceClient({}).send(new ModifyReplicationConfigCommand({ ReplicationConfigArn: arn, TableMappings: '{"rules":[{}]}' }));
+    stackStatus = requestType === 'Create' ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS';
+    dms().resetCalls();
+    process.env.DMS_LIFECYCLE_REST_WAIT_SECONDS = restWait;
+    try {
+      const props = runProps({ ReplicationConfigArn: arn }, { TimeoutSeconds: '14' });
+      const event = requestType === 'Create'
+        ? cfnEvent('Create', props, { resourceType: RUN })
+        : cfnEvent('Update', { ...props, ReplicationProperties: '{"TableMappings":"v2"}' }, { oldProperties: props, physicalId: arn, resourceType: RUN });
+      const failure = await runHandlers(handlers, event).then(() => undefined, (err: Error) => err);
+      expect(failure?.message).toMatch(new RegExp(`^The replication config ${arn} was still modifying .* s of waiting for it to be at rest; nothing was started\\. Retry the deployment`));
+      expect(failure?.message).toMatch(waited);
+      expect(status(arn)).toBe('modifying');
+      expect(starts(arn)).toEqual([]);
+      expect(dms().calls.filter((c) => c.operation.startsWith('Start'))).toEqual([]);
+    } finally {
+      process.env.DMS_LIFECYCLE_REST_WAIT_SECONDS = '30';
+    }
   }, 30_000);
 
   test('a rollback Update whose replication stays modifying past its time hands back instead of failing', async () => {

@@ -39,9 +39,12 @@ export function renderConcurrency(c: ConcurrencyReport): string {
     + 'Simulated time: these figures do not depend on the machine.');
   out.push('');
   out.push(table(
-    ['constructs', 'schedule', 'failed', 'calls/s sustained', 'throttled calls', 'latency median', 'latency p95'],
-    c.rows.map((r) => [String(r.constructs), SCHEDULE_LABELS[r.schedule], ...cells(r)]),
+    ['constructs', 'schedule', 'failed', 'calls/s sustained', 'throttled calls', 'latency median', 'latency p95', 'DMS calls per check in a throttled account'],
+    c.rows.map((r) => [String(r.constructs), SCHEDULE_LABELS[r.schedule], ...cells(r), r.callsPerThrottledCheck ? r.callsPerThrottledCheck.toFixed(2) : '– (none throttled)']),
   ));
+  out.push('');
+  out.push(`"DMS calls per check in a throttled account": the attempts a check makes once DMS throttles its first one (our client: ${c.sdkMaxAttempts} `
+    + `attempt${c.sdkMaxAttempts === 1 ? '' : 's'} per send, our backoff retries; the plain Provider's handler: the SDK's ${c.plainSdkMaxAttempts}, as our client had before).`);
   out.push('');
   const s = c.singleWait;
   out.push(`One wait alone (adaptive): refreshes of ${s.shortRefreshes.rangeS[0]}–${s.shortRefreshes.rangeS[1]} s are seen after ${s.shortRefreshes.latencyMedianS} s `

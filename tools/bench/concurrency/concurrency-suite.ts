@@ -9,6 +9,7 @@ import { DefaultWait } from '../../../src/private/handler-contract';
 import { DMS_API_RATE } from '../../dms-emulator/rate-limit';
 import { round } from '../stats';
 import { KIND_DURATION_MS, ScenarioResult, ScheduleName, SCHEDULES, simulateConcurrentWaits, WAIT_KINDS, WaitKind } from './concurrent-waits';
+import { CallRecord, PLAIN_SDK_MAX_ATTEMPTS, SDK_MAX_ATTEMPTS } from './sdk-retry-model';
 
 /** One row of bench.json's `concurrency` list. */
 export interface ConcurrencyRow {
@@ -31,6 +32,12 @@ export interface ConcurrencyRow {
   /** All attempts, and the throttled share of them. */
   readonly calls: number;
   readonly throttledShare: number;
+  /**
+   * DMS calls per check in a throttled account: the attempts of the checks whose first
+   * attempt DMS throttled, per such check (the SDK's retries inside one check; 0 without
+   * a throttled check). With the SDK's own retries (maxAttempts 5) this was up to 5.
+   */
+  readonly callsPerThrottledCheck: number;
   /** The busiest minute including the starts. */
   readonly peakCallsPerSecondWithStarts: number;
   /** isComplete invocations per minute of waiting (median over resources). */
@@ -64,6 +71,9 @@ export interface ConcurrencyReport {
   /** How long the single-wait refreshes take, seconds. */
   readonly refreshDurationS: [number, number];
   readonly defaultBudgetCallsPerSecond: number;
+  /** Attempts per DMS send: our client's (lambda/dms/client.ts) and the plain Provider baseline's. */
+  readonly sdkMaxAttempts: number;
+  readonly plainSdkMaxAttempts: number;
   readonly rows: ConcurrencyRow[];
   readonly singleWait: SingleWaitSummary;
   readonly tradeOff: TradeOffPoint[];
@@ -88,7 +98,7 @@ export async function runConcurrencySuite(log: (line: string) => void = () => un
         results.push(await simulateConcurrentWaits({ constructs, schedule, seed: `concurrency/${constructs}/${r}`, kinds }));
       }
       const row = summarize(constructs, schedule, results);
-      log(`concurrency: ${constructs} (4 kinds) × ${schedule}: ${row.failed} failed, ${row.callsPerSecond}/s sustained, ${row.throttled} throttled, latency median ${row.latencyMedianS} s`);
+      log(`concurrency: ${constructs} (4 kinds) × ${schedule}: ${row.failed} failed, ${row.callsPerSecond}/s sustained, ${row.throttled} throttled (${row.callsPerThrottledCheck} DMS calls per throttled check), latency median ${row.latencyMedianS} s`);
       rows.push(row);
     }
   }
@@ -114,11 +124,13 @@ export async function runConcurrencySuite(log: (line: string) => void = () => un
   }
 
   return {
-    simulated: 'Simulated time: the real poll schedule, waiting loop and token bucket; DMS, the SDK retries, the provider framework and CloudFormation modelled (tools/bench/concurrency)',
+    simulated: 'Simulated time: the real poll schedule, waiting loop and token bucket; DMS, the SDK retries (one attempt per send, as our client makes), the provider framework and CloudFormation modelled (tools/bench/concurrency)',
     rateLimit: { burst: DMS_API_RATE.burst, refillPerSecond: DMS_API_RATE.refillPerSecond },
     durationS: Object.fromEntries(WAIT_KINDS.map((k) => [k, KIND_DURATION_MS[k].map((ms) => ms / 1000)])) as Record<WaitKind, [number, number]>,
     refreshDurationS: [LONG[0] / 1000, LONG[1] / 1000],
     defaultBudgetCallsPerSecond: DefaultWait.CALLS_PER_SECOND,
+    sdkMaxAttempts: SDK_MAX_ATTEMPTS,
+    plainSdkMaxAttempts: PLAIN_SDK_MAX_ATTEMPTS,
     rows,
     singleWait: {
       shortRefreshes: {
@@ -150,6 +162,12 @@ export function summarize(constructs: number, schedule: ScheduleName, results: r
     const started = r.outcomes.map((o) => o.startedAt).filter((t): t is number => t !== undefined);
     return busiestMinute(r.calls.map((c) => c.at), started.length ? Math.max(...started) : 0, r.endedAt);
   });
+  const checkCalls = new Map<string, CallRecord[]>();
+  results.forEach((r, run) => r.calls.forEach((c) => {
+    if (c.check !== undefined) checkCalls.set(`${run}/${c.check}`, [...(checkCalls.get(`${run}/${c.check}`) ?? []), c]);
+  }));
+  const throttledChecks = [...checkCalls.values()].filter((attempts) => attempts[0].throttled);
+  const throttledCheckCalls = throttledChecks.reduce((n, attempts) => n + attempts.length, 0);
   const withStarts = results.map((r) => busiestMinute(r.calls.map((c) => c.at), 0, r.endedAt));
   const roundTripRates = outcomes.filter((o) => !o.failed && o.startedAt !== undefined)
     .map((o) => o.roundTrips / ((o.durationMs + (o.latencyMs ?? 0)) / MINUTE_MS));
@@ -166,6 +184,7 @@ export function summarize(constructs: number, schedule: ScheduleName, results: r
     latencyP95Share: round(quantile(shares, 0.95), 4),
     calls,
     throttledShare: round(calls ? throttled / calls : 0, 4),
+    callsPerThrottledCheck: round(throttledChecks.length ? throttledCheckCalls / throttledChecks.length : 0, 2),
     peakCallsPerSecondWithStarts: round(Math.max(...withStarts), 2),
     roundTripsPerMinute: round(quantile(roundTripRates, 0.5), 2),
     runs: results.length,

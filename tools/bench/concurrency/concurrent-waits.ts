@@ -12,7 +12,7 @@
  * acts on Delete and the other kinds on Create, so all four at once is a worst case rather
  * than one deploy. No other caller uses the account's API.
  */
-import { CallRecord, SimulatedAccount, SimulatedSdkClient } from './sdk-retry-model';
+import { CallRecord, PLAIN_SDK_MAX_ATTEMPTS, SDK_MAX_ATTEMPTS, SimulatedAccount, SimulatedSdkClient } from './sdk-retry-model';
 import { VirtualTime } from './virtual-time';
 import {
   callSpacingMs,
@@ -112,12 +112,14 @@ export async function simulateConcurrentWaits(options: ScenarioOptions): Promise
   };
   const random = seededRandom(options.seed);
   const kinds = options.kinds ?? WAIT_KINDS;
+  let checks = 0;
   const resources = Array.from({ length: options.constructs }, (_, i) => {
     const kind = kinds[i % kinds.length];
     const [lo, hi] = options.durationMs?.[kind] ?? KIND_DURATION_MS[kind];
     const durationMs = lo + random() * (hi - lo);
     const rnd = seededRandom(`${options.seed}/${i}`);
-    const dms = simulatedOperation(kind, new SimulatedSdkClient(account, rnd), { now: () => time.now() }, i, durationMs);
+    const sdk = new SimulatedSdkClient(account, rnd, options.schedule === 'plain-provider' ? PLAIN_SDK_MAX_ATTEMPTS : SDK_MAX_ATTEMPTS);
+    const dms = simulatedOperation(kind, sdk, { now: () => time.now() }, i, durationMs, () => checks++);
     return runResource(options, { now: () => time.now(), sleep: (ms) => time.sleep(ms), random: rnd }, kind, dms, rnd);
   });
   const outcomes = await time.run(Promise.all(resources));
@@ -233,7 +235,7 @@ const CALLS: Record<WaitKind, { readonly start: readonly string[]; readonly chec
 };
 
 function simulatedOperation(
-  kind: WaitKind, client: SimulatedSdkClient, clock: { now(): number }, index: number, durationMs: number,
+  kind: WaitKind, client: SimulatedSdkClient, clock: { now(): number }, index: number, durationMs: number, nextCheck: () => number,
 ): SimulatedOperation {
   const calls = CALLS[kind];
   let startedAt: number | undefined;
@@ -246,7 +248,7 @@ function simulatedOperation(
       return { acceptAfter: 0 };
     },
     async check() {
-      await client.send(calls.check);
+      await client.send(calls.check, nextCheck());
       const end = finishedAt();
       return end !== undefined && clock.now() >= end ? { done: true, status: calls.status[1] } : { done: false, status: calls.status[0] };
     },
