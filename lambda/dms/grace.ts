@@ -12,14 +12,14 @@ const GRACES = {
   /** How long after a request a record identical to the one before it may still be the old one. */
   readLag: { defaultMs: 10_000, env: 'DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS' },
   /**
-   * How long a cancelled create's Delete waits before it looks at DMS: longer than the create
-   * may take from its last look at the stack (still deploying) to DMS receiving its start call.
-   */
-  /**
    * How long a start waits for DMS to rest so that it makes (and records) the start itself;
    * always cut at onEvent's own deadline (its 10-min timeout, less room for the start call).
    */
   restWait: { defaultMs: 10 * 60_000, env: 'DMS_LIFECYCLE_REST_WAIT_SECONDS' },
+  /**
+   * How long a cancelled create's Delete waits before it looks at DMS: longer than the create
+   * may take from its last look at the stack (still deploying) to DMS receiving its start call.
+   */
   startFence: { defaultMs: 20_000, env: 'DMS_LIFECYCLE_START_FENCE_SECONDS' },
 } as const;
 
