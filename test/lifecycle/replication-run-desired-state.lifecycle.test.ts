@@ -49,7 +49,9 @@ function app(name: string, shape: Shape = {}) {
 
 async function deployed(shape: Shape = {}) {
   const name = `Desired${++n}`;
-  const driver = new LifecycleDriver({ assemblyDir: app(name, shape).assemblyDir, stackName: name, env: dms().env(), resourceTypes: dmsResourceTypes(dms()) });
+  const driver = new LifecycleDriver({
+    assemblyDir: app(name, shape).assemblyDir, stackName: name, env: dms().env(), resourceTypes: dmsResourceTypes(dms()),
+  });
   const created = await driver.deploy();
   return { name, driver, created, arn: driver.resources.get('Config')?.physicalId ?? '' };
 }
