@@ -20,6 +20,20 @@ export enum ReplicationWaitFor {
   FULL_LOAD_FINISHED = 'full-load-finished',
 }
 
+/** Whether the replication should run or stay stopped after a deploy. */
+export enum ReplicationDesiredState {
+  /**
+   * It runs: every deploy that touches the run (or modifies the config or task) starts or
+   * resumes it, including one that someone stopped by hand.
+   */
+  RUNNING = 'running',
+  /**
+   * It stays stopped: the deploy stops it (and waits until it is stopped), and no later
+   * deploy starts or resumes it until this switches back to `RUNNING`.
+   */
+  STOPPED = 'stopped',
+}
+
 /** Options of {@link DmsReplicationRun}. */
 export interface DmsReplicationRunOptions extends DmsWaitOptions {
   /**
@@ -47,6 +61,17 @@ export interface DmsReplicationRunOptions extends DmsWaitOptions {
    * @default - never reload
    */
   readonly reloadTrigger?: string;
+  /**
+   * Whether the replication runs or stays stopped. `STOPPED` stops it on the next deploy
+   * (a create starts nothing) and keeps it stopped through later updates: the guard still
+   * stops it before CloudFormation modifies the config or task, and nothing resumes it.
+   * Switching back to `RUNNING` resumes it (`resume-processing`; `start-replication` with
+   * the CDC start if it never ran). A rollback brings back what was before the update.
+   * With `RUNNING`, a replication stopped by hand is resumed by the next deploy that
+   * touches the run.
+   * @default ReplicationDesiredState.RUNNING
+   */
+  readonly desiredState?: ReplicationDesiredState;
 }
 
 /** Properties of {@link DmsReplicationRun}. Give exactly one of the two. */
@@ -83,6 +108,8 @@ export interface DmsReplicationRunProps extends DmsReplicationRunOptions {
  * (modified back), run (resume, if it had been updated), then in the rollback's
  * cleanup the guard starts it again (this covers a modify DMS refused, after which
  * the run got no update). Delete — run (stop, wait), config or task, guard (nothing).
+ * With `desiredState: STOPPED` the run stops it (and waits) rather than start it, and
+ * nothing starts it again until the desired state is `RUNNING`.
  *
  * @example
  * DmsReplicationRun.forReplicationConfig(this, 'RunSales', replicationConfig, {
@@ -139,6 +166,7 @@ export class DmsReplicationRun extends Construct {
       );
     }
     validateCdcStart(props);
+    validateDesiredState(props);
     const wait = waitSettings(props, 'replication-run');
     const replication: CfnResource = (config ?? task)!;
     const isConfig = config !== undefined;
@@ -165,6 +193,8 @@ export class DmsReplicationRun extends Construct {
       WaitFor: props.waitFor ?? ReplicationWaitFor.ACCEPTED,
       CdcStartTime: props.cdcStartTime,
       CdcStartPosition: props.cdcStartPosition,
+      // On both: the run stops or starts by it, the guard's rollback restarts only towards running.
+      DesiredState: props.desiredState ?? ReplicationDesiredState.RUNNING,
     };
     const guard = provider.newResource<ReplicationRunProperties>(this, 'Guard', wait, {
       ...shared,
@@ -198,6 +228,16 @@ function cloudFormationProperties(resource: CfnResource): unknown {
   const stack = Stack.of(resource);
   const rendered = stack.resolve(resource._toCloudFormation()) as { Resources: Record<string, { Properties?: unknown }> };
   return Object.values(rendered.Resources)[0]?.Properties ?? {};
+}
+
+function validateDesiredState(props: DmsReplicationRunOptions): void {
+  const state = props.desiredState;
+  if (state !== undefined && !Object.values(ReplicationDesiredState).includes(state)) {
+    throw new Error(
+      `DmsReplicationRun's desiredState must be ReplicationDesiredState.RUNNING or ReplicationDesiredState.STOPPED; got "${String(state)}". `
+      + 'For example desiredState: ReplicationDesiredState.STOPPED',
+    );
+  }
 }
 
 function validateCdcStart(props: DmsReplicationRunOptions): void {

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as dms from 'aws-cdk-lib/aws-dms';
-import { DmsReplicationRun, ReplicationWaitFor } from '../src';
+import { DmsReplicationRun, ReplicationDesiredState, ReplicationWaitFor } from '../src';
 import { handlerStatements } from './support/dms-policy';
 
 function stackWithConfig() {
@@ -69,6 +69,16 @@ test('by default it waits only until DMS accepted the start', () => {
   Template.fromStack(stack).hasResourceProperties('Custom::DmsReplicationRun', { WaitFor: 'accepted', ReplicationTaskArn: { Ref: 'Task' }, TimeoutSeconds: '1800' });
 });
 
+test('the desired state reaches the run and the guard; RUNNING by default', () => {
+  const { stack, config, task } = stackWithConfig();
+  DmsReplicationRun.forReplicationConfig(stack, 'Stopped', config, { desiredState: ReplicationDesiredState.STOPPED });
+  DmsReplicationRun.forReplicationTask(stack, 'Plain', task);
+  const t = Template.fromStack(stack);
+  const desired = (type: string) => Object.fromEntries(resourcesOf(t, type).map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ''), r.Properties.DesiredState]));
+  expect(desired('Custom::DmsReplicationRun')).toEqual({ Stopped: 'stopped', Plain: 'running' });
+  expect(desired('Custom::DmsReplicationGuard')).toEqual({ StoppedGuard: 'stopped', PlainGuard: 'running' });
+});
+
 test('attributes are the run\'s Data: status, start type and full-load progress', () => {
   const { stack, task } = stackWithConfig();
   const run = DmsReplicationRun.forReplicationTask(stack, 'Run', task);
@@ -122,6 +132,7 @@ describe('bad input fails at synth time, naming the prop and showing an example'
       /cdcStartTime or cdcStartPosition, not both .*for example cdcStartTime: '2026-11-01T00:00:00Z'/,
     ],
     [{ cdcStartTime: 'yesterday' }, /cdcStartTime must be an ISO 8601 time such as 2026-11-01T00:00:00Z; got "yesterday"/],
+    [{ desiredState: 'paused' }, /desiredState must be ReplicationDesiredState\.RUNNING or ReplicationDesiredState\.STOPPED; got "paused"\. For example desiredState: ReplicationDesiredState\.STOPPED/],
   ])('%j', (input: any, error) => {
     const { stack, config, task } = stackWithConfig();
     const { both, ...options } = input;

@@ -61,6 +61,18 @@ export function nextRunStep(state: ReplicationState, desire: RunDesire): RunStep
 }
 
 /**
+ * Whether a run whose desired state is *stopped* stops the replication now. A forward create
+ * or update stops it (whatever ran it: a previous deploy, or a start by hand). A rollback
+ * to *stopped* (of an update that switched it to running) stops only a start made during the
+ * rolled-back update, at or after `since`: the replication was stopped before it; one that
+ * ran before is left running. Without `since` a rollback stops nothing.
+ */
+export function stopsForStayStopped(state: ReplicationState, rollback: boolean, since?: number): boolean {
+  if (!rollback) return true;
+  return since !== undefined && startedSince(state, since);
+}
+
+/**
  * Whether DMS shows a start that happened at or after `since` (epoch ms): one under way
  * that DMS has not dated yet, or dated at or after `since`. Used where no request of ours
  * is on record (a cancelled create's Delete), to tell a start made during this stack

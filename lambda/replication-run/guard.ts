@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { describeReplication, dmsClientFor, DmsOperation, OperationMark, ReplicationTarget, replicationStart, replicationStop, stoppedSince } from '../dms';
-import { startOptions } from './run';
+import { desiredStopped, startOptions } from './run';
 import { LifecycleResourceKind } from '../handler-kit/lifecycle-handler';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
 import { isRollingBack, stackResources, StackReads } from '../handler-kit/stack-status';
@@ -75,7 +75,8 @@ function guardUpdate(props: ResourcePropertyReader, event: CloudFormationCustomR
       const target = await findTarget(event, props);
       const currentId = event.RequestType === 'Update' ? event.PhysicalResourceId : '';
       if (rollback && fingerprintOf(currentId) === fingerprint(props.string('ReplicationProperties'))) {
-        if (!target) return { arn: '', keepId: true };
+        // Rolled back to a desired state of stopped: nothing runs it again.
+        if (!target || desiredStopped(props)) return { arn: '', keepId: true };
         const since = await new StackReads(event.StackId).lastUpdated('when the rolled-back update began');
         const state = await describeReplication(dmsClientFor(target.arn), target);
         if (!state || since === undefined || !stoppedSince(state, since)) return { arn: '', keepId: true };
@@ -104,7 +105,8 @@ function guardUpdate(props: ResourcePropertyReader, event: CloudFormationCustomR
  *   back; a refusal ends the wait rather than fail the rollback (if DMS still runs it, the
  *   modify back fails in DMS's own words).
  * - Rollback Update after a forward Update that failed (the config was never modified): stops
- *   nothing, and starts again what the failed forward Update had stopped.
+ *   nothing, and starts again what the failed forward Update had stopped, unless the desired
+ *   state rolled back to is *stopped*.
  * - Delete of a `:stopped` id a rolled-back update replaced (UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS,
  *   after every rollback modify): starts the replication again if it is stopped and checks
  *   until it runs; a refusal or a failure fails this Delete with DMS's words (CloudFormation
@@ -124,7 +126,8 @@ export const guardKind: LifecycleResourceKind = {
   },
   operation(props, intent, event): DmsOperation {
     const logicalId = props.string('ReplicationLogicalId');
-    if (intent === 'report') return { subject: `the guard of ${logicalId}`, start: async () => ({}), check: async () => ({ done: true, status: 'unchanged' }) };
+    // A report (only run props changed, such as the desired state) keeps the id, and with it a `:stopped` the cleanup may need.
+    if (intent === 'report') return { subject: `the guard of ${logicalId}`, start: async () => ({ keepId: true }), check: async () => ({ done: true, status: 'unchanged' }) };
     if (event.RequestType === 'Delete') {
       return onFoundTarget(
         `the replication of ${logicalId} to run again after the rolled-back update`,

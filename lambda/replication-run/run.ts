@@ -1,6 +1,6 @@
 import type { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { ReplicationWaitTargetValue } from '../../src/private/handler-contract';
+import { ReplicationDesiredStateName, ReplicationWaitTargetValue } from '../../src/private/handler-contract';
 import {
   currentReplicationStatus,
   describeReplication,
@@ -11,8 +11,10 @@ import {
   ReplicationStartOptions,
   ReplicationTarget,
   replicationStart,
+  replicationAttributes,
   replicationStop,
   startedSince,
+  stopsForStayStopped,
 } from '../dms';
 import { LifecycleResourceKind } from '../handler-kit/lifecycle-handler';
 import { replicationStaysReason } from '../handler-kit/replication-presence';
@@ -68,6 +70,42 @@ function forwardStillWanted(event: CloudFormationCustomResourceEvent): () => Pro
   return async () => {
     const status = await stackStatus(event.StackId, 'whether the deployment still wants the start');
     return /^(CREATE|UPDATE)_IN_PROGRESS$/.test(status) ? undefined : `stack ${event.StackId} is ${status}, so this ${event.RequestType.toLowerCase()} no longer starts anything`;
+  };
+}
+
+/** Whether the resource's desired state is stopped (absent: running, as before the prop existed). */
+export function desiredStopped(props: ResourcePropertyReader): boolean {
+  return props.optionalString('DesiredState') === ReplicationDesiredStateName.STOPPED;
+}
+
+/**
+ * Create or Update with the desired state *stopped*: stop it and wait until it is stopped,
+ * starting nothing; a rollback stops only a start made during the rolled-back update
+ * (see stopsForStayStopped). Whether it stops is decided in `start`; the mark carries it.
+ */
+function stayStopped(
+  client: DatabaseMigrationServiceClient,
+  target: ReplicationTarget,
+  event: CloudFormationCustomResourceEvent,
+): DmsOperation {
+  const stop = replicationStop(client, target);
+  const asItIs = currentReplicationStatus(client, target);
+  return {
+    subject: `${stop.subject} and stay stopped (desired state)`,
+    async start(): Promise<OperationMark> {
+      const rollback = event.RequestType === 'Update' && (await isRollingBack(event.StackId));
+      const state = await describeReplication(client, target);
+      const since = rollback ? await new StackReads(event.StackId).lastUpdated('when the rolled-back update began') : undefined;
+      if (!state || !stopsForStayStopped(state, rollback, since)) return { mode: 'leave' };
+      return { ...(await stop.start()), mode: 'stop' };
+    },
+    async check(mark) {
+      if (mark.mode !== 'stop') return asItIs.check(mark);
+      const progress = await stop.check(mark);
+      if (!progress.done) return progress;
+      // The run's attributes, all of them: a stack may read the start type and progress.
+      return { ...progress, attributes: replicationAttributes(await describeReplication(client, target), 'none') };
+    },
   };
 }
 
@@ -139,14 +177,15 @@ function cancelledCreateDelete(
  * The run: Create starts the replication (start type as DMS requires it, from DMS at rest)
  * and waits for `WaitFor`; an Update after CloudFormation modified the config or task
  * (its properties ride along) resumes it; during an update rollback it only restores it
- * running (see replication-plan.ts); a changed ReloadTrigger reloads the target. Delete
+ * running (see replication-plan.ts); a changed ReloadTrigger reloads the target. With the
+ * desired state *stopped*, Create and Update stop it instead and start nothing. Delete
  * stops it (and waits), before CloudFormation deletes the config or task, when it goes
  * away, or when it undoes the start of this run's own create; it never stops a
  * replication the create found running, nor one that stays in the stack.
  */
 export const runKind: LifecycleResourceKind = {
   actsOn: ['Create', 'Update', 'Delete'],
-  inputs: ['ReplicationConfigArn', 'ReplicationTaskArn', 'ReplicationProperties', 'ReloadTrigger', 'CdcStartTime', 'CdcStartPosition'],
+  inputs: ['ReplicationConfigArn', 'ReplicationTaskArn', 'ReplicationProperties', 'ReloadTrigger', 'CdcStartTime', 'CdcStartPosition', 'DesiredState'],
   onRollback: 'run',
   physicalId: (props, event, mark) => {
     const { arn } = targetOf(props);
@@ -161,6 +200,7 @@ export const runKind: LifecycleResourceKind = {
       return isOurId(event.PhysicalResourceId, target) ? replicationStop(client, target) : cancelledCreateDelete(client, target, event);
     }
     if (intent === 'report') return currentReplicationStatus(client, target);
+    if (desiredStopped(props)) return stayStopped(client, target, event);
     return startOrRestore(client, props, target, event);
   },
   skipReason: async (event, props) => {

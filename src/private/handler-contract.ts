@@ -51,6 +51,8 @@ export interface ReplicationRunProperties extends LifecycleResourceProperties {
   readonly CdcStartPosition?: string;
   /** Any value; a change reloads the target (`reload-target`). */
   readonly ReloadTrigger?: string;
+  /** One of {@link ReplicationDesiredStateName}; absent means running (runs deployed before the prop). */
+  readonly DesiredState?: string;
 }
 
 /** Properties of Custom::DmsPremigrationAssessment. */
@@ -130,6 +132,12 @@ export const ReplicationRunResourceType = {
   RUN: 'Custom::DmsReplicationRun',
   /** Stops the replication before CloudFormation modifies the config or task. */
   GUARD: 'Custom::DmsReplicationGuard',
+} as const;
+
+/** Whether the replication should run or stay stopped. */
+export const ReplicationDesiredStateName = {
+  RUNNING: 'running',
+  STOPPED: 'stopped',
 } as const;
 
 /** What a start waits for. */
