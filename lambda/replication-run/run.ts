@@ -15,6 +15,7 @@ import {
   replicationStop,
   startedSince,
   stopsForStayStopped,
+  UNDER_WAY,
 } from '../dms';
 import { LifecycleResourceKind } from '../handler-kit/lifecycle-handler';
 import { replicationStaysReason } from '../handler-kit/replication-presence';
@@ -39,19 +40,25 @@ export function startOptions(props: ResourcePropertyReader, target: ReplicationT
 
 /**
  * The run's physical id records what its create did, where its Delete finds it: the ARN
- * alone when the create started nothing (it found the replication running: adopted),
- * `<ARN>|start` when the create starts it. A Delete whose id is neither (CloudFormation
+ * alone when the create changed nothing (it found the replication running: adopted),
+ * `<ARN>|start` when the create starts it, `<ARN>|stop` when a create with the desired
+ * state *stopped* stopped one that ran. A Delete whose id is none of these (CloudFormation
  * made one up for a create it cancelled) re-derives it from the stack and DMS.
  */
 const CREATE_STARTS = '|start';
+const CREATE_STOPS = '|stop';
 
 function createStarted(physicalId: string): boolean {
   return physicalId.endsWith(CREATE_STARTS);
 }
 
-/** Ours: the ARN, with or without the suffix (ids from before the suffix are the bare ARN). */
+function createStopped(physicalId: string): boolean {
+  return physicalId.endsWith(CREATE_STOPS);
+}
+
+/** Ours: the ARN, with or without a suffix (ids from before the suffixes are the bare ARN). */
 function isOurId(physicalId: string, target: ReplicationTarget): boolean {
-  return physicalId === target.arn || physicalId === `${target.arn}${CREATE_STARTS}`;
+  return [target.arn, `${target.arn}${CREATE_STARTS}`, `${target.arn}${CREATE_STOPS}`].includes(physicalId);
 }
 
 /** A forward Update whose ReloadTrigger changed asks for `reload-target`. */
@@ -97,7 +104,8 @@ function stayStopped(
       const state = await describeReplication(client, target);
       const since = rollback ? await new StackReads(event.StackId).lastUpdated('when the rolled-back update began') : undefined;
       if (!state || !stopsForStayStopped(state, rollback, since)) return { mode: 'leave' };
-      return { ...(await stop.start()), mode: 'stop' };
+      // A create that stops a replication that ran records it (physical id), so its rollback can undo it.
+      return { ...(await stop.start()), mode: 'stop', stoppedRunning: UNDER_WAY.has(state.status) };
     },
     async check(mark) {
       if (mark.mode !== 'stop') return asItIs.check(mark);
@@ -174,6 +182,30 @@ function cancelledCreateDelete(
 }
 
 /**
+ * The Delete of a run whose create stopped a running replication (desired state *stopped*):
+ * when the update that added the run rolls back, it starts the replication again (restore:
+ * resume, checked until it runs, a refusal or failure fails this Delete in DMS's words);
+ * on any other Delete it stops it, as every run's Delete does.
+ */
+function undoCreateStop(
+  client: DatabaseMigrationServiceClient,
+  props: ResourcePropertyReader,
+  target: ReplicationTarget,
+  event: CloudFormationCustomResourceEvent,
+): DmsOperation {
+  const stop = replicationStop(client, target);
+  const restart = replicationStart(client, { ...startOptions(props, target), until: 'running', restore: true });
+  return {
+    subject: `${restart.subject} again if the update that added this run rolled back, otherwise ${stop.subject}`,
+    async start(): Promise<OperationMark> {
+      const undo = (await new StackReads(event.StackId).inRolledBackTemplate(event.LogicalResourceId)) === false;
+      return undo ? { ...(await restart.start()), undo: true } : stop.start();
+    },
+    check: (mark) => (mark.undo === true ? restart.check(mark) : stop.check(mark)),
+  };
+}
+
+/**
  * The run: Create starts the replication (start type as DMS requires it, from DMS at rest)
  * and waits for `WaitFor`; an Update after CloudFormation modified the config or task
  * (its properties ride along) resumes it; during an update rollback it only restores it
@@ -189,7 +221,10 @@ export const runKind: LifecycleResourceKind = {
   onRollback: 'run',
   physicalId: (props, event, mark) => {
     const { arn } = targetOf(props);
-    if (event.RequestType === 'Create') return mark && (mark.requested === true || mark.pending === true) ? `${arn}${CREATE_STARTS}` : arn;
+    if (event.RequestType === 'Create') {
+      if (mark?.stoppedRunning === true) return `${arn}${CREATE_STOPS}`;
+      return mark && (mark.requested === true || mark.pending === true) ? `${arn}${CREATE_STARTS}` : arn;
+    }
     // An Update keeps what the create recorded, unless the ARN changed (a new config: a new run).
     return event.RequestType === 'Update' && event.PhysicalResourceId.startsWith(arn) ? event.PhysicalResourceId : arn;
   },
@@ -197,7 +232,8 @@ export const runKind: LifecycleResourceKind = {
     const target = targetOf(props);
     const client = dmsClientFor(target.arn);
     if (event.RequestType === 'Delete') {
-      return isOurId(event.PhysicalResourceId, target) ? replicationStop(client, target) : cancelledCreateDelete(client, target, event);
+      if (!isOurId(event.PhysicalResourceId, target)) return cancelledCreateDelete(client, target, event);
+      return createStopped(event.PhysicalResourceId) ? undoCreateStop(client, props, target, event) : replicationStop(client, target);
     }
     if (intent === 'report') return currentReplicationStatus(client, target);
     if (desiredStopped(props)) return stayStopped(client, target, event);
@@ -208,9 +244,10 @@ export const runKind: LifecycleResourceKind = {
     const target = targetOf(props);
     if (!isOurId(event.PhysicalResourceId, target)) return undefined; // a cancelled create: decided after its fence
     const stack = new StackReads(event.StackId);
-    // A run that a failed update added undoes its own create's start, and only that.
+    // A run that a failed update added undoes its own create's start (or stop), and only that.
     if ((await stack.inRolledBackTemplate(event.LogicalResourceId)) === false) {
-      return createStarted(event.PhysicalResourceId) ? undefined : 'this run\'s create found the replication running and started nothing: leaving it running';
+      if (createStarted(event.PhysicalResourceId) || createStopped(event.PhysicalResourceId)) return undefined;
+      return 'this run\'s create found the replication running and started nothing: leaving it running';
     }
     // Removing the construct (or renaming it) while the config or task stays must not stop it.
     return replicationStaysReason(stack, target.arn);

@@ -8,7 +8,7 @@
 import { DatabaseMigrationServiceClient, StartReplicationCommand, StartReplicationTaskCommand } from '@aws-sdk/client-database-migration-service';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as dmsL1 from 'aws-cdk-lib/aws-dms';
-import { DmsConnectionTest, DmsReplicationRun, ReplicationWaitFor } from '../../src';
+import { DmsConnectionTest, DmsReplicationRun, ReplicationDesiredState, ReplicationWaitFor } from '../../src';
 import { dmsResourceTypes, LifecycleDriver, ProgressEvent, StackOperationResult } from '../../tools/lifecycle';
 import { useEmulatedDms } from '../support/emulated-dms';
 import { synthStack } from '../support/synth';
@@ -35,6 +35,7 @@ interface Shape {
   readonly reloadTrigger?: string;
   readonly timeout?: Duration;
   readonly cdcStartTime?: string;
+  readonly desiredState?: ReplicationDesiredState;
 }
 
 let n = 0;
@@ -64,6 +65,7 @@ function app(name: string, shape: Shape = {}) {
       reloadTrigger: shape.reloadTrigger,
       timeout: shape.timeout,
       cdcStartTime: shape.cdcStartTime,
+      desiredState: shape.desiredState,
     };
     const runs = [
       DmsReplicationRun.forReplicationConfig(stack, 'RunConfig', config, options),
@@ -113,6 +115,19 @@ test('case 1: an update adds a run to a replication already running, and rolls b
   expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
   expect([status(configArn), status(taskArn)]).toEqual(['running', 'running']);
   expect([...callsOn(configArn), ...callsOn(taskArn)]).toEqual([]);
+}, 120_000);
+
+test('case 1, desired state stopped: an update adds a STOPPED run to a replication already running, and rolls back: it runs again', async () => {
+  const { name, driver, configArn, taskArn } = await deployed({ withRun: false });
+  await startByHand(configArn);
+  await startByHand(taskArn);
+  dms().resetCalls();
+  const updated = await driver.update(app(name, { failAfter: true, desiredState: ReplicationDesiredState.STOPPED }).assemblyDir);
+  expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  // The runs' creates stopped them (as asked); their Deletes in the rollback's cleanup undo that.
+  expect(callsOn(configArn)).toEqual(['StopReplication', 'StartReplication(resume-processing)']);
+  expect(callsOn(taskArn)).toEqual(['StopReplicationTask', 'StartReplicationTask(resume-processing)']);
+  expect([status(configArn), status(taskArn)]).toEqual(['running', 'running']);
 }, 120_000);
 
 test('case 2: a reload that outlasts its wait, then a rollback: the rollback resumes nothing twice, waits for no load, and completes', async () => {
