@@ -70,8 +70,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 60_000,
-      // The suites mostly wait on the emulated DMS, not the CPU: run more of them at once.
-      maxWorkers: 4,
+      // The suites mostly wait on the emulated DMS in real time, not the CPU (a CI run keeps
+      // 2 cores about a quarter busy): run more of them at once.
+      maxWorkers: 6,
       collectCoverage: false,
       // Handler JSON logs are kept for assertions, not printed (test/support/quiet-handler-logs.ts).
       setupFilesAfterEnv: ['<rootDir>/test/support/quiet-handler-logs.ts'],
