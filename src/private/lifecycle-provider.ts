@@ -37,9 +37,9 @@ const POLL_BUDGET = Duration.seconds(60);
  */
 const HANDLER_TIMEOUT = Duration.seconds(120);
 /**
- * onEvent may first wait up to a minute to spread many starts, wait up to 10 min for a
- * replication to rest (a run makes and records its own start: replication-start.ts), then
- * retry a throttled start for 90 s (poll-schedule.ts); stack reads ride out throttling to its end.
+ * onEvent may first wait up to a minute to spread many starts, then wait for a replication to
+ * rest until 100 s before its end (a run makes and records its own start: replication-start.ts),
+ * leaving room to retry a throttled start (poll-schedule.ts); stack reads ride out throttling to its end.
  */
 const ON_EVENT_TIMEOUT = Duration.minutes(10);
 
