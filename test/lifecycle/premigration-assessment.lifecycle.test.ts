@@ -4,19 +4,15 @@
  * through the DMS emulator, which runs the assessments with DMS's statuses.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
-import * as dmsL1 from 'aws-cdk-lib/aws-dms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DmsPremigrationAssessment, DmsPremigrationAssessmentOptions, DmsReplicationRun, ReplicationWaitFor } from '../../src';
 import { dmsResourceTypes, LifecycleDriver, StackOperationResult } from '../../tools/lifecycle';
 import { useEmulatedDms } from '../support/emulated-dms';
+import { replicationConfig, replicationTask } from '../support/replication-stack';
 import { synthStack } from '../support/synth';
 
 const dms = useEmulatedDms({ runBehavior: { startDurationMs: 600, fullLoadDurationMs: 800, modifyDurationMs: 600 } });
 
-const rule = (schema: string) => ({
-  rules: [{ 'rule-type': 'selection', 'rule-id': '1', 'rule-name': schema, 'object-locator': { 'schema-name': schema, 'table-name': '%' }, 'rule-action': 'include' }],
-});
-const EP = 'arn:aws:dms:us-east-1:123456789012:endpoint:';
 
 interface Shape {
   readonly schema?: string;
@@ -28,22 +24,8 @@ interface Shape {
 let n = 0;
 function app(name: string, shape: Shape = {}) {
   return synthStack((stack: Stack) => {
-    const config = new dmsL1.CfnReplicationConfig(stack, 'Config', {
-      replicationConfigIdentifier: `${name}-config`,
-      replicationType: 'full-load-and-cdc',
-      sourceEndpointArn: `${EP}SOURCE`,
-      targetEndpointArn: `${EP}TARGET`,
-      computeConfig: { maxCapacityUnits: 4 },
-      tableMappings: rule(shape.schema ?? 'sales'),
-    });
-    const task = new dmsL1.CfnReplicationTask(stack, 'Task', {
-      replicationTaskIdentifier: `${name}-task`,
-      migrationType: 'full-load-and-cdc',
-      replicationInstanceArn: 'arn:aws:dms:us-east-1:123456789012:rep:INSTANCE',
-      sourceEndpointArn: `${EP}SOURCE`,
-      targetEndpointArn: `${EP}TARGET`,
-      tableMappings: JSON.stringify(rule(shape.schema ?? 'sales')),
-    });
+    const config = replicationConfig(stack, name, shape.schema ?? 'sales');
+    const task = replicationTask(stack, name, shape.schema ?? 'sales');
     const wait = { pollInterval: Duration.seconds(1) };
     const runOptions = { ...wait, waitFor: ReplicationWaitFor.RUNNING, cdcStartTime: '2026-11-01T00:00:00Z' };
     const kinds = shape.kinds ?? ['Config', 'Task'];
@@ -213,14 +195,7 @@ test('a refused start fails at once in DMS\'s words: the user\'s bucket does not
   dms().forgetBucket('assessments-gone');
   const driver = new LifecycleDriver({
     assemblyDir: synthStack((stack) => {
-      const task = new dmsL1.CfnReplicationTask(stack, 'Task', {
-        replicationTaskIdentifier: `${name}-task`,
-        migrationType: 'full-load-and-cdc',
-        replicationInstanceArn: 'arn:aws:dms:us-east-1:123456789012:rep:INSTANCE',
-        sourceEndpointArn: `${EP}SOURCE`,
-        targetEndpointArn: `${EP}TARGET`,
-        tableMappings: JSON.stringify(rule('sales')),
-      });
+      const task = replicationTask(stack, name, 'sales');
       DmsPremigrationAssessment.forReplicationTask(stack, 'AssessTask', task, { resultBucket: s3.Bucket.fromBucketName(stack, 'Results', 'assessments-gone') })
         .gate(DmsReplicationRun.forReplicationTask(stack, 'RunTask', task));
     }, name).assemblyDir,

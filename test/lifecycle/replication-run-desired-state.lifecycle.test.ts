@@ -4,18 +4,14 @@
  * a rollback brings back what was before the update.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
-import * as dmsL1 from 'aws-cdk-lib/aws-dms';
 import { DmsConnectionTest, DmsReplicationRun, ReplicationDesiredState, ReplicationWaitFor } from '../../src';
 import { dmsResourceTypes, LifecycleDriver } from '../../tools/lifecycle';
 import { useEmulatedDms } from '../support/emulated-dms';
+import { EP, INSTANCE_ARN, replicationConfig } from '../support/replication-stack';
 import { synthStack } from '../support/synth';
 
 const dms = useEmulatedDms({ runBehavior: { startDurationMs: 800, fullLoadDurationMs: 1_000, modifyDurationMs: 800, tables: 6 } });
 
-const rule = (schema: string) => ({
-  rules: [{ 'rule-type': 'selection', 'rule-id': '1', 'rule-name': schema, 'object-locator': { 'schema-name': schema, 'table-name': '%' }, 'rule-action': 'include' }],
-});
-const EP = 'arn:aws:dms:us-east-1:123456789012:endpoint:';
 
 interface Shape {
   readonly schema?: string;
@@ -27,21 +23,14 @@ interface Shape {
 let n = 0;
 function app(name: string, shape: Shape = {}) {
   return synthStack((stack: Stack) => {
-    const config = new dmsL1.CfnReplicationConfig(stack, 'Config', {
-      replicationConfigIdentifier: `${name}-config`,
-      replicationType: 'full-load-and-cdc',
-      sourceEndpointArn: `${EP}SOURCE`,
-      targetEndpointArn: `${EP}TARGET`,
-      computeConfig: { maxCapacityUnits: 4 },
-      tableMappings: rule(shape.schema ?? 'sales'),
-    });
+    const config = replicationConfig(stack, name, shape.schema ?? 'sales');
     const run = DmsReplicationRun.forReplicationConfig(stack, 'RunConfig', config, {
       waitFor: ReplicationWaitFor.RUNNING,
       pollInterval: Duration.seconds(1),
       desiredState: shape.desiredState,
     });
     if (shape.failAfter) {
-      new DmsConnectionTest(stack, 'FailsLater', { endpointArn: `${EP}MISSING`, replicationInstanceArn: 'arn:aws:dms:us-east-1:123456789012:rep:INSTANCE' })
+      new DmsConnectionTest(stack, 'FailsLater', { endpointArn: `${EP}MISSING`, replicationInstanceArn: INSTANCE_ARN })
         .node.addDependency(run);
     }
   }, name);

@@ -11,14 +11,11 @@ import * as dmsL1 from 'aws-cdk-lib/aws-dms';
 import { DmsConnectionTest, DmsReplicationRun, ReplicationDesiredState, ReplicationWaitFor } from '../../src';
 import { dmsResourceTypes, LifecycleDriver, ProgressEvent, StackOperationResult } from '../../tools/lifecycle';
 import { useEmulatedDms } from '../support/emulated-dms';
+import { EP, INSTANCE_ARN, replicationConfig, replicationTask } from '../support/replication-stack';
 import { synthStack } from '../support/synth';
 
 const dms = useEmulatedDms({ runBehavior: { startDurationMs: 800, fullLoadDurationMs: 1_000, modifyDurationMs: 800, tables: 6 } });
 
-const rule = (schema: string) => ({
-  rules: [{ 'rule-type': 'selection', 'rule-id': '1', 'rule-name': schema, 'object-locator': { 'schema-name': schema, 'table-name': '%' }, 'rule-action': 'include' }],
-});
-const EP = 'arn:aws:dms:us-east-1:123456789012:endpoint:';
 /** Short graces so that the tests do not wait out production ones. */
 const ENV = {
   DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS: '3',
@@ -42,22 +39,8 @@ let n = 0;
 /** A stack with a serverless config and a classic task, each with a DmsReplicationRun (unless withRun is false). */
 function app(name: string, shape: Shape = {}) {
   return synthStack((stack: Stack) => {
-    const config = new dmsL1.CfnReplicationConfig(stack, 'Config', {
-      replicationConfigIdentifier: `${name}-config`,
-      replicationType: 'full-load-and-cdc',
-      sourceEndpointArn: `${EP}SOURCE`,
-      targetEndpointArn: `${EP}TARGET`,
-      computeConfig: { maxCapacityUnits: 4 },
-      tableMappings: rule(shape.schema ?? 'sales'),
-    });
-    const task = new dmsL1.CfnReplicationTask(stack, 'Task', {
-      replicationTaskIdentifier: `${name}-task`,
-      migrationType: 'full-load-and-cdc',
-      replicationInstanceArn: 'arn:aws:dms:us-east-1:123456789012:rep:INSTANCE',
-      sourceEndpointArn: `${EP}SOURCE`,
-      targetEndpointArn: `${EP}TARGET`,
-      tableMappings: JSON.stringify(rule(shape.schema ?? 'sales')),
-    });
+    const config = replicationConfig(stack, name, shape.schema ?? 'sales');
+    const task = replicationTask(stack, name, shape.schema ?? 'sales');
     if (shape.withRun === false) return;
     const options = {
       waitFor: shape.waitFor ?? ReplicationWaitFor.RUNNING,
@@ -73,7 +56,7 @@ function app(name: string, shape: Shape = {}) {
     ];
     if (shape.failAfter) {
       // A connection test of an endpoint DMS does not know: fails, after the runs.
-      new DmsConnectionTest(stack, 'FailsLater', { endpointArn: `${EP}MISSING`, replicationInstanceArn: 'arn:aws:dms:us-east-1:123456789012:rep:INSTANCE' })
+      new DmsConnectionTest(stack, 'FailsLater', { endpointArn: `${EP}MISSING`, replicationInstanceArn: INSTANCE_ARN })
         .node.addDependency(...runs);
     }
   }, name);
@@ -260,14 +243,7 @@ function synthEmptyRules(name: string): string {
       computeConfig: { maxCapacityUnits: 4 },
       tableMappings: { rules: [] },
     });
-    const task = new dmsL1.CfnReplicationTask(stack, 'Task', {
-      replicationTaskIdentifier: `${name}-task`,
-      migrationType: 'full-load-and-cdc',
-      replicationInstanceArn: 'arn:aws:dms:us-east-1:123456789012:rep:INSTANCE',
-      sourceEndpointArn: `${EP}SOURCE`,
-      targetEndpointArn: `${EP}TARGET`,
-      tableMappings: JSON.stringify(rule('sales')),
-    });
+    const task = replicationTask(stack, name, 'sales');
     const options = { waitFor: ReplicationWaitFor.RUNNING, pollInterval: Duration.seconds(1) };
     DmsReplicationRun.forReplicationConfig(stack, 'RunConfig', config, options);
     DmsReplicationRun.forReplicationTask(stack, 'RunTask', task, options);

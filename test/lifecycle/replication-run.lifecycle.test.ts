@@ -4,19 +4,14 @@
  * so a modify of a running replication fails as it does on AWS.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
-import * as dmsL1 from 'aws-cdk-lib/aws-dms';
 import { DmsConnectionTest, DmsReplicationRun, ReplicationWaitFor } from '../../src';
 import { dmsResourceTypes, LifecycleDriver, StackOperationResult } from '../../tools/lifecycle';
 import { useEmulatedDms } from '../support/emulated-dms';
+import { EP, INSTANCE_ARN, replicationConfig, replicationTask } from '../support/replication-stack';
 import { synthStack } from '../support/synth';
 
 const dms = useEmulatedDms({ runBehavior: { startDurationMs: 800, fullLoadDurationMs: 1_000, modifyDurationMs: 800, tables: 6 } });
 
-/** Table mappings selecting one schema; none for '' (which DMS refuses). */
-const rule = (schema: string) => ({
-  rules: schema === '' ? [] : [{ 'rule-type': 'selection', 'rule-id': '1', 'rule-name': schema, 'object-locator': { 'schema-name': schema, 'table-name': '%' }, 'rule-action': 'include' }],
-});
-const EP = 'arn:aws:dms:us-east-1:123456789012:endpoint:';
 
 interface Shape {
   readonly schema?: string;
@@ -33,22 +28,8 @@ let n = 0;
 /** A stack with a serverless config and a classic task, each with a DmsReplicationRun (unless withRun is false). */
 function app(name: string, shape: Shape = {}) {
   return synthStack((stack: Stack) => {
-    const config = new dmsL1.CfnReplicationConfig(stack, 'Config', {
-      replicationConfigIdentifier: `${name}-config`,
-      replicationType: 'full-load-and-cdc',
-      sourceEndpointArn: `${EP}SOURCE`,
-      targetEndpointArn: `${EP}TARGET`,
-      computeConfig: { maxCapacityUnits: 4 },
-      tableMappings: rule(shape.schema ?? 'sales'),
-    });
-    const task = new dmsL1.CfnReplicationTask(stack, 'Task', {
-      replicationTaskIdentifier: `${name}-task`,
-      migrationType: shape.taskType ?? 'full-load-and-cdc',
-      replicationInstanceArn: 'arn:aws:dms:us-east-1:123456789012:rep:INSTANCE',
-      sourceEndpointArn: `${EP}SOURCE`,
-      targetEndpointArn: `${EP}TARGET`,
-      tableMappings: JSON.stringify(rule(shape.taskSchema ?? shape.schema ?? 'sales')),
-    });
+    const config = replicationConfig(stack, name, shape.schema ?? 'sales');
+    const task = replicationTask(stack, name, shape.taskSchema ?? shape.schema ?? 'sales', shape.taskType ?? 'full-load-and-cdc');
     if (shape.withRun === false) return;
     const options = { waitFor: shape.waitFor ?? ReplicationWaitFor.RUNNING, pollInterval: Duration.seconds(1) };
     const runs = [
@@ -57,7 +38,7 @@ function app(name: string, shape: Shape = {}) {
     ];
     if (shape.failAfter) {
       // A connection test of an endpoint DMS does not know: fails, after the runs updated.
-      new DmsConnectionTest(stack, 'FailsLater', { endpointArn: `${EP}MISSING`, replicationInstanceArn: 'arn:aws:dms:us-east-1:123456789012:rep:INSTANCE' })
+      new DmsConnectionTest(stack, 'FailsLater', { endpointArn: `${EP}MISSING`, replicationInstanceArn: INSTANCE_ARN })
         .node.addDependency(...runs);
     }
   }, name);
