@@ -1,15 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
-import * as dms from 'aws-cdk-lib/aws-dms';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as dms from 'aws-cdk-lib/aws-dms';
 import { COMMANDS } from '../cli/arguments';
 import {
   DmsConnectionTest, DmsCutoverReadiness, DmsPremigrationAssessment, DmsReplicationRun, DmsReplicationTeardown, DmsSchemaRefresh,
 } from '../src';
 import { codeSpans, readDoc, section, tableRows } from './support/markdown-tables';
-import { grantsOf, PERMISSION_CASES } from './support/synthesized-permissions';
 import { synthStack } from './support/synth';
+import { grantsOf, PERMISSION_CASES } from './support/synthesized-permissions';
 
 /**
  * The docs state facts the code decides; each test here reads the fact from the code (or what
@@ -47,7 +47,8 @@ function servicesCalledByHandlers(): Map<string, Set<string>> {
     const packages = new Set([...bundle.matchAll(/require\("(@aws-sdk\/client-[a-z-]+)"\)/g)].map((m) => m[1]));
     const commands = new Set([...bundle.matchAll(/\b([A-Z][A-Za-z]+Command)\b/g)].map((m) => m[1]));
     for (const pkg of packages) {
-      const client = require(require.resolve(pkg, { paths: [ROOT] }));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const client: Record<string, unknown> = require(require.resolve(pkg, { paths: [ROOT] }));
       if (![...commands].some((c) => typeof client[c] === 'function')) continue;
       const prefix = endpointPrefix(pkg);
       called.set(prefix, new Set([...(called.get(prefix) ?? []), construct]));

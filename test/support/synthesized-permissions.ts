@@ -1,10 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as dms from 'aws-cdk-lib/aws-dms';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Template } from 'aws-cdk-lib/assertions';
 import {
   DmsConnectionTest, DmsCutoverReadiness, DmsLifecycleProviders, DmsPremigrationAssessment,
   DmsReplicationRun, DmsReplicationTeardown, DmsSchemaRefresh,

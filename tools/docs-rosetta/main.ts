@@ -7,36 +7,48 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadAssemblyFromPath } from '@jsii/spec';
-import {
-  extractTypescriptSnippetsFromMarkdown,
-  RosettaTranslator,
-  SnippetParameters,
-  TypeScriptSnippet,
-  updateParameters,
-} from 'jsii-rosetta';
+import { ApiLocation, CompilationDependency, RosettaTranslator, SnippetParameters, TypeScriptSnippet, updateParameters } from 'jsii-rosetta';
 import { docsMarkdownFiles } from './docs-files';
 
-// Internal modules of jsii-rosetta that its extract command uses (its package.json exports
-// only the index, so they are loaded by path).
-const ROSETTA_LIB = path.dirname(require.resolve('jsii-rosetta'));
-const { fixturize } = require(path.join(ROSETTA_LIB, 'fixtures')) as typeof import('jsii-rosetta/lib/fixtures');
-const { resolveDependenciesFromPackageJson } = require(path.join(ROSETTA_LIB, 'snippet-dependencies')) as typeof import('jsii-rosetta/lib/snippet-dependencies');
+type Assembly = NonNullable<NonNullable<ConstructorParameters<typeof RosettaTranslator>[0]>['assemblies']>[number];
+
+/**
+ * The internal functions of jsii-rosetta that its extract command uses for a README: its
+ * package.json exports only the index, so they are loaded by path.
+ */
+interface RosettaInternals {
+  extractTypescriptSnippetsFromMarkdown(markdown: string, location: ApiLocation, strict: boolean): TypeScriptSnippet[];
+  fixturize(snippet: TypeScriptSnippet, loose?: boolean): TypeScriptSnippet;
+  resolveDependenciesFromPackageJson(packageJson: unknown, directory: string): Promise<Record<string, CompilationDependency>>;
+}
+
+function rosettaInternals(): RosettaInternals {
+  const lib = path.dirname(require.resolve('jsii-rosetta'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const load = (module: string) => require(path.join(lib, module));
+  return {
+    ...load(path.join('markdown', 'extract-snippets')),
+    ...load('fixtures'),
+    ...load('snippet-dependencies'),
+  };
+}
 
 const ROOT = path.join(__dirname, '..', '..');
 
 async function main(): Promise<void> {
-  const assembly = loadAssemblyFromPath(ROOT);
+  const rosetta = rosettaInternals();
+  const assembly: Assembly = JSON.parse(fs.readFileSync(path.join(ROOT, '.jsii'), 'utf8'));
   const packageJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   // What extract gives a README snippet: the package itself and its (peer) dependencies.
-  const compilationDependencies = {
-    [assembly.name]: { type: 'concrete' as const, resolvedDirectory: fs.realpathSync(ROOT) },
-    ...await resolveDependenciesFromPackageJson(packageJson, ROOT),
+  const compilationDependencies: Record<string, CompilationDependency> = {
+    [assembly.name]: { type: 'concrete', resolvedDirectory: fs.realpathSync(ROOT) },
+    ...await rosetta.resolveDependenciesFromPackageJson(packageJson, ROOT),
   };
-  const snippets: TypeScriptSnippet[] = docsMarkdownFiles(ROOT).flatMap((file) => {
+  const files = docsMarkdownFiles(ROOT);
+  const snippets = files.flatMap((file) => {
     const markdown = fs.readFileSync(path.join(ROOT, file), 'utf8');
-    return extractTypescriptSnippetsFromMarkdown(markdown, { api: 'file', fileName: file }, true).map((snippet) =>
-      fixturize({ ...updateParameters(snippet, { [SnippetParameters.$PROJECT_DIRECTORY]: ROOT }), compilationDependencies }));
+    return rosetta.extractTypescriptSnippetsFromMarkdown(markdown, { api: 'file', fileName: file }, true).map((snippet) =>
+      rosetta.fixturize({ ...updateParameters(snippet, { [SnippetParameters.$PROJECT_DIRECTORY]: ROOT }), compilationDependencies }));
   });
   const translator = new RosettaTranslator({ assemblies: [assembly], includeCompilerDiagnostics: true });
   const result = await translator.translateAll(snippets, { cleanup: true });
@@ -47,7 +59,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  process.stdout.write(`docs/: ${snippets.length} TypeScript snippet(s) in ${docsMarkdownFiles(ROOT).length} file(s) compile (strict)\n`);
+  process.stdout.write(`docs/: ${snippets.length} TypeScript snippet(s) in ${files.length} file(s) compile (strict)\n`);
 }
 
 main().catch((err) => {
