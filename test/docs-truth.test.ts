@@ -143,3 +143,31 @@ describe('docs/cli.md: output format and default timeout per command', () => {
     expect(row['default `--timeout`']).toBe(spec.neverWaits ? '—' : `\`${spec.defaultTimeout}\``);
   });
 });
+
+describe('links', () => {
+  const REPO_DOCS = 'https://github.com/cdk-dms-lifecycle/cdk-dms-lifecycle/blob/main/';
+  /** GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens. */
+  const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+  const anchorsOf = (file: string) => new Set([...fs.readFileSync(path.join(ROOT, file), 'utf8').matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1])));
+  const linksOf = (file: string) => [...fs.readFileSync(path.join(ROOT, file), 'utf8').matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+  const check = (from: string, target: string) => {
+    const [file, anchor] = target.split('#');
+    const resolved = file === '' ? from : path.posix.normalize(path.posix.join(path.posix.dirname(from), file));
+    expect({ from, target, exists: fs.existsSync(path.join(ROOT, resolved)) }).toEqual({ from, target, exists: true });
+    if (anchor) expect({ from, target, anchor: anchorsOf(resolved).has(anchor) }).toEqual({ from, target, anchor: true });
+  };
+
+  test('the README links to the repository with absolute links (npm and Construct Hub show only the README), each to a file and heading that exist', () => {
+    const repository = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).repository.url.replace(/\.git$/, '');
+    expect(`${repository}/blob/main/`).toBe(REPO_DOCS);
+    const links = linksOf('README.md');
+    expect(links.filter((l) => !/^(https:|#)/.test(l))).toEqual([]);
+    for (const link of links.filter((l) => l.startsWith(REPO_DOCS))) check('README.md', link.slice(REPO_DOCS.length));
+    for (const link of links.filter((l) => l.startsWith('#'))) check('README.md', link);
+    expect(links.filter((l) => l.startsWith(`${REPO_DOCS}docs/`)).length).toBeGreaterThanOrEqual(10);
+  });
+
+  test.each(['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).map((f) => `docs/${f}`)].filter((f) => f.endsWith('.md')))('%s: relative links resolve to files and headings', (file) => {
+    for (const link of linksOf(file).filter((l) => !/^[a-z]+:/.test(l))) check(file, link);
+  });
+});
