@@ -17,7 +17,7 @@ const INTEG_RUNNER = '2.197.10';
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-dms-lifecycle',
   description:
-    'AWS CDK constructs for the operational steps of AWS DMS migrations: schema refresh, connection tests, running replications and replication teardown as custom resources that wait for DMS.',
+    'AWS CDK constructs for the operational steps of AWS DMS migrations: schema refresh, connection tests, running replications, premigration assessments, replication teardown and cut-over readiness as custom resources that wait for DMS.',
   author: 'cdk-dms-lifecycle developers',
   authorAddress: 'maintainers@cdk-dms-lifecycle.dev',
   repositoryUrl: 'https://github.com/cdk-dms-lifecycle/cdk-dms-lifecycle.git',
@@ -162,6 +162,13 @@ const rosetta = project.addTask('rosetta:extract', {
   exec: 'jsii-rosetta extract --strict',
 });
 project.postCompileTask.spawn(rosetta);
+// The guides of docs/ are not in the assembly, so extract never sees them: compile their
+// TypeScript with the same translator, fixture and strictness (tools/docs-rosetta).
+const rosettaDocs = project.addTask('rosetta:docs', {
+  description: 'Compile every TypeScript snippet of docs/*.md with jsii-rosetta (strict), as rosetta:extract does for the README',
+  exec: 'ts-node --transpile-only tools/docs-rosetta/main.ts',
+});
+project.postCompileTask.spawn(rosettaDocs);
 project.npmignore?.include('.jsii.tabl.json');
 
 // `projen package` (and so `projen build`) packages JS only, in CI and locally alike: the

@@ -1,5 +1,5 @@
 /**
- * The bad-input table (README "Troubleshooting"): each row a synth-time error that
+ * The bad-input table (docs/troubleshooting.md): each row a synth-time error that
  * names the prop and shows a valid value.
  */
 import { App, Duration, Fn, Stack } from 'aws-cdk-lib';

@@ -16,8 +16,8 @@ export interface MigrationConfig {
   readonly subnetIds: string[];
   /**
    * The VPC of `subnetIds`. When given, the lifecycle handlers run in those subnets too,
-   * and their logs are encrypted with a key of the stack ("Regulated accounts" in the
-   * README; without NAT the subnets need the VPC endpoints listed there).
+   * and their logs are encrypted with a key of the stack (docs/regulated-accounts.md;
+   * without NAT the subnets need the VPC endpoints listed there).
    */
   readonly vpcId?: string;
   /** Role that lets DMS read the endpoint secrets (trusts dms.<region>.amazonaws.com). */

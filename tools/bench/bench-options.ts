@@ -37,7 +37,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     skipBundle: flag('skip-bundle'),
     latencyRuns: Number(value('runs') ?? (quick ? 6 : 10)),
     // The long wait overlaps the latency trials and the scale synths: --quick keeps it, so that the
-    // round-trip row (and every README figure) comes from the quick run too.
+    // round-trip row (and every figure of docs/performance.md) comes from the quick run too.
     longWaitSeconds: Number(value('long-wait') ?? 90),
     scaleSizes: [1, 50, 200],
     synthRuns: quick ? 1 : 3,

@@ -1,4 +1,4 @@
-/** The Markdown of the concurrency suite (bench.md and README's Performance section). */
+/** The Markdown of the concurrency suite (bench.md and docs/performance.md). */
 import type { ConcurrencyReport, ConcurrencyRow } from './concurrency-suite';
 import { SCHEDULE_LABELS, WaitKind } from './concurrent-waits';
 
