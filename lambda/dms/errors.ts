@@ -101,7 +101,8 @@ export function isThrottling(err: unknown): boolean {
  */
 export function isTransient(err: unknown): boolean {
   const code = dmsCode(err) ?? '';
-  if (/Throttl|TooManyRequests|RequestLimitExceeded|ServiceUnavailable|InternalFailure|InternalError|TimeoutError|RequestTimeout/.test(code)) return true;
+  // InternalServiceFault: CloudWatch's 500 (InternalServiceError on the wire), once wrapped without its HTTP status.
+  if (/Throttl|TooManyRequests|RequestLimitExceeded|ServiceUnavailable|InternalFailure|InternalError|InternalServiceFault|InternalServiceError|TimeoutError|RequestTimeout/.test(code)) return true;
   if (/^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND)$/.test(code)) return true;
   const status = (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
   return status !== undefined && status >= 500;
