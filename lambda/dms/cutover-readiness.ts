@@ -245,9 +245,8 @@ export function cutoverReadiness(
       let report: ReadinessReport;
       try {
         // One look (report) retries throttling and 5xx itself, briefly: the wait's backoff is not there to.
-        report = mode === 'report'
-          ? await retryRead(() => readReadiness(clients, target, criteria), Math.min(Date.now() + REPORT_RETRY_MS, (callDeadline() ?? Infinity) - 5_000))
-          : await readReadiness(clients, target, criteria);
+        const read = () => readReadiness(clients, target, criteria);
+        report = mode === 'report' ? await retryRead(read, Math.min(Date.now() + REPORT_RETRY_MS, (callDeadline() ?? Infinity) - 5_000)) : await read();
       } catch (err) {
         if (mode === 'report' && err instanceof DmsOperationFailed) {
           return { done: true, status: 'unknown', detail: err.message, attributes: { [Attribute.STATUS]: 'unknown' } };
