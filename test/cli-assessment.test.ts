@@ -124,6 +124,30 @@ describe('assess prints the run it started, or exits 5 when it started none', ()
     expect(second.json.message).toMatch(/^No premigration assessment was started: premigration assessment \S+ of the replication config \S+ is (starting|provisioning|running)/);
   });
 
+  test('a serverless config that is not at rest and no --wait: exit 5, nothing started', async () => {
+    const arn = dms().replicationConfigArn(`CLI-ASSESS${++n}`);
+    dms().addReplication(arn, { status: 'stopping', neverStops: true });
+    const run = await cli('assess', '--replication-config-arn', arn);
+    expect(run.code).toBe(5);
+    expect(run.json.message).toMatch(/^No premigration assessment was started: the replication config \S+ is stopping, and DMS refuses a start \(which runs the assessment\) until it is at rest/);
+    expect(dms().callsTo('StartReplication').filter((c) => c.input.ReplicationConfigArn === arn)).toHaveLength(0);
+  });
+
+  test('a serverless config with --wait waits for the assessment under way, then judges one of its own', async () => {
+    const arn = dms().replicationConfigArn(`CLI-ASSESS${++n}`);
+    dms().addReplication(arn, { status: 'created' });
+    // The one under way fails (so DMS leaves the replication at rest); ours passes.
+    dms().setAssessmentBehavior(arn, { durationMs: 1500, checks: { 'postgres-check-wal-level': 'failed' } });
+    expect((await cli('assess', '--replication-config-arn', arn)).code).toBe(0);
+    dms().setAssessmentBehavior(arn, { durationMs: 400, checks: { 'postgres-check-wal-level': 'passed' } });
+    const run = await cli('assess', '--replication-config-arn', arn, '--wait', ...POLL);
+    expect(run.code).toBe(0);
+    const [other, ours] = dms().assessmentRuns(arn);
+    expect(run.json).toMatchObject({ done: true, status: 'passed', attributes: { AssessmentRunArn: ours.arn } });
+    expect(other.status).toBe('failed');
+    expect(run.stderr).toMatch(new RegExp(`waiting for premigration assessment ${other.arn} \\((starting|provisioning|running)\\) to end`));
+  });
+
   test('the exit codes in --help include 5', async () => {
     const help = await cli('--help');
     expect(help.stdout).toMatch(/\n {2}5 {2}not started: /);
