@@ -7,8 +7,8 @@ beforeAll(assertCliBundleFresh);
 
 const GRACES = { DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '1', DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS: '1' };
 const cli = (...args: string[]) => runCli(args, { ...dms().env(), ...GRACES });
-/** The CLI where DMS's reads may lag its writes by up to 5 s (the default grace is 10 s). */
-const cliWithReadLag = (...args: string[]) => runCli(args, { ...dms().env(), ...GRACES, DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '5' });
+/** The CLI with its default read-lag grace (10 s): DMS's reads may lag its writes. */
+const cliWithReadLag = (...args: string[]) => runCli(args, { ...dms().env(), ...GRACES, DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '10' });
 const POLL = ['--poll-interval', '1s'];
 const TASK_RESULTS = ['--result-bucket', 'assessments', '--service-role-arn', 'arn:aws:iam::123456789012:role/dms-assessments'];
 let n = 0;
@@ -137,7 +137,7 @@ describe('assess prints the run it started, or exits 5 when it started none', ()
     const arn = dms().replicationConfigArn(`CLI-ASSESS${++n}`);
     dms().addReplication(arn, { status: 'created' });
     // The one under way fails (so DMS leaves the replication at rest); ours passes.
-    dms().setAssessmentBehavior(arn, { durationMs: 1500, checks: { 'postgres-check-wal-level': 'failed' } });
+    dms().setAssessmentBehavior(arn, { durationMs: 5000, checks: { 'postgres-check-wal-level': 'failed' } });
     expect((await cli('assess', '--replication-config-arn', arn)).code).toBe(0);
     dms().setAssessmentBehavior(arn, { durationMs: 400, checks: { 'postgres-check-wal-level': 'passed' } });
     const run = await cli('assess', '--replication-config-arn', arn, '--wait', ...POLL);
@@ -159,8 +159,8 @@ describe('wait-assessment', () => {
     const arn = task();
     dms().setAssessmentBehavior(arn, { durationMs: 400 });
     expect((await cli('assess', '--replication-task-arn', arn, ...TASK_RESULTS, '--wait', ...POLL)).json.status).toBe('passed');
-    // The next run fails a check, and DMS shows it only 3 s after it started.
-    dms().setAssessmentBehavior(arn, { durationMs: 800, describeLagMs: 3000, checks: { 'postgres-check-wal-level': 'failed' } });
+    // The next run fails a check, and DMS shows it only 5 s after it started.
+    dms().setAssessmentBehavior(arn, { durationMs: 800, describeLagMs: 5000, checks: { 'postgres-check-wal-level': 'failed' } });
     const started = await cli('assess', '--replication-task-arn', arn, ...TASK_RESULTS);
     expect(started.code).toBe(0);
     const { AssessmentRunArn: runArn, AssessmentRunCreationDate: createdAt } = started.json.attributes;
