@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { DmsArn, parseDmsArn, parseDuration } from './option-values';
 import { READINESS_OPTIONS, readinessCriteria } from './readiness-options';
 import { UsageError } from './usage-error';
-import type { ConnectionPrecondition, ReadinessCriteria, ReplicationGoal, ReplicationTarget } from '../lambda/dms';
+import type { AssessmentRunChoice, ConnectionPrecondition, ReadinessCriteria, ReplicationGoal, ReplicationTarget } from '../lambda/dms';
 import { ConnectionPreconditionMode, DefaultWait, ReplicationWaitTarget, ReplicationWaitTargetValue } from '../src/private/handler-contract';
 
 export type CommandName =
@@ -86,7 +86,8 @@ export interface AssessCommand extends CommonSettings {
 export interface WaitAssessmentCommand extends CommonSettings {
   readonly name: 'wait-assessment';
   readonly target: ReplicationTarget;
-  readonly assessmentRunArn?: string;
+  /** --assessment-run-arn, or --created-after: the one run it judges. */
+  readonly run: AssessmentRunChoice;
   readonly failOnWarning: boolean;
 }
 
@@ -307,6 +308,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     description: [
       'A task: StartReplicationTaskAssessmentRun (results in --result-bucket, written with --service-role-arn). A serverless config: DMS assesses only as part of StartReplication, so this starts the replication (start-replication if it never ran, resume-processing otherwise) and DMS runs it only if the assessment passes; a running replication is refused.',
       'With --wait it waits for the run and its individual assessments: exit 1 when a check failed (or the run warned, with --fail-on-warning), naming the checks, their status and the report\'s S3 location. For pipeline steps longer than the hour CloudFormation gives a custom resource.',
+      'Without --wait it prints the run it started: attributes AssessmentRunArn and AssessmentRunCreationDate (DMS\'s own creation time) and Status, for a serverless config as DescribeReplications shows the assessment. Hand either to wait-assessment (--assessment-run-arn or --created-after). Another assessment under way (DMS runs one at a time) is waited for with --wait; without it nothing is started and assess exits 5, saying why; it never takes over a run it did not start.',
     ],
     options: {
       ...REPLICATION_OPTIONS,
@@ -352,26 +354,21 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   'wait-assessment': {
     name: 'wait-assessment',
     summary: 'Wait for a premigration assessment to finish; exit 1 if a check failed',
-    synopsis: '(--replication-config-arn ARN | --replication-task-arn ARN) [--assessment-run-arn ARN] [--fail-on-warning] [--timeout 1h] [--poll-interval 2s] [--region R]',
+    synopsis: '(--replication-config-arn ARN | --replication-task-arn ARN) (--assessment-run-arn ARN | --created-after TIME) [--fail-on-warning] [--timeout 1h] [--poll-interval 2s] [--region R]',
     description: [
-      'Starts nothing. Waits for the assessment run with --assessment-run-arn, or the newest one of the task or config, and its individual assessments; exit 1 when a check failed (or the run warned, with --fail-on-warning), naming the checks, their status and the report\'s S3 location.',
+      'Starts nothing. Waits for one assessment run and its individual assessments: the run with --assessment-run-arn, or the oldest one DMS created at or after --created-after (compared with DMS\'s own creation time: pass the AssessmentRunCreationDate that assess printed). Never just the newest run: within DMS\'s read lag that can be the previous one. Exit 1 when a check failed (or the run warned, with --fail-on-warning), naming the checks, their status and the report\'s S3 location, or when DMS still shows no such run after its read lag (about 10 s).',
     ],
     options: {
       ...REPLICATION_OPTIONS,
-      'assessment-run-arn': { type: 'string', value: 'ARN', help: 'The run to wait for (default: the newest of the task or config)' },
+      'assessment-run-arn': { type: 'string', value: 'ARN', help: 'The run to judge (AssessmentRunArn as assess prints it)' },
+      'created-after': { type: 'string', value: 'TIME', help: 'Or: judge the oldest run DMS created at or after this ISO 8601 time (AssessmentRunCreationDate as assess prints it)' },
       'fail-on-warning': { type: 'boolean', help: 'Exit 1 also when the run ends warning' },
     },
     defaultTimeout: '1h',
     alwaysWaits: true,
     build(values, common) {
       const { target, arn } = replicationTarget(values);
-      return {
-        name: 'wait-assessment',
-        target,
-        assessmentRunArn: values.string('assessment-run-arn'),
-        failOnWarning: values.flag('fail-on-warning'),
-        ...common([arn]),
-      };
+      return { name: 'wait-assessment', target, run: assessmentRunChoice(values), failOnWarning: values.flag('fail-on-warning'), ...common([arn]) };
     },
   },
 };
@@ -385,6 +382,29 @@ function cdcStart(values: OptionValues): { time?: string; position?: string } {
     throw new UsageError(`--cdc-start-time must be an ISO 8601 time such as 2026-11-01T00:00:00Z; got "${time}"`);
   }
   return { time, position };
+}
+
+/** wait-assessment's one run: --assessment-run-arn or --created-after, exactly one. */
+function assessmentRunChoice(values: OptionValues): AssessmentRunChoice {
+  const runArn = values.string('assessment-run-arn');
+  const createdAfter = values.string('created-after');
+  if (runArn !== undefined && createdAfter !== undefined) throw new UsageError('give either --assessment-run-arn or --created-after, not both');
+  if (runArn !== undefined) {
+    if (!/^arn:aws[a-z-]*:dms:[a-z0-9-]+:\d{12}:assessment-run:\S+$/.test(runArn)) {
+      throw new UsageError(`--assessment-run-arn must be a DMS assessment run ARN such as arn:aws:dms:us-east-1:123456789012:assessment-run:ABC; got "${runArn}"`);
+    }
+    return { runArn };
+  }
+  if (createdAfter !== undefined) {
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(createdAfter) || Number.isNaN(Date.parse(createdAfter))) {
+      throw new UsageError(`--created-after must be an ISO 8601 time such as 2026-11-01T12:00:00.000Z (the AssessmentRunCreationDate assess printed); got "${createdAfter}"`);
+    }
+    return { createdAfter: Date.parse(createdAfter) };
+  }
+  throw new UsageError(
+    'wait-assessment needs --assessment-run-arn or --created-after (the AssessmentRunArn or AssessmentRunCreationDate that assess printed): '
+    + 'the newest run DMS shows may be another one, within DMS\'s read lag the previous run',
+  );
 }
 
 /** Assessment names given as NAME,NAME (or space-separated). */

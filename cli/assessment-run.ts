@@ -9,7 +9,7 @@ import { assessmentWait, configAssessment, DmsOperation, taskAssessment } from '
  */
 export function assessmentRun(client: DatabaseMigrationServiceClient, command: AssessCommand | WaitAssessmentCommand): DmsOperation {
   if (command.name === 'wait-assessment') {
-    return assessmentWait(client, command.target, { runArn: command.assessmentRunArn, failOnWarning: command.failOnWarning });
+    return assessmentWait(client, command.target, { ...command.run, failOnWarning: command.failOnWarning });
   }
   // Unique per invocation, as DMS wants run names; each run gets its own results folder.
   const runName = `cli-${new Date().toISOString().slice(0, 19).replace(/\D/g, '')}-${randomBytes(3).toString('hex')}`;
@@ -20,6 +20,9 @@ export function assessmentRun(client: DatabaseMigrationServiceClient, command: A
     includeOnly: command.includeOnly,
     exclude: command.exclude,
     failOnWarning: command.failOnWarning,
+    // With --wait, a run under way is waited for and ours starts after it; without, nothing starts (exit 5):
+    // never join a run this command did not start, whose verdict is not its own.
+    otherRunUnderWay: command.wait ? 'wait' as const : 'refuse' as const,
   };
   if (command.target.kind === 'replication-task') {
     return taskAssessment(client, { ...options, runName, resultBucket: command.resultBucket!, serviceAccessRoleArn: command.serviceRoleArn! });

@@ -8,6 +8,7 @@ export const ExitCode = {
   USAGE: 2,
   TIMED_OUT: 3,
   INTERNAL: 4,
+  NOT_STARTED: 5,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -18,4 +19,5 @@ export const EXIT_CODE_HELP: ReadonlyArray<readonly [ExitCode, string]> = [
   [ExitCode.USAGE, 'bad usage: unknown command or option, missing or conflicting ARNs, malformed duration or ARN'],
   [ExitCode.TIMED_OUT, 'timed out: --wait gave up after --timeout; the DMS operation itself goes on'],
   [ExitCode.INTERNAL, 'unexpected internal error (a bug: please report it)'],
+  [ExitCode.NOT_STARTED, 'not started: the command started nothing and waited for nothing, so there is no verdict (assess without --wait while another assessment is under way, or while a serverless replication is not at rest); the message says why'],
 ];

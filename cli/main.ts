@@ -5,7 +5,7 @@ import { commandHelp, generalHelp, PROGRAM, VERSION } from './help';
 import { classifyError, errorOutput, resultOutput } from './output';
 import { runOperation } from './run';
 import { runStatus } from './status';
-import { formatDuration } from '../lambda/dms';
+import { ASSESSMENT_RUN_CREATION_DATE, formatDuration, Progress } from '../lambda/dms';
 
 /** Where the CLI writes: injected so tests can run main() in-process. */
 export interface CliIo {
@@ -60,6 +60,14 @@ async function status(command: StatusCommand, io: CliIo): Promise<ExitCode> {
   }
 }
 
+/** What a run without --wait started, as DMS named it: an assessment run by its ARN and DMS's creation time. */
+function startedWhat(result: Progress): string {
+  const runArn = result.attributes?.AssessmentRunArn;
+  if (!runArn) return 'started';
+  const createdAt = result.attributes?.[ASSESSMENT_RUN_CREATION_DATE];
+  return `started assessment run ${runArn}${createdAt ? `, created by DMS at ${createdAt}` : ''} (${result.status})`;
+}
+
 async function run(command: Exclude<CliCommand, StatusCommand>, io: CliIo): Promise<ExitCode> {
   const began = Date.now();
   const progress = (line: string) => {
@@ -78,7 +86,7 @@ async function run(command: Exclude<CliCommand, StatusCommand>, io: CliIo): Prom
     const result = await runOperation(operation, command.wait, (p) =>
       progress(`  [${elapsed()}] ${p.status}${p.detail ? ` (${p.detail})` : ''}`),
     );
-    progress(result.done ? `  done after ${elapsed()}` : '  started; DMS goes on without us (use --wait to wait)');
+    progress(result.done ? `  done after ${elapsed()}` : `  ${startedWhat(result)}; DMS goes on without us (use --wait to wait)`);
     io.stdout(`${JSON.stringify(resultOutput(command.name, subject, result, Date.now() - began))}\n`);
     return ExitCode.SUCCESS;
   } catch (err) {

@@ -1,6 +1,6 @@
 import { ExitCode } from './exit-codes';
 import { UsageError } from './usage-error';
-import { apiFailure, DmsOperationFailed, Progress, WaitTimedOut } from '../lambda/dms';
+import { apiFailure, DmsOperationFailed, NothingStarted, Progress, WaitTimedOut } from '../lambda/dms';
 
 /** The one JSON object a successful run prints on stdout. */
 export interface ResultOutput {
@@ -16,7 +16,7 @@ export interface ResultOutput {
 /** The one JSON object a failed run prints on stdout. */
 export interface ErrorOutput {
   readonly command: string | null;
-  readonly error: 'DmsOperationFailed' | 'WaitTimedOut' | 'UsageError' | 'InternalError';
+  readonly error: 'DmsOperationFailed' | 'WaitTimedOut' | 'UsageError' | 'NotStarted' | 'InternalError';
   readonly message: string;
   /** The DMS error code, when a DMS API call failed. */
   readonly code?: string;
@@ -51,6 +51,7 @@ export interface ClassifiedError {
  */
 export function classifyError(err: unknown, subject: string | undefined): ClassifiedError {
   if (err instanceof UsageError) return { exitCode: ExitCode.USAGE, error: 'UsageError', message: err.message };
+  if (err instanceof NothingStarted) return { exitCode: ExitCode.NOT_STARTED, error: 'NotStarted', message: err.message };
   if (err instanceof WaitTimedOut) {
     return { exitCode: ExitCode.TIMED_OUT, error: 'WaitTimedOut', message: err.message };
   }

@@ -1,10 +1,14 @@
 import { StatusCommand } from './arguments';
-import { cloudWatchClient, describeTarget, dmsClient, formatDuration, ReadinessReport, readReadiness } from '../lambda/dms';
+import { cloudWatchClient, describeTarget, dmsClient, formatDuration, ReadinessReport, readReadiness, retryRead } from '../lambda/dms';
+
+/** How long status retries DMS and CloudWatch faults that pass (throttling, 5xx) before it fails. */
+const STATUS_RETRY_MS = 60_000;
 
 /** `status`: one look at the replication's cut-over readiness, as a table or (with --json) one JSON object. */
 export async function runStatus(command: StatusCommand): Promise<string> {
   const clients = { dms: dmsClient(command.region), cloudWatch: cloudWatchClient(command.region) };
-  const report = await readReadiness(clients, command.target, command.readiness);
+  // One look, so no wait's backoff behind it: throttling and 5xx are retried here (the clients try once per send).
+  const report = await retryRead(() => readReadiness(clients, command.target, command.readiness), Date.now() + STATUS_RETRY_MS);
   const subject = `${describeTarget(command.target)} cut-over readiness`;
   return command.json ? `${JSON.stringify(statusJson(subject, report))}\n` : readinessTable(subject, report, command.readiness.latencyWindowMs);
 }

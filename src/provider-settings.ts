@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
+import { describeSettings } from './private/settings-description';
 
 /** Stack-wide settings of the Lambda handlers behind the DMS lifecycle constructs. */
 export interface DmsLifecycleProviderSettings {
@@ -72,34 +73,57 @@ export interface DmsLifecycleProviderSettings {
   readonly dmsCallsPerSecond?: number;
 }
 
+/** The one configure() call of each stack that made one. */
 const settingsByStack = new WeakMap<Stack, DmsLifecycleProviderSettings>();
-const stacksWithProviders = new WeakSet<Stack>();
+/** Stacks whose settings a provider already read, with the first such provider's path. */
+const settingsReadBy = new WeakMap<Stack, string>();
 
 /**
  * Stack-wide configuration of the shared providers. Every construct of this
  * library in a stack shares one provider per kind, so their settings are set
- * once per stack, before the first construct is added.
+ * once per stack, in one call, before the first construct is added. A nested
+ * stack is a stack of its own: without a call of its own, its constructs take
+ * the settings of the nearest enclosing stack that has one.
  */
 export class DmsLifecycleProviders {
   /**
    * Sets the handler settings for the stack that contains `scope`.
-   * @throws if a lifecycle construct was already added to that stack, or if the settings contradict each other
+   * @throws if it was already called for that stack (give every setting in one call), if a lifecycle
+   * construct of that stack (or of a nested stack taking its settings) was already added, or if the settings contradict each other
    */
   public static configure(scope: IConstruct, settings: DmsLifecycleProviderSettings): void {
     const stack = Stack.of(scope);
-    if (stacksWithProviders.has(stack)) {
+    const earlier = settingsByStack.get(stack);
+    if (earlier) {
       throw new Error(
-        `DmsLifecycleProviders.configure() must be called before the first DMS lifecycle construct is added to stack ${stack.node.path}`,
+        `DmsLifecycleProviders.configure() is called a second time for stack ${stack.node.path}, and one call would silently replace the other `
+        + `(first call: ${describeSettings(earlier)}; second call: ${describeSettings(settings)}). `
+        + `Give every setting in one call, before the stack's first DMS lifecycle construct: DmsLifecycleProviders.configure(stack, ${describeSettings(earlier, settings)})`,
+      );
+    }
+    const builtBy = settingsReadBy.get(stack);
+    if (builtBy) {
+      throw new Error(
+        `DmsLifecycleProviders.configure() must be called before the first DMS lifecycle construct of stack ${stack.node.path}: `
+        + `${builtBy} was already built without this call's settings; move the call (${describeSettings(settings)}) above that construct`,
       );
     }
     validateSettings(settings);
     settingsByStack.set(stack, { ...settings });
   }
 
-  /** @internal */
-  public static _settingsFor(stack: Stack): DmsLifecycleProviderSettings {
-    stacksWithProviders.add(stack);
-    return settingsByStack.get(stack) ?? {};
+  /**
+   * The settings of `stack`'s providers: its own call's, else the nearest enclosing stack's.
+   * Remembers that `providerPath` read them, for the stack and every stack it inherits from.
+   * @internal
+   */
+  public static _settingsFor(stack: Stack, providerPath: string): DmsLifecycleProviderSettings {
+    for (let s: Stack | undefined = stack; s; s = s.nestedStackParent) {
+      if (!settingsReadBy.has(s)) settingsReadBy.set(s, providerPath);
+      const own = settingsByStack.get(s);
+      if (own) return own;
+    }
+    return {};
   }
 
   private constructor() {}

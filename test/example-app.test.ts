@@ -47,6 +47,16 @@ describe('the example app synthesizes offline with the real aws-cdk CLI', () => 
     expect(pipeline).toContain('--until cutover-ready --max-source-latency 10s');
   });
 
+  test('every CLI step runs the package the build installed (npx --no-install), never one npx would download', () => {
+    const projects = Object.values(template('DmsMigrationPipeline.template.json').Resources as Record<string, any>)
+      .filter((r) => r.Type === 'AWS::CodeBuild::Project');
+    const commands = projects.map((p) => p.Properties.Source.BuildSpec).filter((b): b is string => typeof b === 'string')
+      .flatMap((b) => JSON.parse(b).phases.build.commands as string[]);
+    const cliCalls = commands.flatMap((c) => c.match(/npx(?: [-\w]+)* cdk-dms-lifecycle/g) ?? []);
+    expect(cliCalls.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(cliCalls)).toEqual(new Set(['npx --no-install cdk-dms-lifecycle']));
+  });
+
   test('the cut-over step prints the status when the wait fails, and keeps the wait\'s exit code (1 errored, 3 timed out)', () => {
     const projects = Object.values(template('DmsMigrationPipeline.template.json').Resources as Record<string, any>)
       .filter((r) => r.Type === 'AWS::CodeBuild::Project');
@@ -55,7 +65,7 @@ describe('the example app synthesizes offline with the real aws-cdk CLI', () => 
     const command = (JSON.parse(specs[0]).phases.build.commands as string[]).find((c) => c.includes('--until cutover-ready'))!;
     // An npx that fails the wait with the given code and prints a line for status.
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-npx-'));
-    fs.writeFileSync(path.join(bin, 'npx'), '#!/bin/sh\ncase "$2" in wait-replication) exit "$WAIT_RC";; status) echo status-printed;; esac\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'npx'), '#!/bin/sh\n[ "$1 $2" = "--no-install cdk-dms-lifecycle" ] || exit 99\ncase "$3" in wait-replication) exit "$WAIT_RC";; status) echo status-printed;; esac\n', { mode: 0o755 });
     try {
       for (const rc of [1, 3]) {
         const run = spawnSync('sh', ['-c', command], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, WAIT_RC: String(rc) }, encoding: 'utf8' });

@@ -111,7 +111,7 @@ test('throttled Describes and a replayed start (same run name) are ridden out: o
   });
 });
 
-test('a run that ends in error fails with its status; wait-assessment judges the newest run', async () => {
+test('a run that ends in error fails with its status; wait-assessment judges the run it is given the same way', async () => {
   await withEmulator({}, async (dms, client) => {
     const taskArn = dms.taskArn('BROKEN');
     dms.addReplicationTask(taskArn, { status: 'ready' });
@@ -119,7 +119,8 @@ test('a run that ends in error fails with its status; wait-assessment judges the
     await expect(run(taskAssessment(client, taskOptions(taskArn)))).rejects.toThrow(
       /ended error-executing without a verdict on every check; DMS: Internal error while running individual assessments; report: s3:\/\/results\//,
     );
-    await expect(run(assessmentWait(client, { kind: 'replication-task', arn: taskArn }, { failOnWarning: false }))).rejects.toThrow(/ended error-executing/);
+    const [given] = dms.assessmentRuns(taskArn);
+    await expect(run(assessmentWait(client, { kind: 'replication-task', arn: taskArn }, { runArn: given.arn, failOnWarning: false }))).rejects.toThrow(/ended error-executing/);
   });
 });
 

@@ -141,7 +141,7 @@ describe('DmsSchemaRefresh', () => {
     DmsLifecycleProviders.configure(other, { runtime: lambda.Runtime.NODEJS_22_X });
     new DmsSchemaRefresh(other, 'Refresh', { endpointArn: ENDPOINT, replicationInstanceArn: INSTANCE });
     Template.fromStack(other).hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.onEvent', Runtime: 'nodejs22.x' });
-    expect(() => DmsLifecycleProviders.configure(other, {})).toThrow(/before the first DMS lifecycle construct/);
+    expect(() => DmsLifecycleProviders.configure(other, {})).toThrow(/called a second time for stack Stack/);
   });
 
   test('the waiter polls isComplete every second (each isComplete polls DMS itself)', () => {

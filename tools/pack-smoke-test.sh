@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the packed tarball (dist/js) into a fresh CDK app and synthesizes a
 # stack that uses DmsSchemaRefresh: proves the npm package carries lib/ and the
-# bundled handler assets and works without this repo's sources.
+# bundled handler assets and works without this repo's sources, and that its CLI
+# runs as a pipeline step runs it (npx --no-install).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tarball="$(ls "$root"/dist/js/cdk-dms-lifecycle@*.tgz 2>/dev/null | head -n 1)"
@@ -29,4 +30,7 @@ template="cdk.out/SmokeStack.template.json"
 grep -q '"Custom::DmsSchemaRefresh"' "$template" || { echo "no Custom::DmsSchemaRefresh in $template"; exit 1; }
 ls cdk.out/asset.*/index.js >/dev/null || { echo "handler asset missing from the cloud assembly"; exit 1; }
 [ ! -d node_modules/cdk-dms-lifecycle/lambda ] || { echo "lambda/ sources leaked into the package"; exit 1; }
-echo "pack smoke test: OK ($(basename "$tarball") synthesized SmokeStack with its handler assets)"
+# The CLI as a pipeline step runs it: the installed package's bin, never a download.
+cli_version="$(npx --no-install cdk-dms-lifecycle --version)"
+[ "$cli_version" = "$(node -p "require('./node_modules/cdk-dms-lifecycle/package.json').version")" ] || { echo "npx --no-install cdk-dms-lifecycle --version printed '$cli_version'"; exit 1; }
+echo "pack smoke test: OK ($(basename "$tarball") synthesized SmokeStack with its handler assets; npx --no-install cdk-dms-lifecycle $cli_version runs)"

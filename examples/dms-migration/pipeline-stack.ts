@@ -24,6 +24,15 @@ export interface DmsMigrationPipelineStackProps extends StackProps {
 }
 
 /**
+ * The CLI steps run the cdk-dms-lifecycle that `npm ci` installed from the repository's
+ * package-lock.json (a dependency on the npm registry, a private registry set in .npmrc,
+ * or a tarball checked in as `"cdk-dms-lifecycle": "file:vendor/cdk-dms-lifecycle-<version>.tgz"`).
+ * `npx --no-install` fails when it is not installed, rather than download whatever is
+ * published under that name.
+ */
+const CLI = 'npx --no-install cdk-dms-lifecycle';
+
+/**
  * CDK Pipelines gating on the schema refresh: the Migrate stage's stack finishes
  * only after DMS reports the refresh successful, its `post` steps read which refresh
  * it waited for from the stack outputs, and the Cutover stage runs only after them,
@@ -35,7 +44,7 @@ export class DmsMigrationPipelineStack extends Stack {
     const source = pipelines.CodePipelineSource.connection(props.repository, 'main', { connectionArn: props.connectionArn });
     const pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
       pipelineType: codepipeline.PipelineType.V2,
-      synth: new pipelines.ShellStep('Synth', { input: source, commands: ['npm ci', 'npx cdk synth'] }),
+      synth: new pipelines.ShellStep('Synth', { input: source, commands: ['npm ci', 'npx --no-install cdk synth'] }),
     });
 
     // The stage's stack completes only after the refresh; `post` steps run after the stack.
@@ -66,7 +75,7 @@ export class DmsMigrationPipelineStack extends Stack {
       },
       commands: [
         'npm ci',
-        'npx cdk-dms-lifecycle refresh-schemas --endpoint-arn "$TARGET_ENDPOINT_ARN" --replication-instance-arn "$REPLICATION_INSTANCE_ARN" --wait --timeout 30m',
+        `${CLI} refresh-schemas --endpoint-arn "$TARGET_ENDPOINT_ARN" --replication-instance-arn "$REPLICATION_INSTANCE_ARN" --wait --timeout 30m`,
       ],
     });
     refreshTarget.addStepDependency(verify);
@@ -82,7 +91,7 @@ export class DmsMigrationPipelineStack extends Stack {
       envFromCfnOutputs: {
         REPLICATION_CONFIG_ARN: new CfnOutput(migrate.migration, 'ServerlessReplicationArn', { value: migrate.migration.serverlessRun.replicationArn }),
       },
-      commands: ['npm ci', 'npx cdk-dms-lifecycle wait-replication --replication-config-arn "$REPLICATION_CONFIG_ARN" --until running --timeout 4h --poll-interval 30s'],
+      commands: ['npm ci', `${CLI} wait-replication --replication-config-arn "$REPLICATION_CONFIG_ARN" --until running --timeout 4h --poll-interval 30s`],
       timeout: Duration.hours(5),
     });
     // Cut-over readiness: every table loaded and validated, CDC caught up (under 10 s for
@@ -99,8 +108,8 @@ export class DmsMigrationPipelineStack extends Stack {
       envFromCfnOutputs: { REPLICATION_CONFIG_ARN: new CfnOutput(migrate.migration, 'CutoverReplicationArn', { value: migrate.migration.serverlessRun.replicationArn }) },
       commands: [
         'npm ci',
-        'npx cdk-dms-lifecycle wait-replication --replication-config-arn "$REPLICATION_CONFIG_ARN" --until cutover-ready --max-source-latency 10s --max-target-latency 10s --latency-window 5m --timeout 8h --poll-interval 1m'
-          + ' || { rc=$?; npx cdk-dms-lifecycle status --replication-config-arn "$REPLICATION_CONFIG_ARN"; exit $rc; }',
+        `${CLI} wait-replication --replication-config-arn "$REPLICATION_CONFIG_ARN" --until cutover-ready --max-source-latency 10s --max-target-latency 10s --latency-window 5m --timeout 8h --poll-interval 1m`
+          + ` || { rc=$?; ${CLI} status --replication-config-arn "$REPLICATION_CONFIG_ARN"; exit $rc; }`,
       ],
       timeout: Duration.hours(9),
     });

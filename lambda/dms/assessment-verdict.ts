@@ -76,6 +76,18 @@ export function assessmentAttributes(run: AssessmentRunState | undefined, indivi
   };
 }
 
+/** Names a run's creation date (DMS's clock) in the CLI's output; `wait-assessment --created-after` takes it back. */
+export const ASSESSMENT_RUN_CREATION_DATE = 'AssessmentRunCreationDate';
+
+/** Which run this is, as DMS names it: its status, ARN and DMS's creation date (ISO 8601, ms); what assess prints. */
+export function runIdentity(run: AssessmentRunState): Record<string, string> {
+  return {
+    [Attribute.STATUS]: run.status,
+    [Attribute.ASSESSMENT_RUN_ARN]: run.arn,
+    [ASSESSMENT_RUN_CREATION_DATE]: run.createdAt !== undefined ? new Date(run.createdAt).toISOString() : '',
+  };
+}
+
 /** Why a finished run fails the gate, or undefined when it passes. */
 export function failureOf(
   subject: string,

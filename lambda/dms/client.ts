@@ -58,6 +58,8 @@ let cachedCloudWatch: { key: string; client: CloudWatchClient } | undefined;
 /**
  * A CloudWatch client (CDC latency metrics), reused like the DMS client and bounded by
  * the same call deadline; tests point it at the emulator with AWS_ENDPOINT_URL_CLOUDWATCH.
+ * One attempt per send, as for DMS: throttling and CloudWatch's internal errors are retried
+ * by our own layer alone (the wait's backoff between checks, retryRead for a single look).
  */
 export function cloudWatchClient(region?: string): CloudWatchClient {
   const key = [region ?? process.env.AWS_REGION ?? '', process.env.AWS_ENDPOINT_URL_CLOUDWATCH ?? process.env.AWS_ENDPOINT_URL ?? '', requestTimeoutMs()].join('|');
@@ -66,8 +68,8 @@ export function cloudWatchClient(region?: string): CloudWatchClient {
       key,
       client: boundedByCallDeadline(new CloudWatchClient({
         region,
-        retryMode: 'standard',
-        maxAttempts: 5,
+        // One retry layer: ours (see above).
+        maxAttempts: DMS_SDK_MAX_ATTEMPTS,
         requestHandler: { connectionTimeout: 3_000, requestTimeout: requestTimeoutMs(), throwOnRequestTimeout: true },
       })),
     };

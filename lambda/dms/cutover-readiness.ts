@@ -1,9 +1,11 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
+import { callDeadline } from './call-budget';
 import { findLatencyDimensions, LATENCY_METRICS, LatencyMetric, LatencyPoint, METRIC_PERIOD_MS, readLatency } from './cdc-latency';
 import { DmsOperationFailed, formatDuration, quote } from './errors';
 import { DmsOperation, Progress } from './operation';
 import { describeTarget, ReplicationTarget, requireReplication, stateDetail } from './replication-state';
+import { retryRead } from './retry-read';
 import { describeTableStatuses, TableSelection, TableStatus } from './table-statistics';
 import { Attribute, NotReadyReason, NotReadyReasonValue } from '../../src/private/handler-contract';
 
@@ -219,6 +221,9 @@ export function readinessSummary(report: ReadinessReport, maxItems = 4): string 
   ].join('; ');
 }
 
+/** How long a one-look report retries DMS and CloudWatch faults that pass before it says 'unknown'. */
+const REPORT_RETRY_MS = 30_000;
+
 /**
  * Waits until the replication is ready for cut-over. A table in `Table error` fails the
  * wait at once (DMS does not load it again without a reload), as does a failed
@@ -239,7 +244,9 @@ export function cutoverReadiness(
     async check(): Promise<Progress> {
       let report: ReadinessReport;
       try {
-        report = await readReadiness(clients, target, criteria);
+        // One look (report) retries throttling and 5xx itself, briefly: the wait's backoff is not there to.
+        const read = () => readReadiness(clients, target, criteria);
+        report = mode === 'report' ? await retryRead(read, Math.min(Date.now() + REPORT_RETRY_MS, (callDeadline() ?? Infinity) - 5_000)) : await read();
       } catch (err) {
         if (mode === 'report' && err instanceof DmsOperationFailed) {
           return { done: true, status: 'unknown', detail: err.message, attributes: { [Attribute.STATUS]: 'unknown' } };

@@ -32,6 +32,17 @@ export class DmsOperationFailed extends LifecycleError {
   }
 }
 
+/**
+ * Nothing was started, on purpose: the caller asked not to wait for what stood in the way
+ * (the CLI's assess without --wait while another assessment is under way). Neither success
+ * nor DMS's failure: no verdict exists to pass on.
+ */
+export class NothingStarted extends LifecycleError {
+  public constructor(message: string) {
+    super(message);
+  }
+}
+
 /** What to do about a timeout, as the constructs' users read it. */
 export const CONSTRUCT_TIMEOUT_ADVICE = 'Raise the timeout prop (at most 1 hour) or look at the resource in the DMS console.';
 
@@ -90,7 +101,8 @@ export function isThrottling(err: unknown): boolean {
  */
 export function isTransient(err: unknown): boolean {
   const code = dmsCode(err) ?? '';
-  if (/Throttl|TooManyRequests|RequestLimitExceeded|ServiceUnavailable|InternalFailure|InternalError|TimeoutError|RequestTimeout/.test(code)) return true;
+  // InternalServiceFault: CloudWatch's 500 (InternalServiceError on the wire), once wrapped without its HTTP status.
+  if (/Throttl|TooManyRequests|RequestLimitExceeded|ServiceUnavailable|InternalFailure|InternalError|InternalServiceFault|InternalServiceError|TimeoutError|RequestTimeout/.test(code)) return true;
   if (/^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND)$/.test(code)) return true;
   const status = (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
   return status !== undefined && status >= 500;

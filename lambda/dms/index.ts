@@ -6,6 +6,7 @@ export * from './client';
 export * from './errors';
 export * from './operation';
 export * from './wait';
+export * from './retry-read';
 export * from './start-operation';
 export * from './describe-pages';
 export * from './refusal';

@@ -5,8 +5,8 @@ import {
   StopReplicationCommand,
 } from '@aws-sdk/client-database-migration-service';
 import { newest, individualAssessments, runState, ServerlessReplication, serverlessReplication, taskAssessmentRuns } from './assessment-reads';
-import { assessmentAttributes, AssessmentRunState, failureOf, isFinished, resultsIncomplete } from './assessment-verdict';
-import { apiFailure, DmsOperationFailed, errorCode, isInvalidState, isNotFound } from './errors';
+import { assessmentAttributes, AssessmentRunState, failureOf, isFinished, resultsIncomplete, runIdentity } from './assessment-verdict';
+import { apiFailure, DmsOperationFailed, errorCode, isInvalidState, isNotFound, NothingStarted } from './errors';
 import { graceMs } from './grace';
 import { DmsOperation, OperationMark, Progress } from './operation';
 import { DmsRefusal, RefusalWatch } from './refusal';
@@ -33,6 +33,11 @@ export interface TaskAssessmentOptions extends AssessmentOptions {
   readonly serviceAccessRoleArn: string;
   /** Unique per request (a replayed request gets the same one): finds our run again in any later check. */
   readonly runName: string;
+  /**
+   * Another run under way (DMS runs one at a time): `wait` for it to end, then start ours;
+   * `refuse`: start nothing, throw NothingStarted (the CLI without --wait). @default 'wait'
+   */
+  readonly otherRunUnderWay?: 'wait' | 'refuse';
 }
 
 /** A serverless config's assessment is part of its StartReplication. */
@@ -40,6 +45,19 @@ export interface ConfigAssessmentOptions extends AssessmentOptions {
   /** Where CDC starts, if this StartReplication is the replication's first. */
   readonly cdcStartTime?: Date;
   readonly cdcStartPosition?: string;
+  /**
+   * An assessment under way when we start: `join` it (a replayed request: the constructs),
+   * `wait` for it to end, then start ours, or `refuse`: start nothing, throw NothingStarted
+   * (the CLI, which never takes a verdict it did not ask for). @default 'join'
+   */
+  readonly otherRunUnderWay?: 'join' | 'wait' | 'refuse';
+}
+
+/** The advice of a NothingStarted (only the CLI's assess refuses). */
+const NOT_STARTED_ADVICE = 'Run assess again once it ended, or with --wait to start one after it.';
+
+function nothingStarted(reason: string): NothingStarted {
+  return new NothingStarted(`No premigration assessment was started: ${reason}. ${NOT_STARTED_ADVICE}`);
 }
 
 /** Names the assessment in reasons. */
@@ -59,14 +77,14 @@ class Verdicts {
 
   /** Progress of a run: not done while it runs or its results lag; throws its failure; done when it passes. */
   public async judge(run: AssessmentRunState, onFailure?: (failure: DmsOperationFailed) => Promise<Progress | undefined>): Promise<Progress> {
-    if (!isFinished(run.status)) return { done: false, status: runningStatus(run) };
+    if (!isFinished(run.status)) return { done: false, status: runningStatus(run), attributes: runIdentity(run) };
     const individuals = await individualAssessments(this.client, run.arn);
     if (resultsIncomplete(run, individuals)) {
       // DMS shows a run's status before all its individual results: wait for them for a while, in this invocation.
       const now = Date.now();
       this.lagSince ??= now;
       const until = this.lagSince + graceMs('readLag');
-      if (now < until) return { done: false, status: `${run.status}, individual results not all in yet`, holdUntil: until };
+      if (now < until) return { done: false, status: `${run.status}, individual results not all in yet`, holdUntil: until, attributes: runIdentity(run) };
     }
     const failure = failureOf(this.subject, run, individuals, this.failOnWarning);
     if (failure) {
@@ -106,10 +124,12 @@ export function taskAssessment(client: DatabaseMigrationServiceClient, options: 
   const refusals = new RefusalWatch();
   const verdicts = new Verdicts(client, `${subject} (${runName})`, options.failOnWarning);
   let requestedHere: number | undefined;
+  /** Our run as DMS's answer to the start showed it: a Describe may not show it yet. */
+  let answered: AssessmentRunState | undefined;
 
   async function request(): Promise<void> {
     try {
-      await client.send(new StartReplicationTaskAssessmentRunCommand({
+      const out = await client.send(new StartReplicationTaskAssessmentRunCommand({
         ReplicationTaskArn: target.arn,
         AssessmentRunName: runName,
         ServiceAccessRoleArn: options.serviceAccessRoleArn,
@@ -120,6 +140,7 @@ export function taskAssessment(client: DatabaseMigrationServiceClient, options: 
         IncludeOnly: options.includeOnly?.length ? [...options.includeOnly] : undefined,
         Exclude: options.exclude?.length ? [...options.exclude] : undefined,
       }));
+      if (out.ReplicationTaskAssessmentRun?.ReplicationTaskAssessmentRunArn) answered = runState(out.ReplicationTaskAssessmentRun);
     } catch (err) {
       if (errorCode(err) === 'ResourceAlreadyExistsFault') return; // our name: this request's run exists
       if (!isInvalidState(err)) throw apiFailure('StartReplicationTaskAssessmentRun', describeTarget(target), err);
@@ -136,8 +157,11 @@ export function taskAssessment(client: DatabaseMigrationServiceClient, options: 
         await request();
         return { runName, requestedAt: Date.now() };
       } catch (err) {
-        if (err instanceof AssessmentBusy) return { runName, requestedAt: 0 };
-        throw err;
+        if (!(err instanceof AssessmentBusy)) throw err;
+        if (options.otherRunUnderWay === 'refuse') {
+          throw nothingStarted(`assessment run ${err.other.name} of the ${describeTarget(target)} is ${err.other.status}, and DMS runs one at a time`);
+        }
+        return { runName, requestedAt: 0 };
       }
     },
     async check(mark): Promise<Progress> {
@@ -145,9 +169,15 @@ export function taskAssessment(client: DatabaseMigrationServiceClient, options: 
       const ours = runs.find((r) => r.AssessmentRunName === runName);
       if (ours) return verdicts.judge(runState(ours));
       const requestedAt = requestedHere ?? Number(mark.requestedAt ?? 0);
-      // A Describe may not show a run for a few seconds after DMS accepted it.
+      // A Describe may not show a run for a few seconds after DMS accepted it: the start's answer named it.
       if (requestedAt && Date.now() < requestedAt + graceMs('readLag')) {
-        return { done: false, status: 'requested', detail: refusals.detail('DMS does not show the assessment run yet'), holdUntil: requestedAt + graceMs('readLag') };
+        return {
+          done: false,
+          status: 'requested',
+          detail: refusals.detail('DMS does not show the assessment run yet'),
+          holdUntil: requestedAt + graceMs('readLag'),
+          ...(answered ? { attributes: runIdentity(answered) } : { preparing: true }),
+        };
       }
       // DMS runs one assessment of a task at a time: wait for another one without asking.
       const other = runs.find((r) => r.AssessmentRunName !== runName && !isFinished(r.Status ?? ''));
@@ -205,6 +235,7 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
   const subject = describeAssessment(target);
   const refusals = new RefusalWatch();
   const verdicts = new Verdicts(client, subject, options.failOnWarning);
+  const underWay = options.otherRunUnderWay ?? 'join';
   let requestedHere: number | undefined;
 
   async function request(state: ServerlessReplication['state']): Promise<void> {
@@ -243,11 +274,20 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
     async start(): Promise<OperationMark> {
       const { state, assessments } = await serverlessReplication(client, target.arn);
       const latest = newest(assessments);
-      // An assessment under way is the one whose verdict counts (this request, replayed).
-      if (latest && !isFinished(latest.status)) return { ours: latest.arn, requestedAt: Date.now() };
       const before = { before: latest?.createdAt ?? 0, beforeArn: latest?.arn ?? '' };
+      if (latest && !isFinished(latest.status)) {
+        // The constructs join it: it is this request, replayed. The CLI never takes a verdict it did not ask for.
+        if (underWay === 'join') return { ours: latest.arn, requestedAt: Date.now() };
+        if (underWay === 'refuse') throw nothingStarted(`premigration assessment ${latest.arn} of the ${describeTarget(target)} is ${latest.status}, and DMS runs one at a time`);
+        return { ...before, requestedAt: 0 };
+      }
       if (UNDER_WAY.has(state.status)) throw runningReason(state.status);
-      if (!AT_REST.has(state.status) || state.deprovisioning) return { ...before, requestedAt: 0 };
+      if (!AT_REST.has(state.status) || state.deprovisioning) {
+        if (underWay === 'refuse') {
+          throw nothingStarted(`the ${describeTarget(target)} is ${state.status}${state.deprovisioning ? ', deprovisioning' : ''}, and DMS refuses a start (which runs the assessment) until it is at rest`);
+        }
+        return { ...before, requestedAt: 0 };
+      }
       await request(state);
       return { ...before, requestedAt: Date.now() };
     },
@@ -272,6 +312,9 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
       }
       const requestedAt = requestedHere ?? Number(mark.requestedAt ?? 0);
       if (!requestedAt) {
+        // Another assessment under way: DMS refuses a second one, so ours starts after it.
+        const other = assessments.find((a) => !isFinished(a.status));
+        if (other) return { done: false, status: `waiting for premigration assessment ${other.arn} (${other.status}) to end` };
         // The replication was not at rest when we came: DMS refuses a start until it is.
         if (UNDER_WAY.has(state.status)) throw runningReason(state.status);
         if (!AT_REST.has(state.status) || state.deprovisioning) {
@@ -281,7 +324,7 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
           await request(state);
           refusals.accepted();
           requestedHere = Date.now();
-          return { done: false, status: 'requested', holdUntil: requestedHere + graceMs('readLag') };
+          return { done: false, status: 'requested', holdUntil: requestedHere + graceMs('readLag'), preparing: true };
         } catch (err) {
           if (!(err instanceof DmsRefusal)) throw err;
           return { done: false, status: state.status, ...refusals.refused(err) };
@@ -291,7 +334,8 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
       if (lagOver && state.status === 'running') {
         throw new DmsOperationFailed(`DMS started the ${describeTarget(target)} without a premigration assessment (none newer than the request); stop it if it must not run unassessed.`);
       }
-      return { done: false, status: `${state.status}, assessment not shown yet`, holdUntil: lagOver ? undefined : requestedAt + graceMs('readLag') };
+      // Until DMS shows it, there is no run to name: the CLI without --wait waits for it (preparing).
+      return { done: false, status: `${state.status}, assessment not shown yet`, holdUntil: lagOver ? undefined : requestedAt + graceMs('readLag'), preparing: true };
     },
   };
 }
@@ -314,17 +358,29 @@ export async function latestAssessment(client: DatabaseMigrationServiceClient, t
   return newest((await taskAssessmentRuns(client, target.arn)).map(runState));
 }
 
+/** The one run wait-assessment judges: by its ARN, or the oldest DMS created at or after a time (DMS's clock). */
+export type AssessmentRunChoice =
+  | { readonly runArn: string }
+  | { readonly createdAfter: number };
+
 /**
- * Waits for an assessment run to finish and judges it, starting nothing (the CLI's
- * wait-assessment): the run with `runArn`, or the newest one of the task or config.
+ * Waits for one assessment run to finish and judges it, starting nothing (the CLI's
+ * wait-assessment): the run with `runArn`, or the oldest run DMS created at or after
+ * `createdAfter` (the creation time assess printed). Never the newest run as such: within
+ * DMS's read lag that can be the previous run, whose verdict is not ours. A run not shown
+ * is waited for during the read lag, then fails naming the newest run DMS shows.
  */
 export function assessmentWait(
   client: DatabaseMigrationServiceClient,
   target: ReplicationTarget,
-  options: { readonly runArn?: string; readonly failOnWarning: boolean },
+  options: AssessmentRunChoice & { readonly failOnWarning: boolean },
 ): DmsOperation {
   const subject = describeAssessment(target);
   const verdicts = new Verdicts(client, subject, options.failOnWarning);
+  const named = 'runArn' in options
+    ? `premigration assessment run ${options.runArn} of the ${describeTarget(target)}`
+    : `premigration assessment of the ${describeTarget(target)} created at or after ${new Date(options.createdAfter).toISOString()}`;
+  let firstLook: number | undefined;
   return {
     subject: `${subject.charAt(0).toLowerCase()}${subject.slice(1)} to finish`,
     start: async () => ({}),
@@ -332,11 +388,23 @@ export function assessmentWait(
       const runs = target.kind === 'replication-config'
         ? (await serverlessReplication(client, target.arn)).assessments
         : (await taskAssessmentRuns(client, target.arn)).map(runState);
-      const run = options.runArn ? runs.find((r) => r.arn === options.runArn) : newest(runs);
-      if (!run) {
-        throw new DmsOperationFailed(`DMS shows no premigration assessment${options.runArn ? ` ${options.runArn}` : ''} of the ${describeTarget(target)}`, 'ResourceNotFoundFault');
+      const run = 'runArn' in options
+        ? runs.find((r) => r.arn === options.runArn)
+        : oldest(runs.filter((r) => r.createdAt !== undefined && r.createdAt >= options.createdAfter));
+      if (run) return verdicts.judge(run);
+      const now = Date.now();
+      firstLook ??= now;
+      if (now < firstLook + graceMs('readLag')) {
+        return { done: false, status: 'not shown yet', detail: `DMS does not show the ${named} yet`, holdUntil: firstLook + graceMs('readLag') };
       }
-      return verdicts.judge(run);
+      const latest = newest(runs);
+      const shown = latest ? ` (the newest it shows, ${latest.arn}, was created at ${latest.createdAt !== undefined ? new Date(latest.createdAt).toISOString() : 'an unknown time'})` : '';
+      throw new DmsOperationFailed(`DMS shows no ${named}${shown}`, 'ResourceNotFoundFault');
     },
   };
+}
+
+/** The oldest of a list of runs by DMS's creation date. */
+function oldest<T extends { readonly createdAt?: number }>(runs: readonly T[]): T | undefined {
+  return runs.reduce<T | undefined>((best, r) => (best === undefined || (r.createdAt ?? 0) < (best.createdAt ?? 0) ? r : best), undefined);
 }

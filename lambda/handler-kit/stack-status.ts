@@ -1,8 +1,7 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { boundedByCallDeadline, callDeadline } from '../dms/call-budget';
-import { isThrottling, isTransient, LifecycleError, quote } from '../dms/errors';
-import { startRetryDelayMs } from '../dms/poll-schedule';
-import { realClock } from '../dms/wait';
+import { isTransient, LifecycleError, quote } from '../dms/errors';
+import { retryRead } from '../dms/retry-read';
 
 /**
  * Loaded on the first request that needs it (an Update, a teardown's Delete): Create
@@ -63,32 +62,9 @@ export interface StackResource {
   readonly status: string;
 }
 
-/** Time for {@link retryRead}: the real clock in handlers, a simulated one in tests. */
-export interface ReadClock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-  random(): number;
-}
-
-const realReadClock: ReadClock = { now: () => Date.now(), sleep: (ms) => realClock.sleep(ms), random: Math.random };
-
-/**
- * Runs `call` until it answers, trying transient faults (throttling first of all) again with
- * the start's backoff (jittered, doubling, at most 5 min apart) until `giveUpAt`: the
- * invocation's call deadline. A fault that is not transient, or one still there when no
- * further try fits before `giveUpAt`, is thrown.
- */
-export async function retryRead<T>(call: () => Promise<T>, giveUpAt: number, clock: ReadClock = realReadClock): Promise<T> {
-  for (let retry = 0; ; retry++) {
-    try {
-      return await call();
-    } catch (err) {
-      const delay = startRetryDelayMs(retry, isThrottling(err), clock.random);
-      if (!isTransient(err) || clock.now() + delay >= giveUpAt) throw err;
-      await clock.sleep(delay);
-    }
-  }
-}
+// The one retry of single reads lives with the DMS module (the CLI and the readiness report use it too).
+export { retryRead } from '../dms/retry-read';
+export type { ReadClock } from '../dms/retry-read';
 
 /**
  * How a read meets throttling and other transient faults. `ride-out`: tried again until the

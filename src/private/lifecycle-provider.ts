@@ -77,7 +77,7 @@ export class LifecycleProvider extends Construct {
 
   private constructor(stack: Stack, private readonly kind: LifecycleKind) {
     super(stack, KINDS[kind].id);
-    const settings = DmsLifecycleProviders._settingsFor(stack);
+    const settings = DmsLifecycleProviders._settingsFor(stack, this.node.path);
     const network = handlerNetwork(stack, settings);
     const logSettings: logs.LogGroupProps = {
       retention: settings.logRetention ?? logs.RetentionDays.ONE_MONTH,

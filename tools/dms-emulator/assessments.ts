@@ -5,8 +5,9 @@
  * assessment inside StartReplication (PremigrationAssessmentSettings, reported in
  * DescribeReplications' PremigrationAssessmentStatuses). What makes them hard is
  * modelled: runs go starting → provisioning → running → a verdict, one at a time per
- * task; individual results may show only after the run's status changed; a running
- * task, a missing bucket or role is refused; Describe pages (even empty ones) carry a Marker.
+ * task; individual results may show only after the run's status changed; a new run may
+ * show in no Describe for a while (read lag); a running task, a missing bucket or role is
+ * refused; Describe pages (even empty ones) carry a Marker.
  */
 import { resourceId } from './arns';
 import { nowMs, toEpochSeconds } from './clock';
@@ -30,6 +31,11 @@ export interface AssessmentBehavior {
   readonly resultsLagMs?: number;
   /** The run's LastFailureMessage when a check fails or the run ends in error. @default a DMS-like message */
   readonly lastFailureMessage?: string;
+  /**
+   * For this long after a run is created, no Describe shows it (a read lagging the write): the
+   * newest run shown is the one before. The start's own answer carries it at once. @default 0
+   */
+  readonly describeLagMs?: number;
 }
 
 /** Undocumented DMS Serverless behaviours, either way. */
@@ -203,13 +209,13 @@ export class Assessments {
       'replication-task-arn': (r) => r.targetArn,
       'status': (r) => this.status(r, now),
     };
-    const page = describePage(this.records.filter((r) => r.kind === 'task'), input, fields, { ...this.paging, noMatchMessage: 'No assessment runs found' });
+    const page = describePage(this.records.filter((r) => r.kind === 'task' && this.visible(r, now)), input, fields, { ...this.paging, noMatchMessage: 'No assessment runs found' });
     return { ReplicationTaskAssessmentRuns: page.items.map((r) => this.taskRunWire(r, now)), Marker: page.marker };
   }
 
   describeIndividuals(input: RequestInput): object {
     const now = nowMs();
-    const listed = this.records.filter((r) => r.kind === 'task' || this.serverless.individuals !== 'not-listed');
+    const listed = this.records.filter((r) => this.visible(r, now) && (r.kind === 'task' || this.serverless.individuals !== 'not-listed'));
     const individuals = listed.flatMap((r) => r.checks.map(([name], i) => ({ record: r, name, i })));
     const fields: FilterFields<(typeof individuals)[number]> = {
       'replication-task-assessment-run-arn': (x) => x.record.arn,
@@ -233,7 +239,7 @@ export class Assessments {
   decorateReplications(output: { Replications?: Array<Record<string, unknown>> }): object {
     const now = nowMs();
     for (const r of output.Replications ?? []) {
-      const mine = this.records.filter((a) => a.kind === 'config' && a.targetArn === r.ReplicationConfigArn);
+      const mine = this.records.filter((a) => a.kind === 'config' && a.targetArn === r.ReplicationConfigArn && this.visible(a, now));
       if (mine.length) r.PremigrationAssessmentStatuses = mine.map((a) => this.serverlessWire(a, now));
     }
     return output;
@@ -275,6 +281,11 @@ export class Assessments {
         throw invalidParameter(`${name} must be ${format === 'array' ? 'a list of assessment names' : 'a space-separated string of assessment names'}`);
       }
     }
+  }
+
+  /** Whether a Describe shows the run yet (see AssessmentBehavior.describeLagMs). */
+  private visible(record: AssessmentRecord, now: number): boolean {
+    return now >= record.createdAt + (record.behavior.describeLagMs ?? 0);
   }
 
   private duration(record: AssessmentRecord): number {
@@ -329,7 +340,8 @@ export class Assessments {
   }
 
   private taskRunWire(record: AssessmentRecord, now = nowMs()): object {
-    const latest = this.records.filter((r) => r.targetArn === record.targetArn).pop() === record;
+    // Latest among the runs a reader sees (the start's answer sees its own run).
+    const latest = this.records.filter((r) => r.targetArn === record.targetArn && (r === record || this.visible(r, now))).pop() === record;
     const { FailOnAssessmentFailure: _, ...rest } = this.common(record, now);
     return {
       ReplicationTaskAssessmentRunArn: record.arn,
