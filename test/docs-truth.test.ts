@@ -4,6 +4,11 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as dms from 'aws-cdk-lib/aws-dms';
 import { COMMANDS } from '../cli/arguments';
+import { EXIT_CODE_HELP, ExitCode } from '../cli/exit-codes';
+import { classifyError } from '../cli/output';
+import { UsageError } from '../cli/usage-error';
+import { cloudWatchClient, dmsClient, DmsOperationFailed, NothingStarted, WaitTimedOut } from '../lambda/dms';
+import { cloudFormation } from '../lambda/handler-kit/stack-status';
 import {
   DmsConnectionTest, DmsCutoverReadiness, DmsPremigrationAssessment, DmsReplicationRun, DmsReplicationTeardown, DmsSchemaRefresh,
 } from '../src';
@@ -141,6 +146,60 @@ describe('docs/cli.md: output format and default timeout per command', () => {
     // A command with a --json option prints a table unless asked for JSON; the others print one JSON object.
     expect(row.stdout).toBe('json' in spec.options ? 'a table; one JSON object with `--json`' : 'one JSON object');
     expect(row['default `--timeout`']).toBe(spec.neverWaits ? '—' : `\`${spec.defaultTimeout}\``);
+  });
+});
+
+describe('docs/cli.md: exit codes', () => {
+  const rows = tableRows(section(readDoc('cli.md'), 'Exit codes'), ['code', '`error`', 'meaning']);
+  /** One error of each kind the CLI can end on: what it exits with and names is up to classifyError. */
+  const ENDINGS = [
+    new DmsOperationFailed('DMS failed'),
+    new UsageError('bad usage'),
+    new WaitTimedOut('something', 1_000, 'running', undefined, 'wait longer'),
+    new Error('a bug'),
+    new NothingStarted('nothing started'),
+  ];
+
+  test('the table lists every exit code of cli/exit-codes.ts (and of --help) once', () => {
+    const codes = rows.map((r) => Number(r.code));
+    expect(codes).toEqual([...Object.values(ExitCode)].sort());
+    expect(codes).toEqual(EXIT_CODE_HELP.map(([code]) => code));
+  });
+
+  test('each failure code names the error the CLI prints with it', () => {
+    const classified = ENDINGS.map((err) => classifyError(err, undefined)).map((c) => ({ code: String(c.exitCode), error: `\`${c.error}\`` }));
+    const documented = rows.filter((r) => r.code !== String(ExitCode.SUCCESS)).map((r) => ({ code: r.code, error: r['`error`'] }));
+    expect(documented).toEqual(classified.sort((a, b) => Number(a.code) - Number(b.code)));
+  });
+});
+
+describe('docs/reliability.md: one retry layer, and each client bounded', () => {
+  const rows = tableRows(section(readDoc('reliability.md'), 'Retries'), ['client', 'used for', 'attempts per send', 'connect timeout', 'request timeout']);
+  const requestTimeoutOverride = process.env.DMS_LIFECYCLE_REQUEST_TIMEOUT_MS;
+  beforeAll(() => { delete process.env.DMS_LIFECYCLE_REQUEST_TIMEOUT_MS; });
+  afterAll(() => { if (requestTimeoutOverride !== undefined) process.env.DMS_LIFECYCLE_REQUEST_TIMEOUT_MS = requestTimeoutOverride; });
+
+  type SdkClient = { config: { maxAttempts: () => Promise<number>; requestHandler: unknown } };
+  type HttpHandler = { configProvider: Promise<{ connectionTimeout: number; requestTimeout: number }> };
+  const CLIENTS: Record<string, () => Promise<unknown>> = {
+    DMS: async () => dmsClient('us-east-1'),
+    CloudFormation: cloudFormation,
+    CloudWatch: async () => cloudWatchClient('us-east-1'),
+  };
+
+  test('the table lists every client once', () => {
+    expect(rows.map((r) => r.client).sort()).toEqual(Object.keys(CLIENTS).sort());
+  });
+
+  test.each(Object.keys(CLIENTS))('%s: attempts per send and timeouts as the client is built', async (name) => {
+    const client = await CLIENTS[name]() as SdkClient;
+    const handler = await (client.config.requestHandler as HttpHandler).configProvider;
+    const row = rows.find((r) => r.client === name)!;
+    expect({ attempts: row['attempts per send'], connect: row['connect timeout'], request: row['request timeout'] }).toEqual({
+      attempts: String(await client.config.maxAttempts()),
+      connect: `${handler.connectionTimeout / 1000} s`,
+      request: `${handler.requestTimeout / 1000} s`,
+    });
   });
 });
 

@@ -27,9 +27,10 @@ let cached: { key: string; client: CloudFormationClient } | undefined;
 /**
  * One client per endpoint override (tests point it at the lifecycle driver). One attempt per
  * send: throttling and other transient faults are retried by `read` alone (one retry layer,
- * as for DMS), so a throttled account sees one call per retry, never the SDK's five.
+ * as for DMS), so a throttled account sees one call per retry, never the SDK's five. Exported for
+ * test/docs-truth.test.ts, which checks docs/reliability.md against it.
  */
-async function cloudFormation(): Promise<CloudFormationClient> {
+export async function cloudFormation(): Promise<CloudFormationClient> {
   const { CloudFormationClient } = await loadSdk();
   const key = `${process.env.AWS_REGION}|${process.env.AWS_ENDPOINT_URL_CLOUDFORMATION ?? process.env.AWS_ENDPOINT_URL ?? ''}`;
   if (cached?.key !== key) {
