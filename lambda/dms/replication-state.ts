@@ -64,7 +64,7 @@ export function describeTarget(target: ReplicationTarget): string {
 }
 
 /** Stop reason and failure messages, quoted for a reason or a timeout detail. */
-export function stateDetail(state: ReplicationState): string | undefined {
+export function stateDetail(state: Pick<ReplicationState, 'stopReason' | 'failureMessage'>): string | undefined {
   return [
     state.stopReason ? `stop reason: ${quote(state.stopReason)}` : '',
     state.failureMessage ? `failure messages: ${quote(state.failureMessage)}` : '',
