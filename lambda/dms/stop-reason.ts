@@ -1,5 +1,3 @@
-import type { ReplicationState } from './replication-state';
-
 /**
  * What a replication's status and StopReason say about whether it will go on.
  * DMS's StopReason values (the same strings for a task's and a serverless replication's,
@@ -34,7 +32,7 @@ const RECOVERING = /\b(RECOVERABLE_ERROR|RECONFIGURATION_RESTART|RECYCLE_TASK)\b
 const FULL_LOAD_ONLY_FINISHED = /\bFULL_LOAD_ONLY_FINISHED\b/;
 
 /** The verdict on what DMS shows now. */
-export function classifyStop(state: Pick<ReplicationState, 'status' | 'stopReason'>): StopVerdict {
+export function classifyStop(state: { readonly status: string; readonly stopReason?: string }): StopVerdict {
   const reason = state.stopReason?.trim() || undefined;
   if (state.status === 'failed') return { kind: 'for-good', reason };
   if (state.status !== 'stopped') return { kind: 'not-stopped' };
