@@ -139,15 +139,15 @@ describe('schemaNames', () => {
     expect(Date.now() - began).toBeLessThan(3_000);
   });
 
-  test('within the read-lag grace after a start, DMS may not list the tables yet: waited for', async () => {
+  test('within the read-lag grace after a start DMS may not list the tables yet: waited for; after it, a failure', async () => {
     const arn = cutoverReplication(dms(), SCENARIOS.ready, 'replication-config', { status: 'created' });
     await new DatabaseMigrationServiceClient({}).send(new StartReplicationCommand({ ReplicationConfigArn: arn, StartReplicationType: 'start-replication' }));
-    await new Promise((r) => setTimeout(r, 2_000));
-    process.env.DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS = '600';
+    process.env.DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS = '6';
     try {
-      await expect(runHandlers(handlers, cfnEvent('Create', props(arn, { SchemaNames: 'billing', TimeoutSeconds: '2' })), 10)).rejects.toThrow(
-        /^Timed out .*no-tables/,
-      );
+      const run = () => runHandlers(handlers, cfnEvent('Create', props(arn, { SchemaNames: 'billing', TimeoutSeconds: '3' })), 10);
+      await expect(run()).rejects.toThrow(/^Timed out after 3s .*not-ready \(no-tables\)/);
+      await new Promise((r) => setTimeout(r, 3_500));
+      await expect(run()).rejects.toThrow(/^schemaNames "billing" match no table of the running replication config/);
     } finally {
       delete process.env.DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS;
     }
