@@ -13,7 +13,7 @@ export const METRIC_PERIOD_MS = METRIC_PERIOD_SECONDS * 1000;
 /** The dimension DMS documents for a task's metrics (with ReplicationInstanceIdentifier). */
 const TASK_DIMENSION = 'ReplicationTaskIdentifier';
 
-/** One data point: epoch ms and seconds of latency. */
+/** One data point: epoch ms (its minute's start) and its value (seconds of latency, or a count of changes). */
 export interface LatencyPoint {
   readonly t: number;
   readonly v: number;

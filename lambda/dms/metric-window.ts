@@ -1,11 +1,5 @@
-import { METRIC_PERIOD_MS } from './cdc-latency';
+import { LatencyPoint, METRIC_PERIOD_MS } from './cdc-latency';
 import { PUBLISH_LAG_SECONDS } from '../../src/private/readiness-bounds';
-
-/** One data point: epoch ms (its minute's start) and its value. */
-export interface MetricPoint {
-  readonly t: number;
-  readonly v: number;
-}
 
 /** What one metric's window showed. */
 export interface WindowVerdict {
@@ -28,7 +22,7 @@ export const PUBLISH_LAG_MS = PUBLISH_LAG_SECONDS * 1000;
  * than CloudWatch's publishing lag, one every minute back to the window's start, none above
  * `max`. The one rule both the latency window and the drained backlog follow.
  */
-export function judgeWindow(points: readonly MetricPoint[], max: number, windowMs: number, now: number): WindowVerdict {
+export function judgeWindow(points: readonly LatencyPoint[], max: number, windowMs: number, now: number): WindowVerdict {
   const latest = points[points.length - 1];
   const fresh = latest !== undefined && latest.t >= now - PUBLISH_LAG_MS;
   const end = fresh ? latest.t : now;
