@@ -262,10 +262,11 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   'wait-replication': {
     name: 'wait-replication',
     summary: 'Wait until a replication is running, done with its full load, stopped, or ready for cut-over',
-    synopsis: '(--replication-config-arn ARN | --replication-task-arn ARN) --until GOAL [--max-source-latency 10s] [--max-target-latency 10s] [--latency-window 5m] [--waive-validation] [--schemas S] [--timeout 6h] [--poll-interval 2s] [--region R]',
+    synopsis: '(--replication-config-arn ARN | --replication-task-arn ARN) --until GOAL [--criterion latency-window|drained|both] [--max-source-latency 10s] [--max-target-latency 10s] [--latency-window 5m] [--drained-window 5m] [--waive-validation] [--accept-conditional-check-failures T=N,*=N] [--schemas S] [--timeout 6h] [--poll-interval 2s] [--region R]',
     description: [
       'Starts nothing; for pipeline steps that wait longer than the hour CloudFormation gives a custom resource (serverless capacity provisioning, a large full load). GOAL: accepted, running, full-load-finished, stopped or cutover-ready. A replication that fails, or stops with an error while waiting for running or full-load-finished, exits 1 with DMS\'s stop reason.',
-      'cutover-ready: every table loaded and none errored, validation Validated wherever it is enabled (unless --waive-validation), and CDCLatencySource and CDCLatencyTarget at or under their maximum for the whole --latency-window, a data point every minute (no data points is unknown latency, not zero). A table in Table error exits 1 at once; a timeout (exit 3) says what still held readiness back. Run the status command to see it table by table.',
+      'cutover-ready: the replication runs, every table loaded and none errored, validation Validated wherever it is enabled (unless --waive-validation; where it is off or waived, no full-load error rows and no more conditional-check failures than accepted), and CDC caught up by --criterion: latency-window (writes still flowing: CDCLatencySource and CDCLatencyTarget at or under their maximum for the whole --latency-window), drained (writes frozen: CDCIncomingChanges, CDCChangesMemorySource/Target and CDCChangesDiskSource/Target at 0 for the whole --drained-window; this does not prove the source\'s log was read to the end) or both; a data point every minute (no data points is unknown, not zero).',
+      'A replication that failed or stopped for good (FATAL_ERROR, stopped by a user, any stop reason DMS does not recover from by itself), a table in Table error, or --schemas naming a schema DMS does not report exit 1 at once with DMS\'s words; RECOVERABLE_ERROR is waited for. A timeout (exit 3) says what still held readiness back. Run the status command to see it table by table.',
     ],
     options: {
       ...REPLICATION_OPTIONS,
@@ -285,9 +286,9 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   'status': {
     name: 'status',
     summary: 'Show whether a replication is ready for cut-over, table by table, and what holds it back',
-    synopsis: '(--replication-config-arn ARN | --replication-task-arn ARN) [--json] [--max-source-latency 10s] [--max-target-latency 10s] [--latency-window 5m] [--waive-validation] [--schemas S] [--region R]',
+    synopsis: '(--replication-config-arn ARN | --replication-task-arn ARN) [--json] [--criterion latency-window|drained|both] [--max-source-latency 10s] [--max-target-latency 10s] [--latency-window 5m] [--drained-window 5m] [--waive-validation] [--accept-conditional-check-failures T=N,*=N] [--schemas S] [--region R]',
     description: [
-      'One look at DMS\'s table statistics and CloudWatch\'s CDC latency, judged by the rules of wait-replication --until cutover-ready. Prints a table (each table\'s load and validation state, its failed, pending and suspended records, and why it is not ready), or with --json one JSON object with the same facts. Exits 0 whether or not the replication is ready: read "ready" in the JSON.',
+      'One look at DMS\'s table statistics and CloudWatch\'s CDC latency and backlog, judged by the rules of wait-replication --until cutover-ready. Prints a table (each table\'s load and validation state, its failed, pending and suspended records, and why it is not ready), or with --json one JSON object with the same facts. Exits 0 whether or not the replication is ready: read "ready" in the JSON.',
     ],
     options: {
       ...REPLICATION_OPTIONS,

@@ -1,14 +1,24 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as dms from 'aws-cdk-lib/aws-dms';
 import { Construct } from 'constructs';
+import { CutoverCriterion } from './cutover-criterion';
 import { validateDmsArn } from './private/dms-arn';
-import { Attribute, CutoverReadinessProperties, DefaultReadiness } from './private/handler-contract';
+import { Attribute, CdcCriterionName, CutoverReadinessProperties } from './private/handler-contract';
 import { LifecycleProvider } from './private/lifecycle-provider';
+import { formatAllowance, validateAllowance } from './private/load-error-allowance';
 import { waitSettings } from './private/wait-settings';
 import { DmsWaitOptions } from './wait-options';
 
 /** What counts as ready for cut-over, and how long to wait for it. */
 export interface DmsCutoverReadinessOptions extends DmsWaitOptions {
+  /**
+   * What says CDC has caught up; all of them must hold (not asked of a full-load-only
+   * replication). `CutoverCriterion.latencyWindow()` while writes still flow,
+   * `CutoverCriterion.drained()` once they are frozen, or both. Not together with
+   * `maxSourceLatency`, `maxTargetLatency` or `latencyWindow` (give those to `latencyWindow()`).
+   * @default - [CutoverCriterion.latencyWindow()] with `maxSourceLatency`, `maxTargetLatency` and `latencyWindow`
+   */
+  readonly criteria?: CutoverCriterion[];
   /**
    * The highest `CDCLatencySource` (CloudWatch, `AWS/DMS`) allowed anywhere in `latencyWindow`.
    * @default Duration.seconds(10)
@@ -22,10 +32,19 @@ export interface DmsCutoverReadinessOptions extends DmsWaitOptions {
   /**
    * How long both latencies must have stayed at or under their maximum, with a data point
    * every minute (DMS publishes none while a replication is idle: that is unknown latency,
-   * not zero). At least 1 minute, at most 15 days (CloudWatch keeps one-minute points that long).
+   * not zero). From 1 minute to 15 days less 6 minutes: CloudWatch keeps one-minute points
+   * for 15 days and the query starts 6 minutes before the window.
    * @default Duration.minutes(5)
    */
   readonly latencyWindow?: Duration;
+  /**
+   * Full-load conditional-check failures (DMS's `FullLoadCondtnlChkFailedRows`) accepted on
+   * tables whose validation is off or waived, keyed `schema.table`; the key `*` accepts that
+   * many across all tables not named. Full-load error rows (`FullLoadErrorRows`) are never
+   * accepted there.
+   * @default - none accepted
+   */
+  readonly acceptedConditionalCheckFailures?: { [table: string]: number };
   /**
    * Accept tables whatever their validation state (mismatched, suspended, pending, no
    * primary key), for migrations that validate otherwise.
@@ -63,13 +82,17 @@ export interface DmsCutoverReadinessProps extends DmsCutoverReadinessOptions {
  * Waits during `cdk deploy` until a running DMS replication is ready for cut-over, so a
  * later stage (or a later stack) switches applications to the target only then:
  * every selected table loaded and none errored; validation `Validated` wherever it is
- * enabled (unless `waiveValidation`); `CDCLatencySource` and `CDCLatencyTarget` at or
- * under their maximum for the whole `latencyWindow` (not asked of a full-load-only
- * replication). It only reads DMS and CloudWatch.
+ * enabled (unless `waiveValidation`; where it is off or waived, no full-load error rows and
+ * no more conditional-check failures than accepted); CDC caught up by every one of
+ * `criteria` (by default `CDCLatencySource` and `CDCLatencyTarget` at or under their maximum
+ * for the whole `latencyWindow`; not asked of a full-load-only replication). It only reads
+ * DMS and CloudWatch.
  *
  * On create, and on update when a criterion or `checkTrigger` changes, it checks on the
- * poll schedule until ready; a table in `Table error` or a failed replication fails the
- * deployment at once, and a timeout's reason names what still held readiness back (for
+ * poll schedule until ready; a replication that failed or stopped for good (a FATAL_ERROR,
+ * stopped by a user, any stop DMS does not recover from by itself), a table in `Table error`
+ * or `schemaNames` that DMS does not report fail the deployment at once in DMS's words, and
+ * a timeout's reason names what still held readiness back (for
  * example `sales.items: validation Mismatched records, 3 failed record(s)`). Other
  * updates, and every update during a rollback, look once and succeed. Delete makes no call.
  *
@@ -83,6 +106,10 @@ export interface DmsCutoverReadinessProps extends DmsCutoverReadinessOptions {
  *   maxTargetLatency: Duration.seconds(10),
  *   latencyWindow: Duration.minutes(5),
  *   timeout: Duration.minutes(55),
+ * });
+ * // Once writes on the source are frozen: the backlog drained for 5 minutes.
+ * DmsCutoverReadiness.forReplicationConfig(this, 'Drained', replicationConfig, {
+ *   criteria: [CutoverCriterion.drained({ window: Duration.minutes(5) })],
  * });
  */
 export class DmsCutoverReadiness extends Construct {
@@ -124,9 +151,10 @@ export class DmsCutoverReadiness extends Construct {
     if (configArn !== undefined) validateDmsArn(this, 'replicationConfigArn', configArn, 'replication-config');
     if (taskArn !== undefined) validateDmsArn(this, 'replicationTaskArn', taskArn, 'task');
     const wait = waitSettings(props, 'cutover-readiness');
-    const maxSource = seconds('maxSourceLatency', props.maxSourceLatency, DefaultReadiness.MAX_LATENCY_SECONDS, 1, 'Duration.seconds(10)');
-    const maxTarget = seconds('maxTargetLatency', props.maxTargetLatency, DefaultReadiness.MAX_LATENCY_SECONDS, 1, 'Duration.seconds(10)');
-    const window = seconds('latencyWindow', props.latencyWindow, DefaultReadiness.LATENCY_WINDOW_SECONDS, DefaultReadiness.MIN_LATENCY_WINDOW_SECONDS, 'Duration.minutes(5)', DefaultReadiness.MAX_LATENCY_WINDOW_SECONDS);
+    const criteria = cdcCriteria(props);
+    if (props.acceptedConditionalCheckFailures !== undefined && !Token.isUnresolved(props.acceptedConditionalCheckFailures)) {
+      validateAllowance('acceptedConditionalCheckFailures', props.acceptedConditionalCheckFailures);
+    }
     const schemas = props.schemaNames ?? [];
     for (const schema of schemas) {
       if (!Token.isUnresolved(schema) && (schema.trim() === '' || schema.includes(','))) {
@@ -143,11 +171,12 @@ export class DmsCutoverReadiness extends Construct {
     const resource = provider.newResource<CutoverReadinessProperties>(this, 'Resource', wait, {
       ReplicationConfigArn: configArn,
       ReplicationTaskArn: taskArn,
-      MaxSourceLatencySeconds: String(maxSource),
-      MaxTargetLatencySeconds: String(maxTarget),
-      LatencyWindowSeconds: String(window),
+      // Only the latency window (the default) names none: templates from before the drained criterion stay as they were.
+      CdcCriteria: criteria.length === 1 && criteria[0].name === CdcCriterionName.LATENCY_WINDOW ? undefined : criteria.map((c) => c.name).join(','),
+      ...Object.assign({}, ...criteria.map((c) => c._properties)),
       WaiveValidation: String(props.waiveValidation ?? false),
       SchemaNames: schemas.length ? schemas.join(',') : undefined,
+      AcceptedConditionalCheckFailures: props.acceptedConditionalCheckFailures && formatAllowance(props.acceptedConditionalCheckFailures),
       CheckTrigger: props.checkTrigger,
     });
     this.replicationArn = (configArn ?? taskArn)!;
@@ -156,18 +185,21 @@ export class DmsCutoverReadiness extends Construct {
   }
 }
 
-/**
- * A whole number of seconds from `min` to `max` for a readiness prop; an error that
- * names the prop and shows an example otherwise.
- */
-function seconds(prop: string, d: Duration | undefined, defaultSeconds: number, min: number, example: string, max = Infinity): number {
-  if (d === undefined) return defaultSeconds;
-  const value = d.toSeconds({ integral: false });
-  if (Token.isUnresolved(value) || !Number.isInteger(value) || value < min) {
-    throw new Error(`${prop} must be a literal whole number of seconds, at least ${min} (for example ${example}); got ${Token.isUnresolved(value) ? 'a token' : d.toHumanString()}`);
+/** The CDC criteria: `criteria`, or the latency window from the flat props; errors that name the prop. */
+function cdcCriteria(props: DmsCutoverReadinessOptions): CutoverCriterion[] {
+  if (props.criteria === undefined) {
+    const { maxSourceLatency, maxTargetLatency, latencyWindow: window } = props;
+    return [CutoverCriterion.latencyWindow({ maxSourceLatency, maxTargetLatency, window })];
   }
-  if (value > max) {
-    throw new Error(`${prop} must be at most ${Duration.seconds(max).toHumanString()}: CloudWatch keeps DMS's one-minute latency points for 15 days (for example ${example}); got ${d.toHumanString()}`);
+  const flat = (['maxSourceLatency', 'maxTargetLatency', 'latencyWindow'] as const).find((p) => props[p] !== undefined);
+  if (flat) {
+    throw new Error(`${flat} cannot be given together with criteria: pass it to CutoverCriterion.latencyWindow({ ... }) instead`);
   }
-  return value;
+  if (props.criteria.length === 0) {
+    throw new Error('criteria must hold at least one criterion, for example [CutoverCriterion.drained()]');
+  }
+  const names = props.criteria.map((c) => c.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) throw new Error(`criteria holds ${twice} twice; give each criterion at most once`);
+  return props.criteria;
 }

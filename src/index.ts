@@ -5,4 +5,5 @@ export * from './schema-refresh';
 export * from './replication-teardown';
 export * from './replication-run';
 export * from './premigration-assessment';
+export * from './cutover-criterion';
 export * from './cutover-readiness';

@@ -1,6 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { DmsConnectionTest, DmsCutoverReadiness, DmsCutoverReadinessProps } from '../src';
+import { CutoverCriterion, DmsConnectionTest, DmsCutoverReadiness, DmsCutoverReadinessProps } from '../src';
 import { handlerStatements } from './support/dms-policy';
 
 const ACCOUNT = '123456789012';
@@ -66,12 +66,51 @@ test('the custom resource carries the criteria, with the defaults', () => {
   expect(resources[0].SchemaNames).toBeUndefined();
 });
 
+test('the drained criterion, alone or beside the latency window, and accepted conditional-check failures', () => {
+  const stack = newStack();
+  new DmsCutoverReadiness(stack, 'Drained', { replicationTaskArn: arn('task', 'T'), criteria: [CutoverCriterion.drained({ window: Duration.minutes(10) })] });
+  new DmsCutoverReadiness(stack, 'Both', {
+    replicationConfigArn: arn('replication-config', 'C'),
+    criteria: [
+      CutoverCriterion.latencyWindow({ maxTargetLatency: Duration.seconds(30), window: Duration.minutes(14 * 24 * 60) }),
+      CutoverCriterion.drained(),
+    ],
+    acceptedConditionalCheckFailures: { 'sales.orders': 3, '*': 1 },
+  });
+  const resources = Object.values(Template.fromStack(stack).findResources('Custom::DmsCutoverReadiness')).map((r: any) => r.Properties);
+  expect(resources[0]).toMatchObject({ CdcCriteria: 'drained', DrainedWindowSeconds: '600' });
+  expect(resources[0].LatencyWindowSeconds).toBeUndefined();
+  expect(resources[1]).toMatchObject({
+    CdcCriteria: 'latency-window,drained',
+    MaxSourceLatencySeconds: '10',
+    MaxTargetLatencySeconds: '30',
+    LatencyWindowSeconds: String(14 * 24 * 3600),
+    DrainedWindowSeconds: '300',
+    AcceptedConditionalCheckFailures: 'sales.orders=3,*=1',
+  });
+});
+
+test('the drained window has the same bound, checked where the criterion is made', () => {
+  expect(() => CutoverCriterion.drained({ window: Duration.minutes(15 * 24 * 60 - 5) }))
+    .toThrow(/^drained window must be at most 14d 23h 54m: CloudWatch keeps one-minute data points/);
+  expect(CutoverCriterion.drained({ window: Duration.minutes(15 * 24 * 60 - 6) }).name).toBe('drained');
+});
+
 test.each<[string, Partial<DmsCutoverReadinessProps>, RegExp]>([
   ['neither ARN', {}, /needs exactly one of replicationConfigArn \(DMS Serverless\) or replicationTaskArn \(classic task\); got neither/],
   ['both ARNs', { replicationConfigArn: arn('replication-config', 'C'), replicationTaskArn: arn('task', 'T') }, /got both/],
   ['an ARN of the wrong type', { replicationTaskArn: arn('endpoint', 'E') }, /replicationTaskArn/],
-  ['a window past the 15 days CloudWatch keeps', { replicationTaskArn: arn('task', 'T'), latencyWindow: Duration.days(16) }, /latencyWindow must be at most 15 days: CloudWatch keeps/],
-  ['a window under a minute', { replicationTaskArn: arn('task', 'T'), latencyWindow: Duration.seconds(30) }, /latencyWindow must be a literal whole number of seconds, at least 60 \(for example Duration\.minutes\(5\)\); got 30 seconds/],
+  ['a window whose query starts past the 15 days CloudWatch keeps one-minute points', { replicationTaskArn: arn('task', 'T'), latencyWindow: Duration.days(15) },
+    /^latencyWindow must be at most 14d 23h 54m: CloudWatch keeps one-minute data points for 15 days \(a query that starts earlier needs 5-minute periods\) and the query starts 6m before the window; got 15d$/],
+  ['a window under a minute', { replicationTaskArn: arn('task', 'T'), latencyWindow: Duration.seconds(30) }, /^latencyWindow must be at least 1m: DMS publishes its metrics once a minute; got 30s$/],
+  ['a fractional window', { replicationTaskArn: arn('task', 'T'), latencyWindow: Duration.millis(90_500) }, /latencyWindow must be a literal whole number of seconds/],
+  ['latency props beside criteria', { replicationTaskArn: arn('task', 'T'), latencyWindow: Duration.minutes(5), criteria: [CutoverCriterion.drained()] },
+    /latencyWindow cannot be given together with criteria: pass it to CutoverCriterion\.latencyWindow\(\{ \.\.\. \}\) instead/],
+  ['no criteria', { replicationTaskArn: arn('task', 'T'), criteria: [] }, /criteria must hold at least one criterion/],
+  ['a criterion twice', { replicationTaskArn: arn('task', 'T'), criteria: [CutoverCriterion.drained(), CutoverCriterion.drained()] }, /criteria holds drained twice/],
+  ['a conditional-check allowance with a bad key', { replicationTaskArn: arn('task', 'T'), acceptedConditionalCheckFailures: { orders: 3 } },
+    /acceptedConditionalCheckFailures takes schema\.table \(or \* for all other tables\) as keys/],
+  ['a negative allowance', { replicationTaskArn: arn('task', 'T'), acceptedConditionalCheckFailures: { 'sales.orders': -1 } }, /acceptedConditionalCheckFailures takes whole numbers of at least 0/],
   ['a fractional latency', { replicationTaskArn: arn('task', 'T'), maxSourceLatency: Duration.millis(1500) }, /maxSourceLatency must be a literal whole number of seconds, at least 1 \(for example Duration\.seconds\(10\)\)/],
   ['a schema name with a comma', { replicationTaskArn: arn('task', 'T'), schemaNames: ['a,b'] }, /schemaNames must be schema names without commas, for example \['sales', 'billing'\]; got "a,b"/],
   ['a timeout over an hour', { replicationTaskArn: arn('task', 'T'), timeout: Duration.hours(2) }, /timeout must be at most 1 hour/],

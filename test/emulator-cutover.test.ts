@@ -1,7 +1,8 @@
 /** The emulator's table statistics and its small CloudWatch, through the real SDK clients. */
 import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
-import { DatabaseMigrationServiceClient, DescribeReplicationTableStatisticsCommand, DescribeTableStatisticsCommand } from '@aws-sdk/client-database-migration-service';
+import { DatabaseMigrationServiceClient, DescribeReplicationTableStatisticsCommand, DescribeTableStatisticsCommand, DescribeReplicationsCommand, DescribeReplicationTasksCommand } from '@aws-sdk/client-database-migration-service';
 import { useEmulatedDms } from './support/emulated-dms';
+import { frozenSource } from '../tools/dms-emulator';
 
 const dms = useEmulatedDms();
 const MINUTE = 60_000;
@@ -88,5 +89,74 @@ describe('CloudWatch', () => {
     }
     dms().failNext('GetMetricData', 'Throttling', 'Rate exceeded');
     await expect(cloudWatch().send(new GetMetricDataCommand({ StartTime: new Date(0), EndTime: new Date(), MetricDataQueries: [] }))).rejects.toMatchObject({ name: 'Throttling' });
+  });
+});
+
+describe('stop reasons, per kind, in DMS\'s words', () => {
+  test('a task stops with StopReason and LastFailureMessage; a serverless replication with StopReason and FailureMessages', async () => {
+    const task = dms().taskArn('STOP1');
+    const config = dms().replicationConfigArn('STOP2');
+    dms().addReplicationTask(task, { status: 'running' });
+    dms().addReplication(config, { status: 'running' });
+    dms().interruptReplication(task, { stopReason: 'Stop Reason FATAL_ERROR', failureMessages: ['Last Error A', 'B'] });
+    dms().interruptReplication(config, { stopReason: 'Stop Reason FATAL_ERROR', status: 'failed', failureMessages: ['Last Error A', 'B'] });
+    const t = (await dmsApi().send(new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-arn', Values: [task] }] }))).ReplicationTasks![0];
+    expect(t).toMatchObject({ Status: 'stopped', StopReason: 'Stop Reason FATAL_ERROR', LastFailureMessage: 'Last Error A B' });
+    const r = (await dmsApi().send(new DescribeReplicationsCommand({ Filters: [{ Name: 'replication-config-arn', Values: [config] }] }))).Replications![0];
+    expect(r).toMatchObject({ Status: 'failed', StopReason: 'Stop Reason FATAL_ERROR', FailureMessages: ['Last Error A', 'B'] });
+  });
+
+  test('a recoverable error: stopped with its reason, then running again by itself', async () => {
+    const task = dms().taskArn('STOP3');
+    dms().addReplicationTask(task, { status: 'running' });
+    dms().interruptReplication(task, { stopReason: 'Stop Reason RECOVERABLE_ERROR', recoversAfterMs: 500 });
+    const describe = async () => (await dmsApi().send(new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-arn', Values: [task] }] }))).ReplicationTasks![0];
+    expect(await describe()).toMatchObject({ Status: 'stopped', StopReason: 'Stop Reason RECOVERABLE_ERROR' });
+    await new Promise((r) => setTimeout(r, 600));
+    const back = await describe();
+    expect(back.Status).toBe('running');
+    expect(back.StopReason).toBeUndefined();
+  });
+});
+
+describe('a frozen source: the idle latency readings and the backlog', () => {
+  const read = async (arn: string, metric: string, minutes = 20) => {
+    const now = Date.now();
+    const out = await cloudWatch().send(new GetMetricDataCommand({
+      StartTime: new Date(now - minutes * MINUTE),
+      EndTime: new Date(now),
+      ScanBy: 'TimestampAscending',
+      MetricDataQueries: [{ Id: 'm', MetricStat: { Metric: { Namespace: 'AWS/DMS', MetricName: metric, Dimensions: [{ Name: 'ReplicationConfigIdentifier', Value: arn.split(':').pop() }] }, Period: 60, Stat: 'Maximum' } }],
+    }));
+    return out.MetricDataResults![0].Values!;
+  };
+  const frozen = (reading: 'no-points' | 'growing' | 'heartbeat') => {
+    const arn = dms().replicationConfigArn(`FROZEN${reading.replace('-', '').toUpperCase()}`);
+    const idle = frozenSource(reading, 10 * MINUTE);
+    dms().setCdcLatency(arn, idle.latency);
+    dms().setCdcBacklog(arn, idle.backlog);
+    return arn;
+  };
+
+  test('no points, a latency growing a second per second from the last commit, or a steady heartbeat value', async () => {
+    const noPoints = frozen('no-points');
+    expect(await read(noPoints, 'CDCLatencySource', 9)).toEqual([]);
+    expect(await read(noPoints, 'CDCLatencySource', 20)).not.toEqual([]);
+    const growing = await read(frozen('growing'), 'CDCLatencySource');
+    expect(growing.slice(-3)).toEqual([growing.at(-3)!, growing.at(-3)! + 60, growing.at(-3)! + 120]);
+    expect(growing.at(-1)!).toBeGreaterThan(8 * 60);
+    expect(new Set((await read(frozen('heartbeat'), 'CDCLatencyTarget')).slice(-9))).toEqual(new Set([1]));
+  });
+
+  test('every backlog metric drains to 0 a minute after the freeze; with no data, no points at all', async () => {
+    const arn = frozen('heartbeat');
+    for (const metric of ['CDCIncomingChanges', 'CDCChangesMemorySource', 'CDCChangesMemoryTarget', 'CDCChangesDiskSource', 'CDCChangesDiskTarget']) {
+      const values = await read(arn, metric);
+      expect(values.slice(0, 3)).toEqual([25, 25, 25]);
+      expect(values.slice(-8)).toEqual(Array(8).fill(0));
+    }
+    const silent = dms().replicationConfigArn('FROZENSILENT');
+    dms().setCdcBacklog(silent, frozenSource('heartbeat', 10 * MINUTE, { backlog: 'no-points' }).backlog);
+    expect((await read(silent, 'CDCIncomingChanges')).filter((v) => v === 0)).toHaveLength(0);
   });
 });

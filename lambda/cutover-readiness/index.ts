@@ -1,4 +1,6 @@
 import { parseDmsArn } from '../../src/private/dms-arn-syntax';
+import { CdcCriterionName } from '../../src/private/handler-contract';
+import { parseAllowance } from '../../src/private/load-error-allowance';
 import { cloudWatchClient, cutoverReadiness, dmsClientFor, ReadinessCriteria, ReplicationTarget } from '../dms';
 import { lifecycleHandlers } from '../handler-kit/lifecycle-handler';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
@@ -11,12 +13,23 @@ function targetOf(props: ResourcePropertyReader): ReplicationTarget {
 }
 
 function criteriaOf(props: ResourcePropertyReader): ReadinessCriteria {
+  // Resources deployed before the drained criterion name none: the latency window.
+  const cdc = (props.optionalString('CdcCriteria') ?? CdcCriterionName.LATENCY_WINDOW).split(',');
+  const allowanceText = props.optionalString('AcceptedConditionalCheckFailures');
+  const allowance = allowanceText === undefined ? undefined : parseAllowance('AcceptedConditionalCheckFailures', allowanceText);
+  if (typeof allowance === 'string') throw new Error(allowance);
   return {
-    maxSourceLatencyMs: props.secondsAsMs('MaxSourceLatencySeconds'),
-    maxTargetLatencyMs: props.secondsAsMs('MaxTargetLatencySeconds'),
-    latencyWindowMs: props.secondsAsMs('LatencyWindowSeconds'),
+    ...(cdc.includes(CdcCriterionName.LATENCY_WINDOW) ? {
+      latency: {
+        maxSourceLatencyMs: props.secondsAsMs('MaxSourceLatencySeconds'),
+        maxTargetLatencyMs: props.secondsAsMs('MaxTargetLatencySeconds'),
+        windowMs: props.secondsAsMs('LatencyWindowSeconds'),
+      },
+    } : {}),
+    ...(cdc.includes(CdcCriterionName.DRAINED) ? { drained: { windowMs: props.secondsAsMs('DrainedWindowSeconds') } } : {}),
     waiveValidation: props.optionalString('WaiveValidation') === 'true',
     schemaNames: props.optionalString('SchemaNames')?.split(',').filter(Boolean),
+    ...(allowance ? { acceptedConditionalCheckFailures: allowance } : {}),
   };
 }
 
@@ -28,7 +41,10 @@ function criteriaOf(props: ResourcePropertyReader): ReadinessCriteria {
  */
 export const { onEvent, isComplete } = lifecycleHandlers({
   actsOn: ['Create', 'Update'],
-  inputs: ['ReplicationConfigArn', 'ReplicationTaskArn', 'MaxSourceLatencySeconds', 'MaxTargetLatencySeconds', 'LatencyWindowSeconds', 'WaiveValidation', 'SchemaNames', 'CheckTrigger'],
+  inputs: [
+    'ReplicationConfigArn', 'ReplicationTaskArn', 'CdcCriteria', 'MaxSourceLatencySeconds', 'MaxTargetLatencySeconds', 'LatencyWindowSeconds',
+    'DrainedWindowSeconds', 'WaiveValidation', 'SchemaNames', 'AcceptedConditionalCheckFailures', 'CheckTrigger',
+  ],
   physicalId: (props) => targetOf(props).arn,
   operation(props, intent) {
     const target = targetOf(props);

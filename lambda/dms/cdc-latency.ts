@@ -2,17 +2,18 @@ import { CloudWatchClient, Dimension, GetMetricDataCommand, ListMetricsCommand, 
 import { allPages } from './describe-pages';
 import { DmsOperationFailed, errorCode, quote } from './errors';
 import type { ReplicationTarget } from './replication-state';
+import { METRIC_PERIOD_SECONDS } from '../../src/private/readiness-bounds';
 
 /** DMS's CDC latency metrics (seconds), in CloudWatch's `AWS/DMS` namespace. */
 export const LATENCY_METRICS = ['CDCLatencySource', 'CDCLatencyTarget'] as const;
 export type LatencyMetric = (typeof LATENCY_METRICS)[number];
 export const DMS_NAMESPACE = 'AWS/DMS';
 /** DMS publishes its metrics once a minute. */
-export const METRIC_PERIOD_MS = 60_000;
+export const METRIC_PERIOD_MS = METRIC_PERIOD_SECONDS * 1000;
 /** The dimension DMS documents for a task's metrics (with ReplicationInstanceIdentifier). */
 const TASK_DIMENSION = 'ReplicationTaskIdentifier';
 
-/** One data point: epoch ms and seconds of latency. */
+/** One data point: epoch ms (its minute's start) and its value (seconds of latency, or a count of changes). */
 export interface LatencyPoint {
   readonly t: number;
   readonly v: number;
@@ -37,13 +38,23 @@ export async function findLatencyDimensions(
   target: ReplicationTarget,
   identifier: string | undefined,
 ): Promise<Dimension[][]> {
+  return findSeriesDimensions(cloudWatch, target, identifier, LATENCY_METRICS[0]);
+}
+
+/** The dimensions of every series of `metricName` (`AWS/DMS`) of the replication, found as {@link findLatencyDimensions} finds latency's. */
+export async function findSeriesDimensions(
+  cloudWatch: CloudWatchClient,
+  target: ReplicationTarget,
+  identifier: string | undefined,
+  metricName: string,
+): Promise<Dimension[][]> {
   const values = new Set([target.arn, target.arn.split(':').pop()!, ...(identifier ? [identifier] : [])]);
   const isTask = target.kind === 'replication-task';
   try {
     const metrics = await allPages(async (marker) => {
       const out = await cloudWatch.send(new ListMetricsCommand({
         Namespace: DMS_NAMESPACE,
-        MetricName: LATENCY_METRICS[0],
+        MetricName: metricName,
         ...(isTask ? { Dimensions: [{ Name: TASK_DIMENSION }] } : {}),
         NextToken: marker,
       }));
@@ -54,7 +65,7 @@ export async function findLatencyDimensions(
       return !dims.some((d) => d.Name === TASK_DIMENSION) && dims.some((d) => values.has(d.Value ?? ''));
     });
   } catch (err) {
-    throw cloudWatchFailure('ListMetrics', `${DMS_NAMESPACE} ${LATENCY_METRICS[0]} of ${target.arn}`, err);
+    throw cloudWatchFailure('ListMetrics', `${DMS_NAMESPACE} ${metricName} of ${target.arn}`, err);
   }
 }
 
@@ -70,12 +81,28 @@ export async function readLatency(
   fromMs: number,
   toMs: number,
 ): Promise<Record<LatencyMetric, LatencyPoint[]>> {
-  const queries = series.flatMap((dimensions, i) => LATENCY_METRICS.map((name) => ({
-    Id: `${name === 'CDCLatencySource' ? 'source' : 'target'}${i}`,
+  return readMetricPoints(cloudWatch, LATENCY_METRICS, series, fromMs, toMs, 'CDC latency');
+}
+
+/**
+ * The data points of `metrics` (`AWS/DMS`, the most each minute over every series given)
+ * from `fromMs` to `toMs`, oldest first, following NextToken; a minute without a data point
+ * is missing from its list (unknown, never zero).
+ */
+export async function readMetricPoints<M extends string>(
+  cloudWatch: CloudWatchClient,
+  metrics: readonly M[],
+  series: readonly Dimension[][],
+  fromMs: number,
+  toMs: number,
+  what: string,
+): Promise<Record<M, LatencyPoint[]>> {
+  const queries = series.flatMap((dimensions, i) => metrics.map((name, m) => ({
+    Id: `m${m}s${i}`,
     ReturnData: true,
     MetricStat: { Metric: { Namespace: DMS_NAMESPACE, MetricName: name, Dimensions: dimensions }, Period: METRIC_PERIOD_MS / 1000, Stat: 'Maximum' },
   })));
-  const subject = `${DMS_NAMESPACE} CDC latency (${series.map((dims) => dims.map((d) => `${d.Name}=${d.Value}`).join(', ')).join('; ')})`;
+  const subject = `${DMS_NAMESPACE} ${what} (${series.map((dims) => dims.map((d) => `${d.Name}=${d.Value}`).join(', ')).join('; ')})`;
   const messages: MessageData[] = [];
   let results: MetricDataResult[];
   try {
@@ -100,9 +127,9 @@ export async function readLatency(
     const words = [...messages, ...(failed.Messages ?? [])].map((m) => m.Value).filter(Boolean).join('; ') || 'CloudWatch gave no message';
     throw new DmsOperationFailed(`CloudWatch GetMetricData answered ${failed.StatusCode} for ${subject}: ${words}`, failed.StatusCode);
   }
-  const points = (prefix: string) => {
+  const points = (m: number) => {
     const highest = new Map<number, number>();
-    for (const r of results.filter((x) => x.Id?.startsWith(prefix))) {
+    for (const r of results.filter((x) => x.Id?.startsWith(`m${m}s`))) {
       (r.Timestamps ?? []).forEach((t, i) => {
         const v = r.Values?.[i];
         const at = new Date(t).getTime();
@@ -111,7 +138,7 @@ export async function readLatency(
     }
     return [...highest.entries()].sort((a, b) => a[0] - b[0]).map(([t, v]) => ({ t, v }));
   };
-  return { CDCLatencySource: points('source'), CDCLatencyTarget: points('target') };
+  return Object.fromEntries(metrics.map((name, m) => [name, points(m)])) as Record<M, LatencyPoint[]>;
 }
 
 /** A CloudWatch API error in a reason, like DMS's (errors.ts apiFailure): the call, the subject, the code and CloudWatch's words. */

@@ -24,4 +24,7 @@ export * from './assessment-reads';
 export * from './premigration-assessment';
 export * from './table-statistics';
 export * from './cdc-latency';
+export * from './cdc-backlog';
+export * from './metric-window';
+export * from './stop-reason';
 export * from './cutover-readiness';

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-database-migration-service';
 import { findInPages } from './describe-pages';
 import { apiFailure, DmsOperationFailed, isNotFound, quote } from './errors';
+import { classifyStop } from './stop-reason';
 
 /** A DMS Serverless replication config or a classic replication task. */
 export interface ReplicationTarget {
@@ -51,11 +52,9 @@ export const UNDER_WAY: ReadonlySet<string> = new Set([
 export const NEVER_RAN = new Set(['created', 'ready']);
 /** Statuses from which DMS accepts a start or a modify. */
 export const AT_REST = new Set(['created', 'ready', 'stopped', 'failed']);
-/** What a full-load-only replication's StopReason says once it loaded everything. */
-const FULL_LOAD_ONLY_FINISHED = /FULL_LOAD_ONLY_FINISHED/;
-
+/** Whether a full-load-only replication stopped because it loaded everything (stop-reason.ts). */
 export function isFullLoadOnlyFinished(state: ReplicationState): boolean {
-  return state.status === 'stopped' && FULL_LOAD_ONLY_FINISHED.test(state.stopReason ?? '');
+  return classifyStop(state).kind === 'full-load-finished';
 }
 
 /** Names the replication in reasons: "replication config arn:…" / "replication task arn:…". */
@@ -64,7 +63,7 @@ export function describeTarget(target: ReplicationTarget): string {
 }
 
 /** Stop reason and failure messages, quoted for a reason or a timeout detail. */
-export function stateDetail(state: ReplicationState): string | undefined {
+export function stateDetail(state: Pick<ReplicationState, 'stopReason' | 'failureMessage'>): string | undefined {
   return [
     state.stopReason ? `stop reason: ${quote(state.stopReason)}` : '',
     state.failureMessage ? `failure messages: ${quote(state.failureMessage)}` : '',

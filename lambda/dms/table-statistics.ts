@@ -28,6 +28,16 @@ export interface TableStatus {
   readonly validationPendingRecords: number;
   readonly validationSuspendedRecords: number;
   readonly validationStateDetails?: string;
+  /** Rows the full load loaded (FullLoadRows). */
+  readonly fullLoadRows: number;
+  /** Rows the full load could not load (FullLoadErrorRows). */
+  readonly fullLoadErrorRows: number;
+  /** Rows the full load skipped because a conditional check failed (FullLoadCondtnlChkFailedRows). */
+  readonly fullLoadConditionalCheckFailedRows: number;
+  /** Changes applied by CDC (Inserts, Updates, Deletes). */
+  readonly inserts: number;
+  readonly updates: number;
+  readonly deletes: number;
 }
 
 /** Which tables to read: DMS filters the statistics by schema name. */
@@ -72,6 +82,12 @@ export async function describeTableStatuses(
       validationPendingRecords: r.ValidationPendingRecords ?? 0,
       validationSuspendedRecords: r.ValidationSuspendedRecords ?? 0,
       ...(r.ValidationStateDetails ? { validationStateDetails: r.ValidationStateDetails } : {}),
+      fullLoadRows: r.FullLoadRows ?? 0,
+      fullLoadErrorRows: r.FullLoadErrorRows ?? 0,
+      fullLoadConditionalCheckFailedRows: r.FullLoadCondtnlChkFailedRows ?? 0,
+      inserts: r.Inserts ?? 0,
+      updates: r.Updates ?? 0,
+      deletes: r.Deletes ?? 0,
     }));
   } catch (err) {
     throw apiFailure(call, target.arn, err);

@@ -86,9 +86,19 @@ export interface CutoverReadinessProperties extends LifecycleResourceProperties 
   /** Exactly one of ReplicationConfigArn / ReplicationTaskArn is set. */
   readonly ReplicationConfigArn?: string;
   readonly ReplicationTaskArn?: string;
-  readonly MaxSourceLatencySeconds: string;
-  readonly MaxTargetLatencySeconds: string;
-  readonly LatencyWindowSeconds: string;
+  /**
+   * The CDC criteria, comma-separated values of {@link CdcCriterionName}; absent: the latency
+   * window alone (resources deployed before the drained criterion).
+   */
+  readonly CdcCriteria?: string;
+  /** With the latency window (absent otherwise). */
+  readonly MaxSourceLatencySeconds?: string;
+  readonly MaxTargetLatencySeconds?: string;
+  readonly LatencyWindowSeconds?: string;
+  /** With the drained criterion (absent otherwise). */
+  readonly DrainedWindowSeconds?: string;
+  /** Accepted full-load conditional-check failures, `schema.table=N,*=N` (src/private/load-error-allowance.ts); absent: none. */
+  readonly AcceptedConditionalCheckFailures?: string;
   /** 'true' or 'false'. */
   readonly WaiveValidation: string;
   /** Schema names, comma-separated; absent: every table. */
@@ -111,7 +121,26 @@ export const NotReadyReason = {
   REPLICATION_NOT_RUNNING: 'replication-not-running',
   LATENCY_OVER_THRESHOLD: 'latency-over-threshold',
   LATENCY_UNKNOWN: 'latency-unknown',
+  BACKLOG_NOT_DRAINED: 'backlog-not-drained',
+  BACKLOG_UNKNOWN: 'backlog-unknown',
+  TABLE_DOES_NOT_EXIST: 'table-does-not-exist',
+  LOAD_ERRORS: 'load-errors',
+  /** Stopped with a reason DMS restarts it from by itself: waited for. */
+  REPLICATION_RECOVERING: 'replication-recovering',
+  /** Failed, or stopped for good: fails the wait at once. */
+  REPLICATION_STOPPED: 'replication-stopped',
 } as const;
+
+/** The CDC criteria of cut-over readiness, by name (construct property and CLI `--criterion`). */
+export const CdcCriterionName = {
+  /** CDCLatencySource and CDCLatencyTarget at or under their maximum over a window: while writes still flow. */
+  LATENCY_WINDOW: 'latency-window',
+  /** The CDC backlog metrics at zero over a window: once writes are frozen. */
+  DRAINED: 'drained',
+} as const;
+
+/** A value of {@link CdcCriterionName}. */
+export type CdcCriterionNameValue = (typeof CdcCriterionName)[keyof typeof CdcCriterionName];
 
 /** A value of {@link NotReadyReason}. */
 export type NotReadyReasonValue = (typeof NotReadyReason)[keyof typeof NotReadyReason];
@@ -120,10 +149,7 @@ export type NotReadyReasonValue = (typeof NotReadyReason)[keyof typeof NotReadyR
 export const DefaultReadiness = {
   MAX_LATENCY_SECONDS: 10,
   LATENCY_WINDOW_SECONDS: 5 * 60,
-  /** DMS publishes its metrics once a minute: a shorter window would judge a single point. */
-  MIN_LATENCY_WINDOW_SECONDS: 60,
-  /** CloudWatch keeps one-minute data points for 15 days: a longer window could never be judged. */
-  MAX_LATENCY_WINDOW_SECONDS: 15 * 24 * 60 * 60,
+  DRAINED_WINDOW_SECONDS: 5 * 60,
 } as const;
 
 /** The two custom resource types the replication-run provider serves. */

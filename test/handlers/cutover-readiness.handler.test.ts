@@ -1,4 +1,6 @@
+import { DatabaseMigrationServiceClient, StartReplicationCommand } from '@aws-sdk/client-database-migration-service';
 import * as handlers from '../../lambda/cutover-readiness';
+import { frozenSource, IdleLatencyReading } from '../../tools/dms-emulator';
 import { cfnEvent } from '../support/cfn-events';
 import { cutoverReplication, CutoverScenario, SCENARIOS } from '../support/cutover-scenarios';
 import { useEmulatedDms } from '../support/emulated-dms';
@@ -52,7 +54,7 @@ describe('ready', () => {
   });
 
   test('a full-load-only replication needs no CDC latency', async () => {
-    const run = await create({ tables: SCENARIOS.ready.tables }, {}, 'replication-task', { migrationType: 'full-load', status: 'stopped' });
+    const run = await create({ tables: SCENARIOS.ready.tables }, {}, 'replication-task', { migrationType: 'full-load' });
     expect(run.data).toEqual({ Status: 'ready', TablesTotal: '3', TablesReady: '3' });
   });
 });
@@ -77,8 +79,131 @@ describe('not ready: the timeout says why', () => {
     expect(Date.now() - began).toBeLessThan(10_000);
   });
 
-  test('a stopped CDC replication is not ready', async () => {
-    await expect(create(SCENARIOS.ready, {}, 'replication-task', { status: 'stopped' })).rejects.toThrow(/the replication is stopped, not running/);
+  test('a CDC replication that never ran is not ready', async () => {
+    await expect(create(SCENARIOS.ready, {}, 'replication-task', { status: 'ready' })).rejects.toThrow(/the replication is ready, not running/);
+  });
+
+  test('a Table does not exist after its load is named as such, not as loading', async () => {
+    const gone = { schema: 'sales', table: 'items', phases: [{ tableState: 'Table does not exist', fullLoadRows: 120 }] };
+    await expect(create({ tables: [...SCENARIOS.ready.tables, gone], latency: SCENARIOS.ready.latency })).rejects.toThrow(
+      /last status: not-ready \(table-does-not-exist\); 1 of 4 table\(s\) not ready; sales\.items: table state Table does not exist after its load/,
+    );
+  });
+});
+
+describe('a replication that stopped: fail fast in DMS\'s words, or wait for DMS to restart it', () => {
+  const FATAL = 'Last Error Stream Component Fatal error. Task error notification received from subtask 0, thread 0 [reptask/replicationtask.c:2883] [1022506] Error reading the source log';
+  test.each<[string, 'replication-config' | 'replication-task', { stopReason: string; status?: 'stopped' | 'failed'; failureMessages?: string[] }, RegExp]>([
+    ['a task stopped by a FATAL_ERROR after it ran', 'replication-task', { stopReason: 'Stop Reason FATAL_ERROR', failureMessages: [FATAL] },
+      /^Not ready for cut-over: the replication task arn:\S+ stopped and DMS does not restart it by itself: stop reason: Stop Reason FATAL_ERROR; failure messages: Last Error Stream Component Fatal error/],
+    ['a serverless replication that failed', 'replication-config', { stopReason: 'Stop Reason FATAL_ERROR', status: 'failed', failureMessages: ['Connection to the target database failed', 'Task failed'] },
+      /^Not ready for cut-over: the replication config arn:\S+ failed: stop reason: Stop Reason FATAL_ERROR; failure messages: Connection to the target database failed \| Task failed/],
+    ['a task stopped by a user', 'replication-task', { stopReason: 'Stop Reason NORMAL' },
+      /^Not ready for cut-over: the replication task arn:\S+ was stopped \(by a user or a tool\): stop reason: Stop Reason NORMAL/],
+    ['a serverless replication stopped out of disk', 'replication-config', { stopReason: 'Stop Reason STOPPED_DUE_TO_LOW_DISK' },
+      /stopped and DMS does not restart it by itself: stop reason: Stop Reason STOPPED_DUE_TO_LOW_DISK/],
+    ['a task stopped at its CDC stop position', 'replication-task', { stopReason: 'Stop Reason STOPPED_AT_COMMIT_TIME' },
+      /stopped at its CDC stop position \(Stop Reason STOPPED_AT_COMMIT_TIME\) and replicates nothing more/],
+  ])('%s: fails within one check', async (_, kind, stop, reason) => {
+    const arn = cutoverReplication(dms(), SCENARIOS.loading, kind);
+    dms().interruptReplication(arn, stop);
+    const began = Date.now();
+    await expect(runHandlers(handlers, cfnEvent('Create', props(arn, { TimeoutSeconds: '60' })), 10)).rejects.toThrow(reason);
+    expect(Date.now() - began).toBeLessThan(3_000);
+  });
+
+  test('a recoverable error is waited for, its reason shown, until DMS restarts the replication', async () => {
+    const arn = cutoverReplication(dms(), SCENARIOS.ready, 'replication-task');
+    dms().interruptReplication(arn, { stopReason: 'Stop Reason RECOVERABLE_ERROR', failureMessages: ['Network error'], recoversAfterMs: 2_500 });
+    await expect(runHandlers(handlers, cfnEvent('Create', props(arn, { TimeoutSeconds: '2' })), 10)).rejects.toThrow(
+      /last status: not-ready \(replication-recovering\); 0 of 3 table\(s\) not ready; the replication stopped with stop reason: Stop Reason RECOVERABLE_ERROR; failure messages: Network error; DMS restarts it by itself/,
+    );
+    const run = await runHandlers(handlers, cfnEvent('Create', props(arn, { TimeoutSeconds: '20' })), 10);
+    expect(run.data?.Status).toBe('ready');
+  });
+
+  test('a full-load-only replication that finished (FULL_LOAD_ONLY_FINISHED) is ready', async () => {
+    const arn = cutoverReplication(dms(), { tables: SCENARIOS.ready.tables }, 'replication-config', { migrationType: 'full-load' });
+    dms().interruptReplication(arn, { stopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED' });
+    const run = await runHandlers(handlers, cfnEvent('Create', props(arn)), 10);
+    expect(run.data).toMatchObject({ Status: 'ready', TablesReady: '3' });
+  });
+});
+
+describe('schemaNames', () => {
+  test('names that match no table of a running replication fail, naming the schemas DMS reports', async () => {
+    const began = Date.now();
+    await expect(create(SCENARIOS.ready, { SchemaNames: 'Sales,billing', TimeoutSeconds: '60' })).rejects.toThrow(
+      /^schemaNames "Sales", "billing" match no table of the running replication config arn:\S+; DMS reports tables in schema\(s\) "sales"/,
+    );
+    expect(Date.now() - began).toBeLessThan(3_000);
+  });
+
+  test('within the read-lag grace after a start DMS may not list the tables yet: waited for; after it, a failure', async () => {
+    const arn = cutoverReplication(dms(), SCENARIOS.ready, 'replication-config', { status: 'created' });
+    await new DatabaseMigrationServiceClient({}).send(new StartReplicationCommand({ ReplicationConfigArn: arn, StartReplicationType: 'start-replication' }));
+    process.env.DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS = '6';
+    try {
+      const run = () => runHandlers(handlers, cfnEvent('Create', props(arn, { SchemaNames: 'billing', TimeoutSeconds: '3' })), 10);
+      await expect(run()).rejects.toThrow(/^Timed out after 3s .*not-ready \(no-tables\)/);
+      await new Promise((r) => setTimeout(r, 3_500));
+      await expect(run()).rejects.toThrow(/^schemaNames "billing" match no table of the running replication config/);
+    } finally {
+      delete process.env.DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS;
+    }
+  });
+});
+
+describe('the drained criterion, once writes are frozen', () => {
+  const drainedProps = { CdcCriteria: 'drained', DrainedWindowSeconds: '300', MaxSourceLatencySeconds: '', MaxTargetLatencySeconds: '', LatencyWindowSeconds: '' };
+  const frozen = (reading: IdleLatencyReading, backlog: 'zero' | 'no-points' = 'zero') => {
+    const arn = cutoverReplication(dms(), { tables: SCENARIOS.ready.tables });
+    const idle = frozenSource(reading, 10 * 60_000, { backlog });
+    dms().setCdcLatency(arn, idle.latency);
+    dms().setCdcBacklog(arn, idle.backlog);
+    return arn;
+  };
+
+  test('drained: ready although latency publishes nothing while idle (where the latency window never is)', async () => {
+    const arn = frozen('no-points');
+    const run = await runHandlers(handlers, cfnEvent('Create', props(arn, drainedProps)), 10);
+    expect(run.data).toMatchObject({ Status: 'ready', TablesReady: '3' });
+    await expect(runHandlers(handlers, cfnEvent('Create', props(arn)), 10)).rejects.toThrow(/CDCLatencySource has no data points in the last 5m 0s/);
+  });
+
+  test('a backlog without data points is unknown, never zero', async () => {
+    await expect(runHandlers(handlers, cfnEvent('Create', props(frozen('heartbeat', 'no-points'), drainedProps)), 10)).rejects.toThrow(
+      /CDCIncomingChanges has no data points in the last 5m 0s: backlog unknown \(no data is not zero\)/,
+    );
+  });
+
+  test('both criteria: the backlog drained and latency under its maximum (a heartbeat keeps it low)', async () => {
+    const both = { ...props(frozen('heartbeat')), CdcCriteria: 'latency-window,drained', DrainedWindowSeconds: '300' };
+    const run = await runHandlers(handlers, cfnEvent('Create', both), 10);
+    expect(run.data?.Status).toBe('ready');
+  });
+});
+
+describe('load errors where validation is off', () => {
+  const withErrors = {
+    tables: [
+      { schema: 'sales', table: 'orders', phases: [{ tableState: 'Table completed', fullLoadConditionalCheckFailedRows: 2 }] },
+      { schema: 'sales', table: 'items', phases: [{ tableState: 'Table completed', fullLoadErrorRows: 5 }] },
+    ],
+    latency: SCENARIOS.ready.latency,
+  };
+
+  test('error rows and conditional-check failures hold readiness back, naming the tables', async () => {
+    await expect(create(withErrors)).rejects.toThrow(
+      /not-ready \(load-errors\); 2 of 2 table\(s\) not ready; sales\.orders: 2 conditional-check failure\(s\) in the full load \(FullLoadCondtnlChkFailedRows\); 2 across tables not named, 0 accepted; sales\.items: 5 row\(s\) failed to load \(FullLoadErrorRows\) and validation is off/,
+    );
+  });
+
+  test('accepted conditional-check failures pass; error rows never do', async () => {
+    const accepted = { AcceptedConditionalCheckFailures: 'sales.orders=2' };
+    await expect(create(withErrors, accepted)).rejects.toThrow(/not-ready \(load-errors\); 1 of 2 table\(s\) not ready; sales\.items: 5 row\(s\) failed to load/);
+    const run = await create({ tables: [withErrors.tables[0]], latency: SCENARIOS.ready.latency }, accepted);
+    expect(run.data?.Status).toBe('ready');
   });
 });
 

@@ -3,7 +3,8 @@
  * handler assets, against the DMS emulator's table statistics and CloudWatch metrics.
  */
 import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
-import { DmsCutoverReadiness, DmsCutoverReadinessOptions } from '../../src';
+import { CutoverCriterion, DmsCutoverReadiness, DmsCutoverReadinessOptions } from '../../src';
+import { frozenSource } from '../../tools/dms-emulator';
 import { LifecycleDriver } from '../../tools/lifecycle';
 import { cutoverReplication, CutoverScenario, SCENARIOS } from '../support/cutover-scenarios';
 import { useEmulatedDms } from '../support/emulated-dms';
@@ -58,4 +59,39 @@ test('an errored table fails at once; Delete makes no call', async () => {
   dms().resetCalls();
   expect((await ok.driver.destroy()).status).toBe('DELETE_COMPLETE');
   expect(dms().calls).toHaveLength(0);
+});
+
+test('a replication that stops with a FATAL_ERROR while the stack waits fails it at once, in DMS\'s words', async () => {
+  const arn = replication(SCENARIOS.loading, 'replication-task');
+  dms().interruptReplication(arn, { afterMs: 1_500, stopReason: 'Stop Reason FATAL_ERROR', failureMessages: ['Last Error Stream Component Fatal error'] });
+  const began = Date.now();
+  const { result } = await deploy(arn, { timeout: Duration.minutes(5) });
+  expect(result.status).toBe('CREATE_FAILED');
+  expect(result.failures[0].reason).toMatch(
+    /^Not ready for cut-over: the replication task arn:\S+ stopped and DMS does not restart it by itself: stop reason: Stop Reason FATAL_ERROR; failure messages: Last Error Stream Component Fatal error/,
+  );
+  expect(Date.now() - began).toBeLessThan(30_000);
+});
+
+test('writes frozen: the drained criterion completes the stack where the latency window cannot', async () => {
+  const arn = replication({ tables: SCENARIOS.ready.tables });
+  const idle = frozenSource('no-points', 10 * 60_000);
+  dms().setCdcLatency(arn, idle.latency);
+  dms().setCdcBacklog(arn, idle.backlog);
+  const drained = await deploy(arn, { criteria: [CutoverCriterion.drained({ window: Duration.minutes(5) })] });
+  expect(drained.result.status).toBe('CREATE_COMPLETE');
+  expect(drained.driver.outputs()).toEqual({ Readiness: 'ready', Tables: '3' });
+  const latency = await deploy(arn);
+  expect(latency.result.failures[0]?.reason).toMatch(/CDCLatencySource has no data points in the last 5m 0s/);
+});
+
+test('load errors: conditional-check failures block the stack unless accepted for the table', async () => {
+  const arn = replication({
+    tables: [{ schema: 'sales', table: 'orders', phases: [{ tableState: 'Table completed', fullLoadConditionalCheckFailedRows: 2 }] }],
+    latency: SCENARIOS.ready.latency,
+  });
+  const blocked = await deploy(arn);
+  expect(blocked.result.failures[0]?.reason).toMatch(/not-ready \(load-errors\); 1 of 1 table\(s\) not ready; sales\.orders: 2 conditional-check failure\(s\)/);
+  const accepted = await deploy(arn, { acceptedConditionalCheckFailures: { 'sales.orders': 2 } });
+  expect(accepted.result.status).toBe('CREATE_COMPLETE');
 });

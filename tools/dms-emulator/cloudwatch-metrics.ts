@@ -15,10 +15,15 @@ export const METRIC_PERIOD_MS = 60_000;
 /** ListMetrics shows metrics with a data point in the last two weeks. */
 const LISTED_FOR_MS = 14 * 24 * 3600_000;
 
-/** From `fromMs` (relative to when the series was set; negative: history) the metric reads `value`; null: idle, no data points. */
+/**
+ * From `fromMs` (relative to when the series was set; negative: history) the metric reads
+ * `value`; null: idle, no data points. `growsPerSecond`: the value grows by that much every
+ * second from the segment's start (a latency counted from the last commit on an idle source).
+ */
 export interface MetricSegment {
   readonly fromMs: number;
   readonly value: number | null;
+  readonly growsPerSecond?: number;
 }
 
 /** How the two calls page. */
@@ -150,9 +155,10 @@ function pointsOf(series: Series, start: number, end: number): { t: number; v: n
 }
 
 function valueAt(series: Series, relativeMs: number): number | null {
-  let value: number | null = null;
-  for (const s of series.segments) if (s.fromMs <= relativeMs) value = s.value;
-  return value;
+  let current: MetricSegment | undefined;
+  for (const s of series.segments) if (s.fromMs <= relativeMs) current = s;
+  if (!current || current.value === null) return null;
+  return current.value + Math.floor((relativeMs - current.fromMs) / 1000) * (current.growsPerSecond ?? 0);
 }
 
 function aggregate(points: { t: number; v: number }[], periodMs: number, stat: string): { t: number; v: number }[] {

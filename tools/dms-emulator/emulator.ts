@@ -1,10 +1,12 @@
 import { ArnBuilder } from './arns';
 import { AssessmentBehavior, Assessments } from './assessments';
+import { CdcBacklogScenario, cdcBacklogSeries } from './cdc-backlog';
 import { CdcLatencyScenario, cdcLatencySeries } from './cdc-latency';
 import { CloudWatchMetrics, MetricPaging } from './cloudwatch-metrics';
 import { Connections } from './connections';
 import { DmsError } from './dms-error';
 import { FaultInjector } from './faults';
+import { interrupt, Interruption } from './interruptions';
 import { ResourceRegistry } from './model';
 import {
   ConnectionBehavior,
@@ -407,6 +409,26 @@ export class DmsEmulator {
    */
   setCdcLatency(arn: string, scenario: CdcLatencyScenario): void {
     for (const s of cdcLatencySeries(arn, scenario)) this.metrics.set('AWS/DMS', s.metricName, s.dimensions, s.segments, s.publishDelayMs);
+  }
+
+  /**
+   * The task's or config's CDC backlog metrics in CloudWatch (`AWS/DMS`: CDCIncomingChanges,
+   * CDCChangesMemorySource/Target, CDCChangesDiskSource/Target), piecewise in time from now on,
+   * with the dimensions {@link setCdcLatency} uses; `changes: null` is a stretch without data points.
+   */
+  setCdcBacklog(arn: string, scenario: CdcBacklogScenario): void {
+    for (const s of cdcBacklogSeries(arn, scenario)) this.metrics.set('AWS/DMS', s.metricName, s.dimensions, s.segments, s.publishDelayMs);
+  }
+
+  /**
+   * The task or config stops by itself (`afterMs` from now) with DMS's stop reason, `stopped`
+   * or `failed`, its failure text where DMS shows it for the kind (a task's LastFailureMessage,
+   * a serverless replication's FailureMessages); with `recoversAfterMs`, DMS restarts it then.
+   */
+  interruptReplication(arn: string, plan: Interruption): void {
+    const record = (arn.includes(':task:') ? this.tasks : this.replications).record(arn);
+    if (!record) throw new Error(`No replication ${arn} to interrupt`);
+    interrupt(record, plan);
   }
 
   /** How GetMetricData and ListMetrics page (data points or metrics per page, empty pages first). */

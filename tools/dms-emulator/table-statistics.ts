@@ -23,6 +23,12 @@ export interface TablePhase {
   readonly validationSuspendedRecords?: number;
   /** ValidationStateDetails. */
   readonly validationStateDetails?: string;
+  /** FullLoadRows. @default 1000 once `Table completed`, else 0 */
+  readonly fullLoadRows?: number;
+  /** FullLoadErrorRows. @default 1 in `Table error`, else 0 */
+  readonly fullLoadErrorRows?: number;
+  /** FullLoadCondtnlChkFailedRows (DMS's own spelling on the wire). @default 0 */
+  readonly fullLoadConditionalCheckFailedRows?: number;
 }
 
 /** A table of a replication and how its state changes over time. */
@@ -119,8 +125,9 @@ function wire(t: TableScenario, p: TablePhase, setAt: number): object {
     Deletes: 0,
     Updates: 0,
     Ddls: 0,
-    FullLoadRows: loaded ? 1000 : 0,
-    FullLoadErrorRows: p.tableState === 'Table error' ? 1 : 0,
+    FullLoadRows: p.fullLoadRows ?? (loaded ? 1000 : 0),
+    FullLoadErrorRows: p.fullLoadErrorRows ?? (p.tableState === 'Table error' ? 1 : 0),
+    FullLoadCondtnlChkFailedRows: p.fullLoadConditionalCheckFailedRows ?? 0,
     FullLoadStartTime: toEpochSeconds(setAt),
     ...(loaded ? { FullLoadEndTime: toEpochSeconds(setAt + (p.atMs ?? 0)) } : {}),
     LastUpdateTime: toEpochSeconds(nowMs()),
