@@ -74,8 +74,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // 2 cores about a quarter busy): run more of them at once.
       maxWorkers: 6,
       collectCoverage: false,
-      // Handler JSON logs are kept for assertions, not printed (test/support/quiet-handler-logs.ts).
-      setupFilesAfterEnv: ['<rootDir>/test/support/quiet-handler-logs.ts'],
+      // Handler JSON logs are kept for assertions, not printed (test/support/quiet-handler-logs.ts);
+      // lifecycle suites run on simulated time (test/support/simulated-time.ts).
+      setupFilesAfterEnv: ['<rootDir>/test/support/quiet-handler-logs.ts', '<rootDir>/test/support/simulated-time.ts'],
     },
   },
   tsconfigDev: {
