@@ -13,7 +13,9 @@ import { replicationConfig } from '../support/replication-stack';
 import { synthStack } from '../support/synth';
 
 const START_MS = 1_500;
-const dms = useEmulatedDms({ runBehavior: { startDurationMs: START_MS, fullLoadDurationMs: 1_000, modifyDurationMs: 800, stopDurationMs: 800, tables: 2 } });
+const dms = useEmulatedDms({
+  runBehavior: { startDurationMs: START_MS, fullLoadDurationMs: 1_000, modifyDurationMs: 800, stopDurationMs: 800, tables: 2 },
+});
 
 const app = (schema: string) => synthStack((stack: Stack) => {
   const config = replicationConfig(stack, 'Smoke', schema);
