@@ -3,7 +3,8 @@
  *
  * Every suite under test/lifecycle/ runs on it by default: this module is a jest setup file
  * (setupFilesAfterEnv) and installs it for them. A lifecycle suite that must run in real time
- * says `@real-time` in its first doc comment. Any other suite opts in with one line at its top:
+ * says `@real-time` in its first doc comment (LIFECYCLE_REAL_TIME=1 in the environment puts them
+ * all on the wall clock, to compare). Any other suite opts in with one line at its top:
  *
  *     useSimulatedTime();
  */
@@ -30,4 +31,4 @@ function wantsRealTime(testPath: string): boolean {
 }
 
 const testPath = expect.getState().testPath ?? '';
-if (/[\\/]test[\\/]lifecycle[\\/]/.test(testPath) && !wantsRealTime(testPath)) useSimulatedTime();
+if (/[\\/]test[\\/]lifecycle[\\/]/.test(testPath) && !process.env.LIFECYCLE_REAL_TIME && !wantsRealTime(testPath)) useSimulatedTime();
