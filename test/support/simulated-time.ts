@@ -1,7 +1,7 @@
 /**
  * Simulated time for a test file (tools/lifecycle/time-warp.ts): waits cost no wall time.
  *
- * Every suite under test/lifecycle/ runs on it by default: this module is a jest setup file
+ * Every suite under test/lifecycle/ and test/handlers/ runs on it by default: this module is a jest setup file
  * (setupFilesAfterEnv) and installs it for them. A lifecycle suite that must run in real time
  * says `@real-time` in its first doc comment (LIFECYCLE_REAL_TIME=1 in the environment puts them
  * all on the wall clock, to compare). Any other suite opts in with one line at its top:
@@ -31,4 +31,4 @@ function wantsRealTime(testPath: string): boolean {
 }
 
 const testPath = expect.getState().testPath ?? '';
-if (/[\\/]test[\\/]lifecycle[\\/]/.test(testPath) && !process.env.LIFECYCLE_REAL_TIME && !wantsRealTime(testPath)) useSimulatedTime();
+if (/[\\/]test[\\/](lifecycle|handlers)[\\/]/.test(testPath) && !process.env.LIFECYCLE_REAL_TIME && !wantsRealTime(testPath)) useSimulatedTime();

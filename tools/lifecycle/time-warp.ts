@@ -3,7 +3,7 @@
  * timer, time jumps to the earliest one instead of passing, so a handler's 5-s backoff, the
  * waiter's interval or the emulated DMS's 2-min start cost a few milliseconds of wall time.
  *
- * USE: every suite under test/lifecycle/ runs on it by default (jest setup file
+ * USE: every suite under test/lifecycle/ and test/handlers/ runs on it by default (jest setup file
  * test/support/simulated-time.ts); a suite that must run in real time says `@real-time` in its
  * first doc comment. Any other suite gets it with one line at its top:
  *
