@@ -25,7 +25,7 @@ import { promisify } from 'util';
 
 const REQUEST_START = 'http.client.request.start';
 /** libuv requests (not handles) that `process.getActiveResourcesInfo()` names: real work in flight. */
-const REAL_WORK = new Set(['FSReqCallback', 'FSReqPromise', 'FileHandleCloseReq', 'GetAddrInfoReqWrap', 'GetNameInfoReqWrap', 'QueryReqWrap', 'TCPConnectWrap', 'PipeConnectWrap', 'ShutdownWrap']);
+const REAL_WORK = new Set(['FSReqCallback', 'FSReqPromise', 'FileHandleCloseReq', 'CloseReq', 'GetAddrInfoReqWrap', 'GetNameInfoReqWrap', 'QueryReqWrap', 'TCPConnectWrap', 'PipeConnectWrap', 'ShutdownWrap']);
 /** Node's bounds on a timer's delay: outside them it is 1 ms. */
 const TIMEOUT_MAX = 2 ** 31 - 1;
 
