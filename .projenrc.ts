@@ -70,12 +70,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 60_000,
-      // The suites mostly wait on the emulated DMS in real time, not the CPU (a CI run keeps
-      // 2 cores about a quarter busy): run more of them at once.
-      maxWorkers: 6,
+      // The lifecycle and handler suites run on simulated time (test/support/simulated-time.ts), so
+      // they use the CPU rather than wait; the CLI suites' child processes and the real-time smoke
+      // suite still wait. 4 at once on 2 cores keeps both busy.
+      maxWorkers: 4,
       collectCoverage: false,
-      // Handler JSON logs are kept for assertions, not printed (test/support/quiet-handler-logs.ts).
-      setupFilesAfterEnv: ['<rootDir>/test/support/quiet-handler-logs.ts'],
+      // Handler JSON logs are kept for assertions, not printed (test/support/quiet-handler-logs.ts);
+      // lifecycle suites run on simulated time (test/support/simulated-time.ts).
+      setupFilesAfterEnv: ['<rootDir>/test/support/quiet-handler-logs.ts', '<rootDir>/test/support/simulated-time.ts'],
     },
   },
   tsconfigDev: {

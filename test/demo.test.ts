@@ -1,4 +1,7 @@
+import { useSimulatedTime } from './support/simulated-time';
 import { runDemo } from '../tools/demo/run-demo';
+
+useSimulatedTime();
 
 test('the demo deploys, updates, fails an assessment and an update of, and destroys the example app against the emulator, checking every ordering', async () => {
   const lines: string[] = [];

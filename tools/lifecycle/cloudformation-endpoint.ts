@@ -83,7 +83,9 @@ export class CloudFormationEndpoint {
         resolve();
       });
     });
+    // Neither the endpoint nor its idle keep-alive connections hold the process (a driver need not be disposed).
     endpoint.server.unref();
+    endpoint.server.on('connection', (socket) => socket.unref());
     return endpoint;
   }
 

@@ -1,7 +1,8 @@
 /**
  * Time as CloudFormation and Step Functions would see it when waits are scaled down.
+ * It reads and waits through the global `Date` and `setTimeout`, so that under a process-wide
+ * {@link TimeWarp} (time-warp.ts) the driver's waits are simulated along with everyone else's.
  */
-import { setTimeout as delay } from 'timers/promises';
 
 /**
  * Wall time plus the part of every wait that was skipped: a 1 s wait at scale 0.01 takes
@@ -29,7 +30,9 @@ export class SimulatedClock {
     let handle: NodeJS.Timeout | undefined;
     const check = () => {
       if (this.now() >= at) return fn();
-      handle = setTimeout(check, Math.min(50, Math.max(1, (at - this.now()) * this.scale)));
+      // Scaled down, other waits may skip time: look every 50 ms. Unscaled, only the time itself moves it.
+      const wait = Math.max(1, (at - this.now()) * this.scale);
+      handle = setTimeout(check, this.scale === 1 ? wait : Math.min(50, wait));
       handle.unref();
     };
     check();
@@ -40,7 +43,7 @@ export class SimulatedClock {
   public async sleep(ms: number): Promise<void> {
     if (ms <= 0) return;
     const target = this.now() + ms;
-    await delay(ms * this.scale);
+    await new Promise((resolve) => setTimeout(resolve, ms * this.scale));
     // Timers may fire a little early or late: skip exactly what the wall clock did not cover.
     this.skippedMs = Math.max(this.skippedMs, target - Date.now());
   }
