@@ -155,6 +155,12 @@ export class DmsReplicationRun extends Construct {
    * @internal
    */
   public readonly _cdcStart: Pick<DmsReplicationRunOptions, 'cdcStartTime' | 'cdcStartPosition'>;
+  /**
+   * Whether the replication runs or stays stopped: a serverless DmsPremigrationAssessment of the
+   * same config refuses a STOPPED run (its StartReplication would start the replication).
+   * @internal
+   */
+  public readonly _desiredState: ReplicationDesiredState;
 
   public constructor(scope: Construct, id: string, props: DmsReplicationRunProps) {
     super(scope, id);
@@ -215,6 +221,7 @@ export class DmsReplicationRun extends Construct {
     });
     this.replicationArn = arn;
     this._cdcStart = { cdcStartTime: props.cdcStartTime, cdcStartPosition: props.cdcStartPosition };
+    this._desiredState = props.desiredState ?? ReplicationDesiredState.RUNNING;
     this.status = run.getAttString(Attribute.STATUS);
     this.startType = run.getAttString(Attribute.START_TYPE);
     this.fullLoadProgressPercent = run.getAttString(Attribute.FULL_LOAD_PROGRESS_PERCENT);
