@@ -130,7 +130,14 @@ describe('a serverless assessment never goes with a run whose desiredState is ST
   test('RUNNING, a STOPPED run of another config, and a classic task\'s assessment (it starts nothing) stay allowed', () => {
     const { stack, config, task } = stackWith();
     DmsPremigrationAssessment.forReplicationConfig(stack, 'A', config).gate(DmsReplicationRun.forReplicationConfig(stack, 'Run', config));
-    const other = new dms.CfnReplicationConfig(stack, 'Other', { ...config._cfnProperties as dms.CfnReplicationConfigProps, replicationConfigIdentifier: 'other' });
+    const other = new dms.CfnReplicationConfig(stack, 'Other', {
+      replicationConfigIdentifier: 'other',
+      replicationType: 'cdc',
+      sourceEndpointArn: config.sourceEndpointArn,
+      targetEndpointArn: config.targetEndpointArn,
+      computeConfig: { maxCapacityUnits: 2 },
+      tableMappings: { rules: [] },
+    });
     DmsReplicationRun.forReplicationConfig(stack, 'OtherRun', other, { desiredState: ReplicationDesiredState.STOPPED });
     DmsPremigrationAssessment.forReplicationTask(stack, 'TaskA', task).gate(DmsReplicationRun.forReplicationTask(stack, 'TaskRun', task, { desiredState: ReplicationDesiredState.STOPPED }));
     expect(() => Template.fromStack(stack)).not.toThrow();
