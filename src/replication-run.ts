@@ -3,6 +3,7 @@ import * as dms from 'aws-cdk-lib/aws-dms';
 import { Construct } from 'constructs';
 import { Attribute, ReplicationRunProperties, ReplicationRunResourceType } from './private/handler-contract';
 import { LifecycleProvider } from './private/lifecycle-provider';
+import { retentionProperties } from './private/replication-retention';
 import { templateJson } from './private/template-json';
 import { waitSettings } from './private/wait-settings';
 import { DmsWaitOptions } from './wait-options';
@@ -218,6 +219,8 @@ export class DmsReplicationRun extends Construct {
       ReplicationConfigArn: isConfig ? arn : undefined,
       ReplicationTaskArn: isConfig ? undefined : arn,
       ReloadTrigger: props.reloadTrigger,
+      // A Delete stops only a replication that goes away (its policies decide when it does not).
+      ...retentionProperties(this, { resource: replication }),
     });
     this.replicationArn = arn;
     this._cdcStart = { cdcStartTime: props.cdcStartTime, cdcStartPosition: props.cdcStartPosition };
