@@ -112,6 +112,12 @@ export interface DmsReplicationRunProps extends DmsReplicationRunOptions {
  * With `desiredState: STOPPED` the run stops it (and waits) rather than start it, and
  * nothing starts it again until the desired state is `RUNNING`.
  *
+ * A Delete stops only what goes away: a config or task that CloudFormation keeps
+ * (DeletionPolicy `Retain`, or UpdateReplacePolicy `Retain` for a replaced one) goes on
+ * running after the stack forgets it, except that the rollback of the create (or update)
+ * that started it stops what that operation started. The policies are read from the
+ * resource at synth, including an `applyRemovalPolicy` made after this construct.
+ *
  * @example
  * DmsReplicationRun.forReplicationConfig(this, 'RunSales', replicationConfig, {
  *   waitFor: ReplicationWaitFor.RUNNING,

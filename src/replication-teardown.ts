@@ -54,6 +54,12 @@ export interface DmsReplicationTeardownProps extends DmsWaitOptions {
  * waited for. Create and Update make no DMS call, and nothing is ever deleted or
  * modified: it only stops.
  *
+ * A replication CloudFormation keeps is not stopped: one whose DeletionPolicy (or, when an
+ * update replaced it, UpdateReplacePolicy) is `Retain` outlives the stack and goes on running;
+ * `RetainExceptOnCreate` (the policy or the stack-level flag) keeps it except in the rollback
+ * of the operation that created it. The policies are read from the resource at synth; for a
+ * literal ARN give `replicationRemovalPolicy`.
+ *
  * @example
  * DmsReplicationTeardown.forReplicationConfig(this, 'StopOnDelete', replicationConfig);
  */

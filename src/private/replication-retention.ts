@@ -26,7 +26,8 @@ export function replicationResourceOf(arn: string): CfnResource | undefined {
 
 /** The policies as they go into the template: escape-hatch overrides and later `applyRemovalPolicy` calls included. */
 export function templatePolicies(resource: CfnResource): RetentionPolicies {
-  const rendered = Stack.of(resource).resolve(resource._toCloudFormation()) as { Resources: Record<string, { DeletionPolicy?: string; UpdateReplacePolicy?: string }> };
+  type Rendered = { Resources: Record<string, { DeletionPolicy?: string; UpdateReplacePolicy?: string }> };
+  const rendered = Stack.of(resource).resolve(resource._toCloudFormation()) as Rendered;
   const entry = Object.values(rendered.Resources)[0] ?? {};
   return { deletion: entry.DeletionPolicy ?? DELETE.deletion, updateReplace: entry.UpdateReplacePolicy ?? DELETE.updateReplace };
 }
