@@ -30,10 +30,12 @@ export interface DmsReplicationTeardownProps extends DmsWaitOptions {
    */
   readonly stopBefore?: IConstruct[];
   /**
-   * What CloudFormation does with the replication when it leaves its stack, for an ARN that is
-   * not a `Ref` to a config or task of this app (a literal or imported ARN): with `RETAIN`
-   * (DeletionPolicy and UpdateReplacePolicy Retain) the teardown never stops it, since it
-   * outlives the stack; with `RETAIN_ON_UPDATE_OR_DELETE` (DeletionPolicy RetainExceptOnCreate)
+   * The removal policy of a replication given by a literal or imported ARN.
+   *
+   * It says what CloudFormation does with the replication when it leaves its stack, for an
+   * ARN that is not a `Ref` to a config or task of this app: with `RETAIN` (DeletionPolicy and
+   * UpdateReplacePolicy Retain) the teardown never stops it, since it outlives the stack;
+   * with `RETAIN_ON_UPDATE_OR_DELETE` (DeletionPolicy RetainExceptOnCreate)
    * it stops it only when the stack operation that created the replication rolls back. For a
    * `Ref` such as `cfnReplicationConfig.ref` the resource's own policies count: leave this out
    * (a different value is refused at synth). `SNAPSHOT` does not apply to DMS.
