@@ -64,8 +64,19 @@ function fingerprintOf(physicalId: string): string | undefined {
 function replacedNotModified(props: ResourcePropertyReader, event: CloudFormationCustomResourceEvent): boolean {
   if (event.RequestType !== 'Update') return false;
   const type = kindOf(props) === 'replication-task' ? 'AWS::DMS::ReplicationTask' : 'AWS::DMS::ReplicationConfig';
-  const before = new ResourcePropertyReader(event.OldResourceProperties).optionalString('ReplicationProperties');
-  return before !== undefined && replacesResource(type, JSON.parse(before), JSON.parse(props.string('ReplicationProperties')));
+  const before = propertiesOf(new ResourcePropertyReader(event.OldResourceProperties).optionalString('ReplicationProperties'));
+  const after = propertiesOf(props.optionalString('ReplicationProperties'));
+  return before !== undefined && after !== undefined && replacesResource(type, before, after);
+}
+
+/** The config's or task's properties from their JSON (the construct writes JSON; anything else: unknown). */
+function propertiesOf(json: string | undefined): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = json === undefined ? undefined : JSON.parse(json);
+    return typeof value === 'object' && value !== null ? value as Record<string, unknown> : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
