@@ -151,6 +151,23 @@ describe('a failed create rolls back', () => {
     driver.dispose();
   });
 
+  test('Retain, the run\'s create cancelled while its start is under way: the rollback stops that start; the config stays in DMS', async () => {
+    const name = `Retain${++n}`;
+    dms().setRunBehavior(dms().arnForIdentifier('replication-config', `${name}-config`), { startDurationMs: 8_000 });
+    const driver = driverFor(name, { policy: RemovalPolicy.RETAIN });
+    const result = await driver.deploy({ cancelAfterMs: 3_000, onFailure: 'ROLLBACK' });
+    await driver.settle();
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    expect(eventsOf(result, 'Config')).toContain('DELETE_SKIPPED');
+    const config = dms().arnForIdentifier('replication-config', `${name}-config`);
+    expect(stops(config).length).toBeGreaterThan(0);
+    expect(statusOf(config)).toBe('stopped');
+    // The cancelled create's Delete carried a physical id CloudFormation made up.
+    const runDeletes = driver.handlerLogs.flatMap((l) => (l.json?.requestType === 'Delete' && l.json.phase === 'onEvent' && /^RunConfig[0-9A-F]{8}$/.test(String(l.json.logicalId)) ? [String(l.json.physicalId)] : []));
+    expect(runDeletes).toEqual([expect.not.stringMatching(/^arn:/)]);
+    driver.dispose();
+  }, 120_000);
+
   test('RetainExceptOnCreate: the rollback stops and deletes them', async () => {
     const { driver, result, config, task } = await rolledBack({ policy: CfnDeletionPolicy.RETAIN_EXCEPT_ON_CREATE });
     expect(result.failures.map((f) => f.logicalId)).toEqual([expect.stringMatching(/^FailsLater/)]);
