@@ -5,6 +5,8 @@
  * in the stack; a rollback still stops what the rolled-back create started; RetainExceptOnCreate
  * (the resource's policy, or the stack-level flag) lets a failed create's rollback delete them.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { CfnDeletionPolicy, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { DmsConnectionTest, DmsReplicationRun, DmsReplicationTeardown, ReplicationWaitFor } from '../../src';
 import { dmsResourceTypes, LifecycleDriver, StackOperationResult } from '../../tools/lifecycle';
@@ -131,6 +133,35 @@ test('a replacement without a policy: the old ones are stopped and deleted', asy
   expect(updated.status).toBe('UPDATE_COMPLETE');
   for (const arn of [oldConfig, oldTask]) expect(statusOf(arn)).toBeUndefined();
   for (const arn of arnsOf(driver)) expect(statusOf(arn)).toBe('running');
+  driver.dispose();
+});
+
+test('a stack deployed before runs and teardowns carried the policies: the next deploy adds them without a DMS call, and destroy then keeps a RETAIN config running', async () => {
+  const name = `Retain${++n}`;
+  const before = app(name, { policy: RemovalPolicy.RETAIN });
+  // The template as a version without the policy properties synthesized it.
+  const templateFile = path.join(before.assemblyDir, `${name}.template.json`);
+  const template = JSON.parse(fs.readFileSync(templateFile, 'utf8'));
+  for (const resource of Object.values<any>(template.Resources)) {
+    if (resource.Properties) {
+      delete resource.Properties.ReplicationDeletionPolicy;
+      delete resource.Properties.ReplicationUpdateReplacePolicy;
+    }
+  }
+  fs.writeFileSync(templateFile, JSON.stringify(template));
+  const driver = new LifecycleDriver({ assemblyDir: before.assemblyDir, stackName: name, env: { ...dms().env(), ...ENV }, resourceTypes: dmsResourceTypes(dms()) });
+  expect((await driver.deploy()).status).toBe('CREATE_COMPLETE');
+  const arns = arnsOf(driver);
+  dms().resetCalls();
+  const upgraded = await driver.update(app(name, { policy: RemovalPolicy.RETAIN }).assemblyDir);
+  expect(upgraded.status).toBe('UPDATE_COMPLETE');
+  expect(eventsOf(upgraded, 'Config')).toEqual([]);
+  // Every run and teardown got an Update (its properties gained the policies).
+  const updated = new Set(upgraded.events.filter((e) => e.status === 'UPDATE_COMPLETE').map((e) => e.logicalId.replace(/[0-9A-F]{8}$/, '')));
+  expect([...updated].filter((id) => /^(Run|Teardown)(Config|Task)$/.test(id)).sort()).toEqual(['RunConfig', 'RunTask', 'TeardownConfig', 'TeardownTask']);
+  expect(dms().calls.filter((c) => /^(Start|Stop|Modify)/.test(c.operation))).toEqual([]);
+  expect((await driver.destroy()).status).toBe('DELETE_COMPLETE');
+  for (const arn of arns) expect(statusOf(arn)).toBe('running');
   driver.dispose();
 });
 
