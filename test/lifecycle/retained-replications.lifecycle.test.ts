@@ -149,7 +149,12 @@ test('a stack deployed before runs and teardowns carried the policies: the next 
     }
   }
   fs.writeFileSync(templateFile, JSON.stringify(template));
-  const driver = new LifecycleDriver({ assemblyDir: before.assemblyDir, stackName: name, env: { ...dms().env(), ...ENV }, resourceTypes: dmsResourceTypes(dms()) });
+  const driver = new LifecycleDriver({
+    assemblyDir: before.assemblyDir,
+    stackName: name,
+    env: { ...dms().env(), ...ENV },
+    resourceTypes: dmsResourceTypes(dms()),
+  });
   expect((await driver.deploy()).status).toBe('CREATE_COMPLETE');
   const arns = arnsOf(driver);
   dms().resetCalls();
