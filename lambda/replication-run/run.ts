@@ -247,12 +247,16 @@ export const runKind: LifecycleResourceKind = {
     if (!isOurId(event.PhysicalResourceId, target)) return undefined; // a cancelled create: decided after its fence
     const stack = new StackReads(event.StackId);
     // A run that a failed update added undoes its own create's start (or stop), and only that.
-    if ((await stack.inRolledBackTemplate(event.LogicalResourceId)) === false) {
+    const inRolledBack = await stack.inRolledBackTemplate(event.LogicalResourceId);
+    if (inRolledBack === false) {
       if (createStarted(event.PhysicalResourceId) || createStopped(event.PhysicalResourceId)) return undefined;
       return 'this run\'s create found the replication running and started nothing: leaving it running';
     }
     // Removing the construct (or renaming it) while the config or task stays must not stop it, nor
-    // a Delete that CloudFormation's policies make it outlive, unless this run's create started it.
-    return replicationStaysReason(stack, target.arn, retentionOf(props), createStarted(event.PhysicalResourceId));
+    // a Delete that CloudFormation's policies make it outlive, unless this run started it in the
+    // rolled-back operation: its create, or (rollback cleanup of an id the failed update gave it)
+    // the failed update's start of a new config or task.
+    const ownStart = createStarted(event.PhysicalResourceId) || inRolledBack === true;
+    return replicationStaysReason(stack, target.arn, retentionOf(props), ownStart);
   },
 };

@@ -126,6 +126,19 @@ test('a replacement with UpdateReplacePolicy Retain: the old config and task kee
   driver.dispose();
 });
 
+test('a replacement with UpdateReplacePolicy Retain that rolls back: the old ones run on, the new ones the update started are stopped', async () => {
+  const { name, driver, arns: [oldConfig, oldTask] } = await deployedRunning({ policy: RemovalPolicy.RETAIN });
+  const updated = await driver.update(app(name, { policy: RemovalPolicy.RETAIN, generation: 2, failAfter: true }).assemblyDir);
+  expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  expect(updated.failures.map((f) => f.logicalId)).toEqual([expect.stringMatching(/^FailsLater/)]);
+  expect(arnsOf(driver)).toEqual([oldConfig, oldTask]);
+  for (const arn of [oldConfig, oldTask]) expect(statusOf(arn)).toBe('running');
+  const newConfig = dms().arnForIdentifier('replication-config', `${name}-g2-config`);
+  const newTask = dms().arnForIdentifier('task', `${name}-g2-task`);
+  for (const arn of [newConfig, newTask]) expect(statusOf(arn)).toBe('stopped');
+  driver.dispose();
+});
+
 test('a replacement without a policy: the old ones are stopped and deleted', async () => {
   const { name, driver, arns: [oldConfig, oldTask] } = await deployedRunning({});
   const updated = await driver.update(app(name, { generation: 2 }).assemblyDir);
