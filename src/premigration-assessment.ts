@@ -9,7 +9,7 @@ import { Attribute, PremigrationAssessmentProperties } from './private/handler-c
 import { LifecycleProvider } from './private/lifecycle-provider';
 import { templateJson } from './private/template-json';
 import { waitSettings } from './private/wait-settings';
-import { DmsReplicationRun } from './replication-run';
+import { DmsReplicationRun, ReplicationDesiredState } from './replication-run';
 import { DmsWaitOptions } from './wait-options';
 
 /** Options of {@link DmsPremigrationAssessment}. */
@@ -237,6 +237,8 @@ export class DmsPremigrationAssessment extends Construct {
     });
     // The DMS writes need the role's policy (and the bucket) in place before the run starts.
     if (this.serviceRole) resource.node.addDependency(this.serviceRole);
+    // However they are paired (gate, a dependency, none): checked once the whole app is built.
+    if (this.isConfig) this.node.addValidation({ validate: () => this.stoppedRunsOfConfig().map((run) => this.startsStoppedRun(run)) });
 
     this.replicationArn = arn;
     this.status = resource.getAttString(Attribute.STATUS);
@@ -264,9 +266,26 @@ export class DmsPremigrationAssessment extends Construct {
     if (run.replicationArn !== this.replicationArn) {
       throw new Error(`${this.node.path} assesses another replication than ${run.node.path} runs: gate the run of the same config or task`);
     }
+    if (this.isConfig && run._desiredState === ReplicationDesiredState.STOPPED) throw new Error(this.startsStoppedRun(run));
     this.gatedRun = run;
     // The run's custom resource only: its guard comes before the config, which this assessment follows.
     run.node.findChild('Resource').node.addDependency(this);
+  }
+
+  /** The DmsReplicationRuns of the app that keep this assessment's config stopped. */
+  private stoppedRunsOfConfig(): DmsReplicationRun[] {
+    return this.node.root.node.findAll()
+      .filter((c): c is DmsReplicationRun => c instanceof DmsReplicationRun)
+      .filter((run) => run.replicationArn === this.replicationArn && run._desiredState === ReplicationDesiredState.STOPPED);
+  }
+
+  /** Why a serverless assessment cannot go with a STOPPED run, and what to do instead. */
+  private startsStoppedRun(run: DmsReplicationRun): string {
+    return `${this.node.path} assesses a DMS Serverless config whose run ${run.node.path} has desiredState STOPPED. `
+      + 'DMS assesses a serverless config only inside StartReplication, and an assessment that passes starts the replication, '
+      + 'so the assessment would run a replication that is to stay stopped. Instead: add the assessment (and gate the run) '
+      + 'in the deploy that switches the run to ReplicationDesiredState.RUNNING, where it assesses and starts in one step; '
+      + 'or assess a classic replication task (DmsPremigrationAssessment.forReplicationTask), whose assessment starts nothing.';
   }
 
   /** Adds stack outputs with the status and the report location, for a pipeline step that reads them. */

@@ -3,6 +3,7 @@ import * as dms from 'aws-cdk-lib/aws-dms';
 import { Construct } from 'constructs';
 import { Attribute, ReplicationRunProperties, ReplicationRunResourceType } from './private/handler-contract';
 import { LifecycleProvider } from './private/lifecycle-provider';
+import { retentionProperties } from './private/replication-retention';
 import { templateJson } from './private/template-json';
 import { waitSettings } from './private/wait-settings';
 import { DmsWaitOptions } from './wait-options';
@@ -111,6 +112,12 @@ export interface DmsReplicationRunProps extends DmsReplicationRunOptions {
  * With `desiredState: STOPPED` the run stops it (and waits) rather than start it, and
  * nothing starts it again until the desired state is `RUNNING`.
  *
+ * A Delete stops only what goes away: a config or task that CloudFormation keeps
+ * (DeletionPolicy `Retain`, or UpdateReplacePolicy `Retain` for a replaced one) goes on
+ * running after the stack forgets it, except that the rollback of the create (or update)
+ * that started it stops what that operation started. The policies are read from the
+ * resource at synth, including an `applyRemovalPolicy` made after this construct.
+ *
  * @example
  * DmsReplicationRun.forReplicationConfig(this, 'RunSales', replicationConfig, {
  *   waitFor: ReplicationWaitFor.RUNNING,
@@ -155,6 +162,12 @@ export class DmsReplicationRun extends Construct {
    * @internal
    */
   public readonly _cdcStart: Pick<DmsReplicationRunOptions, 'cdcStartTime' | 'cdcStartPosition'>;
+  /**
+   * Whether the replication runs or stays stopped: a serverless DmsPremigrationAssessment of the
+   * same config refuses a STOPPED run (its StartReplication would start the replication).
+   * @internal
+   */
+  public readonly _desiredState: ReplicationDesiredState;
 
   public constructor(scope: Construct, id: string, props: DmsReplicationRunProps) {
     super(scope, id);
@@ -212,9 +225,12 @@ export class DmsReplicationRun extends Construct {
       ReplicationConfigArn: isConfig ? arn : undefined,
       ReplicationTaskArn: isConfig ? undefined : arn,
       ReloadTrigger: props.reloadTrigger,
+      // A Delete stops only a replication that goes away (its policies decide when it does not).
+      ...retentionProperties(this, { resource: replication }),
     });
     this.replicationArn = arn;
     this._cdcStart = { cdcStartTime: props.cdcStartTime, cdcStartPosition: props.cdcStartPosition };
+    this._desiredState = props.desiredState ?? ReplicationDesiredState.RUNNING;
     this.status = run.getAttString(Attribute.STATUS);
     this.startType = run.getAttString(Attribute.START_TYPE);
     this.fullLoadProgressPercent = run.getAttString(Attribute.FULL_LOAD_PROGRESS_PERCENT);

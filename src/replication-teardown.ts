@@ -1,8 +1,10 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dms from 'aws-cdk-lib/aws-dms';
 import { Construct, IConstruct } from 'constructs';
 import { validateDmsArn } from './private/dms-arn';
 import { ReplicationTeardownProperties } from './private/handler-contract';
 import { LifecycleProvider } from './private/lifecycle-provider';
+import { replicationResourceOf, retentionProperties } from './private/replication-retention';
 import { waitSettings } from './private/wait-settings';
 import { DmsWaitOptions } from './wait-options';
 
@@ -27,6 +29,19 @@ export interface DmsReplicationTeardownProps extends DmsWaitOptions {
    * @default - only the order implied by the ARN
    */
   readonly stopBefore?: IConstruct[];
+  /**
+   * The removal policy of a replication given by a literal or imported ARN.
+   *
+   * It says what CloudFormation does with the replication when it leaves its stack, for an
+   * ARN that is not a `Ref` to a config or task of this app: with `RETAIN` (DeletionPolicy and
+   * UpdateReplacePolicy Retain) the teardown never stops it, since it outlives the stack;
+   * with `RETAIN_ON_UPDATE_OR_DELETE` (DeletionPolicy RetainExceptOnCreate)
+   * it stops it only when the stack operation that created the replication rolls back. For a
+   * `Ref` such as `cfnReplicationConfig.ref` the resource's own policies count: leave this out
+   * (a different value is refused at synth). `SNAPSHOT` does not apply to DMS.
+   * @default - for a `Ref`, the resource's DeletionPolicy and UpdateReplacePolicy; otherwise RemovalPolicy.DESTROY (stopped on every Delete)
+   */
+  readonly replicationRemovalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -40,6 +55,12 @@ export interface DmsReplicationTeardownProps extends DmsWaitOptions {
  * never started, has failed or no longer exists is left alone; `stopping` is
  * waited for. Create and Update make no DMS call, and nothing is ever deleted or
  * modified: it only stops.
+ *
+ * A replication CloudFormation keeps is not stopped: one whose DeletionPolicy (or, when an
+ * update replaced it, UpdateReplacePolicy) is `Retain` outlives the stack and goes on running;
+ * `RetainExceptOnCreate` (the policy or the stack-level flag) keeps it except in the rollback
+ * of the operation that created it. The policies are read from the resource at synth; for a
+ * literal ARN give `replicationRemovalPolicy`.
  *
  * @example
  * DmsReplicationTeardown.forReplicationConfig(this, 'StopOnDelete', replicationConfig);
@@ -104,6 +125,8 @@ export class DmsReplicationTeardown extends Construct {
     const resource = provider.newResource<ReplicationTeardownProperties>(this, 'Resource', wait, {
       ReplicationConfigArn: configArn,
       ReplicationTaskArn: taskArn,
+      // A Delete stops only a replication that goes away (its policies decide when it does not).
+      ...retentionProperties(this, { resource: replicationResourceOf(arn), removalPolicy: props.replicationRemovalPolicy }),
     });
     // Deleted before what it stops: dependents are deleted first.
     for (const target of props.stopBefore ?? []) {

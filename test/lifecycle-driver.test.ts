@@ -664,3 +664,90 @@ describe('building blocks', () => {
     expect(framework).toContain('"Data" is not allowed if "IsComplete" is "False"');
   });
 });
+
+describe('retained resources and replacements (resource types with a handler)', () => {
+  /** An in-memory resource type whose `Key` is create-only: its change replaces the resource. */
+  function store() {
+    const live = new Map<string, any>();
+    let next = 0;
+    const handler = {
+      replacedOnChange: ['Key'],
+      create: async (_id: string, p: any) => {
+        const id = `thing-${++next}`;
+        live.set(id, p);
+        return id;
+      },
+      update: async (id: string, p: any) => void live.set(id, p),
+      delete: async (id: string) => void live.delete(id),
+    };
+    return { live, resourceTypes: { 'Test::Thing': handler } };
+  }
+
+  /** A `Test::Thing` with the given policy; `fail`: a fixture resource after it fails. */
+  function thingStack(name: string, key: string, policy: 'Delete' | 'Retain' | 'RetainExceptOnCreate', fail = false) {
+    return synth((app) => {
+      const { stack, resource } = fixtureStack(app, name);
+      const thing = new CfnResource(stack, 'Thing', { type: 'Test::Thing', properties: { Key: key, Note: 'n' } });
+      thing.cfnOptions.deletionPolicy = policy as any;
+      thing.cfnOptions.updateReplacePolicy = (policy === 'RetainExceptOnCreate' ? 'Retain' : policy) as any;
+      if (fail) resource('Fails', { RefThing: thing.ref, FailIn: 'onEvent', FailMessage: 'fails after the thing' });
+    });
+  }
+  const thingEvents = (events: ProgressEvent[]) => events.filter((e) => e.logicalId === 'Thing').map((e) => e.status);
+  const retainFlag = async (driver: LifecycleDriver) => {
+    const body = new URLSearchParams({ Action: 'DescribeStacks', Version: '2010-05-15', StackName: driver.stackId }).toString();
+    const xml = await (await fetch(await driver.cloudFormationEndpoint(), { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body })).text();
+    return /<RetainExceptOnCreate>([^<]*)<\/RetainExceptOnCreate>/.exec(xml)?.[1];
+  };
+
+  test('a create-only change replaces it: the cleanup deletes the old one, or keeps it with UpdateReplacePolicy Retain', async () => {
+    for (const policy of ['Delete', 'Retain'] as const) {
+      const { live, resourceTypes } = store();
+      const { driver } = driverFor(thingStack(`Replace${policy}`, 'a', policy), `Replace${policy}`, { resourceTypes });
+      expect((await driver.deploy()).status).toBe('CREATE_COMPLETE');
+      const updated = await driver.update(thingStack(`Replace${policy}`, 'b', policy));
+      expect(updated.status).toBe('UPDATE_COMPLETE');
+      expect(driver.resources.get('Thing')!.physicalId).toBe('thing-2');
+      expect(thingEvents(updated.events)).toEqual(['UPDATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE', ...(policy === 'Retain' ? ['DELETE_SKIPPED'] : ['DELETE_IN_PROGRESS', 'DELETE_COMPLETE'])]);
+      expect([...live.keys()]).toEqual(policy === 'Retain' ? ['thing-1', 'thing-2'] : ['thing-2']);
+    }
+  });
+
+  test('a rolled-back replacement goes back to the old one and deletes the new one', async () => {
+    const { live, resourceTypes } = store();
+    const { driver } = driverFor(thingStack('ReplaceBack', 'a', 'Delete'), 'ReplaceBack', { resourceTypes });
+    expect((await driver.deploy()).status).toBe('CREATE_COMPLETE');
+    const updated = await driver.update(thingStack('ReplaceBack', 'b', 'Delete', true));
+    expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(driver.resources.get('Thing')!.physicalId).toBe('thing-1');
+    expect([...live.entries()]).toEqual([['thing-1', { Key: 'a', Note: 'n' }]]);
+  });
+
+  test('a create rollback keeps Retain, deletes RetainExceptOnCreate, and deletes Retain too with the stack-level flag (DescribeStacks shows it)', async () => {
+    const cases = [['Retain', false, true], ['RetainExceptOnCreate', false, false], ['Retain', true, false]] as const;
+    for (const [policy, flag, kept] of cases) {
+      const name = `CreateBack${policy}${flag}`;
+      const { live, resourceTypes } = store();
+      const { driver } = driverFor(thingStack(name, 'a', policy, true), name, { resourceTypes });
+      const result = await driver.deploy({ onFailure: 'ROLLBACK', retainExceptOnCreate: flag });
+      expect(result.status).toBe('ROLLBACK_COMPLETE');
+      expect(await retainFlag(driver)).toBe(String(flag));
+      expect(thingEvents(result.events).at(-1)).toBe(kept ? 'DELETE_SKIPPED' : 'DELETE_COMPLETE');
+      expect(live.size).toBe(kept ? 1 : 0);
+    }
+  });
+
+  test('an update rollback deletes what the update created unless it is Retain without the flag; the flag is per operation', async () => {
+    for (const flag of [false, true]) {
+      const name = `UpdateBack${flag}`;
+      const { live, resourceTypes } = store();
+      const { driver } = driverFor(synth((app) => fixtureStack(app, name).resource('Other', {})), name, { resourceTypes });
+      expect((await driver.deploy({ retainExceptOnCreate: true })).status).toBe('CREATE_COMPLETE');
+      expect(await retainFlag(driver)).toBe('true');
+      const result = await driver.update(thingStack(name, 'a', 'Retain', true), { retainExceptOnCreate: flag });
+      expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+      expect(await retainFlag(driver)).toBe(String(flag));
+      expect(live.size).toBe(flag ? 0 : 1);
+    }
+  });
+});

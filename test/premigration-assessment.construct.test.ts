@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dms from 'aws-cdk-lib/aws-dms';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { DmsPremigrationAssessment, DmsReplicationRun } from '../src';
+import { DmsPremigrationAssessment, DmsReplicationRun, ReplicationDesiredState } from '../src';
 
 function stackWith() {
   const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
@@ -102,4 +102,44 @@ test('gate: the run (not its guard) depends on the assessment; a serverless asse
   expect(template.findResources('Custom::DmsReplicationGuard')[Object.keys(template.findResources('Custom::DmsReplicationGuard'))[0]].DependsOn ?? []).not.toContain(assessmentId);
   expect(assessments(stack)[assessmentId].Properties).toMatchObject({ ReplicationConfigArn: { Ref: 'Config' }, CdcStartPosition: expect.stringMatching(/^checkpoint:/) });
   template.resourceCountIs('AWS::S3::Bucket', 0);
+});
+
+describe('a serverless assessment never goes with a run whose desiredState is STOPPED (its passing StartReplication would start it)', () => {
+  const refusal = /S\/A assesses a DMS Serverless config whose run S\/Run has desiredState STOPPED\. DMS assesses a serverless config only inside StartReplication, .* Instead: add the assessment .* in the deploy that switches the run to ReplicationDesiredState\.RUNNING.*or assess a classic replication task/;
+
+  test('gate() refuses it at once', () => {
+    const { stack, config } = stackWith();
+    const assessment = DmsPremigrationAssessment.forReplicationConfig(stack, 'A', config);
+    expect(() => assessment.gate(DmsReplicationRun.forReplicationConfig(stack, 'Run', config, { desiredState: ReplicationDesiredState.STOPPED }))).toThrow(refusal);
+  });
+
+  test('paired by a dependency instead of gate(), or not at all: synth refuses it', () => {
+    const { stack, config } = stackWith();
+    const assessment = DmsPremigrationAssessment.forReplicationConfig(stack, 'A', config);
+    DmsReplicationRun.forReplicationConfig(stack, 'Run', config, { desiredState: ReplicationDesiredState.STOPPED }).node.addDependency(assessment);
+    expect(() => Template.fromStack(stack)).toThrow(refusal);
+  });
+
+  test('a run created before the assessment: synth refuses it too', () => {
+    const { stack, config } = stackWith();
+    DmsReplicationRun.forReplicationConfig(stack, 'Run', config, { desiredState: ReplicationDesiredState.STOPPED });
+    DmsPremigrationAssessment.forReplicationConfig(stack, 'A', config);
+    expect(() => Template.fromStack(stack)).toThrow(refusal);
+  });
+
+  test('RUNNING, a STOPPED run of another config, and a classic task\'s assessment (it starts nothing) stay allowed', () => {
+    const { stack, config, task } = stackWith();
+    DmsPremigrationAssessment.forReplicationConfig(stack, 'A', config).gate(DmsReplicationRun.forReplicationConfig(stack, 'Run', config));
+    const other = new dms.CfnReplicationConfig(stack, 'Other', {
+      replicationConfigIdentifier: 'other',
+      replicationType: 'cdc',
+      sourceEndpointArn: config.sourceEndpointArn,
+      targetEndpointArn: config.targetEndpointArn,
+      computeConfig: { maxCapacityUnits: 2 },
+      tableMappings: { rules: [] },
+    });
+    DmsReplicationRun.forReplicationConfig(stack, 'OtherRun', other, { desiredState: ReplicationDesiredState.STOPPED });
+    DmsPremigrationAssessment.forReplicationTask(stack, 'TaskA', task).gate(DmsReplicationRun.forReplicationTask(stack, 'TaskRun', task, { desiredState: ReplicationDesiredState.STOPPED }));
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
 });

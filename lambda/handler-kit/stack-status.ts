@@ -100,6 +100,8 @@ export interface StackDescriptionRead {
   readonly status: string;
   /** Epoch ms of LastUpdatedTime; undefined for a stack never updated. */
   readonly lastUpdated?: number;
+  /** The stack-level flag set by the last CreateStack/UpdateStack: its rollback deletes what it created, Retain or not. */
+  readonly retainExceptOnCreate: boolean;
 }
 
 /** DescribeStacks of the stack. Throws StackUnreadable. */
@@ -107,7 +109,11 @@ export async function describeStack(stackId: string, question: string, mode?: Re
   return read(stackId, question, async (client, { DescribeStacksCommand }) => {
     const out = await client.send(new DescribeStacksCommand({ StackName: stackId }));
     const stack = out.Stacks?.[0];
-    return { status: stack?.StackStatus ?? 'UNKNOWN', lastUpdated: stack?.LastUpdatedTime ? new Date(stack.LastUpdatedTime).getTime() : undefined };
+    return {
+      status: stack?.StackStatus ?? 'UNKNOWN',
+      lastUpdated: stack?.LastUpdatedTime ? new Date(stack.LastUpdatedTime).getTime() : undefined,
+      retainExceptOnCreate: stack?.RetainExceptOnCreate === true,
+    };
   }, mode);
 }
 
@@ -171,6 +177,11 @@ export class StackReads {
   /** When the stack's current (or last) update began, epoch ms; undefined if never updated. */
   public async lastUpdated(question: string): Promise<number | undefined> {
     return (await this.describe(question)).lastUpdated;
+  }
+
+  /** The stack-level RetainExceptOnCreate flag of the current (or last) operation. */
+  public async retainExceptOnCreate(question: string): Promise<boolean> {
+    return (await this.describe(question)).retainExceptOnCreate;
   }
 
   private describe(question: string): Promise<StackDescriptionRead> {

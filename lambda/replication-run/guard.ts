@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { describeReplication, dmsClientFor, DmsOperation, OperationMark, ReplicationTarget, replicationStart, replicationStop, stoppedSince } from '../dms';
 import { desiredStopped, startOptions } from './run';
+import { replacesResource } from '../../src/private/replication-replacement';
 import { LifecycleResourceKind } from '../handler-kit/lifecycle-handler';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
 import { isRollingBack, stackResources, StackReads } from '../handler-kit/stack-status';
@@ -56,6 +57,29 @@ function fingerprintOf(physicalId: string): string | undefined {
 }
 
 /**
+ * Whether this change of the config's or task's properties makes CloudFormation replace it (a
+ * new ARN) instead of modifying it: then the replication that runs is not touched, and one that
+ * CloudFormation keeps (UpdateReplacePolicy Retain) must go on running.
+ */
+function replacedNotModified(props: ResourcePropertyReader, event: CloudFormationCustomResourceEvent): boolean {
+  if (event.RequestType !== 'Update') return false;
+  const type = kindOf(props) === 'replication-task' ? 'AWS::DMS::ReplicationTask' : 'AWS::DMS::ReplicationConfig';
+  const before = propertiesOf(new ResourcePropertyReader(event.OldResourceProperties).optionalString('ReplicationProperties'));
+  const after = propertiesOf(props.optionalString('ReplicationProperties'));
+  return before !== undefined && after !== undefined && replacesResource(type, before, after);
+}
+
+/** The config's or task's properties from their JSON (the construct writes JSON; anything else: unknown). */
+function propertiesOf(json: string | undefined): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = json === undefined ? undefined : JSON.parse(json);
+    return typeof value === 'object' && value !== null ? value as Record<string, unknown> : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The guard's Update. Forward: stop, and a refusal fails the update. Rollback after a
  * forward Update that completed: stop again for the modify back, but a refusal ends the
  * wait. Rollback after a forward Update that failed (its id still names the properties
@@ -71,6 +95,8 @@ function guardUpdate(props: ResourcePropertyReader, event: CloudFormationCustomR
   return {
     subject: `the replication of ${logicalId} to stop before CloudFormation modifies it`,
     async start(): Promise<OperationMark> {
+      // CloudFormation replaces it rather than modify it: the old one needs no stop (a Delete stops it if it goes away).
+      if (replacedNotModified(props, event)) return { arn: '' };
       const rollback = await isRollingBack(event.StackId);
       const target = await findTarget(event, props);
       const currentId = event.RequestType === 'Update' ? event.PhysicalResourceId : '';
@@ -113,6 +139,9 @@ function guardUpdate(props: ResourcePropertyReader, event: CloudFormationCustomR
  *   records it in the stack events and still completes the rollback). This also covers a
  *   modify DMS refused, after which the run got no update.
  * - Every other Delete (cleanup of a successful update, stack deletion): nothing.
+ * - An Update (forward or rollback) of properties that make CloudFormation replace the config or
+ *   task rather than modify it: nothing. The run's Delete of the old ARN stops it if it goes away;
+ *   UpdateReplacePolicy Retain keeps it, running.
  */
 export const guardKind: LifecycleResourceKind = {
   actsOn: ['Update', 'Delete'],

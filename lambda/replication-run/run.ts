@@ -18,7 +18,7 @@ import {
   UNDER_WAY,
 } from '../dms';
 import { LifecycleResourceKind } from '../handler-kit/lifecycle-handler';
-import { replicationStaysReason } from '../handler-kit/replication-presence';
+import { replicationStaysReason, retentionOf } from '../handler-kit/replication-presence';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
 import { isRollingBack, StackReads, stackStatus } from '../handler-kit/stack-status';
 
@@ -157,6 +157,7 @@ function startOrRestore(
  */
 function cancelledCreateDelete(
   client: DatabaseMigrationServiceClient,
+  props: ResourcePropertyReader,
   target: ReplicationTarget,
   event: CloudFormationCustomResourceEvent,
 ): DmsOperation {
@@ -169,7 +170,8 @@ function cancelledCreateDelete(
       if (Date.now() < actAfter) return { done: false, status: 'waiting out the cancelled create', recheckAt: actAfter, holdUntil: actAfter };
       // The one stack read in an isComplete check (every other is in onEvent, 10 min): throttling hands back to the waiter.
       const stack = new StackReads(event.StackId, 'hand-back');
-      if (await replicationStaysReason(stack, target.arn)) {
+      // The cancelled create may have started it: a retained replication the rolled-back operation created is stopped all the same.
+      if (await replicationStaysReason(stack, target.arn, retentionOf(props), true)) {
         const state = await describeReplication(client, target);
         const since = await stack.lastUpdated('when this update began');
         if (!state || since === undefined || !startedSince(state, since)) {
@@ -232,7 +234,7 @@ export const runKind: LifecycleResourceKind = {
     const target = targetOf(props);
     const client = dmsClientFor(target.arn);
     if (event.RequestType === 'Delete') {
-      if (!isOurId(event.PhysicalResourceId, target)) return cancelledCreateDelete(client, target, event);
+      if (!isOurId(event.PhysicalResourceId, target)) return cancelledCreateDelete(client, props, target, event);
       return createStopped(event.PhysicalResourceId) ? undoCreateStop(client, props, target, event) : replicationStop(client, target);
     }
     if (intent === 'report') return currentReplicationStatus(client, target);
@@ -245,11 +247,16 @@ export const runKind: LifecycleResourceKind = {
     if (!isOurId(event.PhysicalResourceId, target)) return undefined; // a cancelled create: decided after its fence
     const stack = new StackReads(event.StackId);
     // A run that a failed update added undoes its own create's start (or stop), and only that.
-    if ((await stack.inRolledBackTemplate(event.LogicalResourceId)) === false) {
+    const inRolledBack = await stack.inRolledBackTemplate(event.LogicalResourceId);
+    if (inRolledBack === false) {
       if (createStarted(event.PhysicalResourceId) || createStopped(event.PhysicalResourceId)) return undefined;
       return 'this run\'s create found the replication running and started nothing: leaving it running';
     }
-    // Removing the construct (or renaming it) while the config or task stays must not stop it.
-    return replicationStaysReason(stack, target.arn);
+    // Removing the construct (or renaming it) while the config or task stays must not stop it, nor
+    // a Delete that CloudFormation's policies make it outlive, unless this run started it in the
+    // rolled-back operation: its create, or (rollback cleanup of an id the failed update gave it)
+    // the failed update's start of a new config or task.
+    const ownStart = createStarted(event.PhysicalResourceId) || inRolledBack === true;
+    return replicationStaysReason(stack, target.arn, retentionOf(props), ownStart);
   },
 };

@@ -1,6 +1,6 @@
 import { dmsClientFor, ReplicationTarget, replicationStop } from '../dms';
 import { lifecycleHandlers } from '../handler-kit/lifecycle-handler';
-import { replicationStaysReason } from '../handler-kit/replication-presence';
+import { replicationStaysReason, retentionOf } from '../handler-kit/replication-presence';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
 import { StackReads } from '../handler-kit/stack-status';
 
@@ -14,7 +14,8 @@ function targetOf(props: ResourcePropertyReader): ReplicationTarget {
 /**
  * Replication teardown provider: only Delete calls DMS, to stop the replication
  * (serverless config or classic task) so CloudFormation can delete it next, and
- * only when the replication is going away too (see replicationStaysReason).
+ * only when the replication is going away too: not one that stays in the stack, nor one
+ * CloudFormation keeps by its DeletionPolicy or UpdateReplacePolicy (see replicationStaysReason).
  * Create and Update make no call; nothing is ever deleted or modified.
  */
 export const { onEvent, isComplete } = lifecycleHandlers({
@@ -24,5 +25,6 @@ export const { onEvent, isComplete } = lifecycleHandlers({
     const target = targetOf(props);
     return replicationStop(dmsClientFor(target.arn), target);
   },
-  skipReason: (event, props) => replicationStaysReason(new StackReads(event.StackId), targetOf(props).arn),
+  // It starts nothing, so a replication CloudFormation keeps (Retain) is always left running.
+  skipReason: (event, props) => replicationStaysReason(new StackReads(event.StackId), targetOf(props).arn, retentionOf(props)),
 });

@@ -28,14 +28,27 @@ export interface ConnectionTestProperties extends LifecycleResourceProperties {
   readonly TestTrigger?: string;
 }
 
-export interface ReplicationTeardownProperties extends LifecycleResourceProperties {
+/**
+ * The policies CloudFormation applies to the config or task a run or teardown stops, carried
+ * from the template at synth (during an update's cleanup GetTemplate shows the new template,
+ * which no longer holds a removed resource's policies). Absent: Delete, as for resources
+ * deployed before these properties existed.
+ */
+export interface ReplicationRetentionProperties {
+  /** Delete, Retain, RetainExceptOnCreate or Snapshot. */
+  readonly ReplicationDeletionPolicy?: string;
+  /** Delete, Retain or Snapshot. */
+  readonly ReplicationUpdateReplacePolicy?: string;
+}
+
+export interface ReplicationTeardownProperties extends LifecycleResourceProperties, ReplicationRetentionProperties {
   /** Exactly one of ReplicationConfigArn / ReplicationTaskArn is set. */
   readonly ReplicationConfigArn?: string;
   readonly ReplicationTaskArn?: string;
 }
 
 /** Properties of the replication run and its pre-update guard (Custom::DmsReplicationRun / Custom::DmsReplicationGuard). */
-export interface ReplicationRunProperties extends LifecycleResourceProperties {
+export interface ReplicationRunProperties extends LifecycleResourceProperties, ReplicationRetentionProperties {
   /** Exactly one of ReplicationConfigArn / ReplicationTaskArn on the run; the guard has neither (it looks the ARN up). */
   readonly ReplicationConfigArn?: string;
   readonly ReplicationTaskArn?: string;

@@ -23,6 +23,8 @@ export interface StackDescription {
   /** Epoch milliseconds of the last update, if any. */
   readonly lastUpdatedTime?: number;
   readonly disableRollback?: boolean;
+  /** The stack-level RetainExceptOnCreate flag. */
+  readonly retainExceptOnCreate?: boolean;
 }
 
 /** A stack resource as ListStackResources shows it. */
@@ -209,6 +211,7 @@ export function describeStacksXml(stacks: readonly StackDescription[], requestId
     element('StackStatus', s.stackStatus),
     s.stackStatusReason !== undefined ? element('StackStatusReason', s.stackStatusReason) : '',
     element('DisableRollback', String(s.disableRollback ?? false)),
+    element('RetainExceptOnCreate', String(s.retainExceptOnCreate ?? false)),
     '</member>',
   ].join(''));
   return `<DescribeStacksResponse xmlns="${XML_NAMESPACE}">`

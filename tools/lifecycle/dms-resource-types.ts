@@ -13,6 +13,7 @@ import {
   ModifyReplicationTaskCommand,
 } from '@aws-sdk/client-database-migration-service';
 import type { ResourceTypeHandler } from './types';
+import { REPLACED_ON_CHANGE } from '../../src/private/replication-replacement';
 
 /** Where DMS answers: an emulator's `url` and `region`. */
 export interface DmsService {
@@ -71,6 +72,7 @@ export function dmsResourceTypes(dms: DmsService): Record<string, ResourceTypeHa
   });
   return {
     'AWS::DMS::ReplicationConfig': {
+      replacedOnChange: REPLACED_ON_CHANGE['AWS::DMS::ReplicationConfig'],
       async create(_logicalId, p) {
         const input = { ...configFields(p), ResourceIdentifier: p.ResourceIdentifier };
         const out = await call(() => client.send(new CreateReplicationConfigCommand(input)));
@@ -84,6 +86,7 @@ export function dmsResourceTypes(dms: DmsService): Record<string, ResourceTypeHa
       },
     },
     'AWS::DMS::ReplicationTask': {
+      replacedOnChange: REPLACED_ON_CHANGE['AWS::DMS::ReplicationTask'],
       async create(logicalId, p) {
         const identifier = p.ReplicationTaskIdentifier ?? logicalId.toLowerCase();
         const out = await call(() => client.send(new CreateReplicationTaskCommand({

@@ -10,7 +10,7 @@ import { defaultPhysicalId, generatedName } from './physical-ids';
 import type { RequestSender } from './request-sender';
 import { isCustomResourceType, messageOf, type DeployedResource, type StackState } from './stack-state';
 import type { StackModel } from './template-model';
-import type { LifecycleDriverOptions, PhysicalIdFunction } from './types';
+import type { LifecycleDriverOptions, PhysicalIdFunction, ResourceTypeHandler } from './types';
 
 /** One resource's create, update, delete and update rollback. */
 export class ResourceChanges {
@@ -29,6 +29,13 @@ export class ResourceChanges {
     op.emit(id, type, 'UPDATE_IN_PROGRESS');
     const restored = { template: before.template, dependencies: before.dependencies, properties: before.properties, status: 'UPDATE_COMPLETE' };
     const handler = isCustomResourceType(type) ? undefined : this.options.resourceTypes?.[type];
+    if (handler?.replacedOnChange?.some((name) => !deepEqual(entry.attempted[name], before.properties[name]))) {
+      // A replacement: back to the old resource, which was never changed; the cleanup deletes the new one (if it was created).
+      if (r.physicalId !== before.physicalId) replaced.push({ ...r });
+      Object.assign(r, restored, { physicalId: before.physicalId, attributes: before.attributes });
+      op.emit(id, type, 'UPDATE_COMPLETE', undefined, r.physicalId);
+      return;
+    }
     if (handler) {
       try {
         await handler.update(before.physicalId, before.properties, entry.attempted);
@@ -173,9 +180,13 @@ export class ResourceChanges {
     progress.journal.push(journalEntry);
 
     if (!custom) {
+      const handler = this.options.resourceTypes?.[type];
+      if (handler?.replacedOnChange?.some((name) => !deepEqual(props[name], existing.properties[name]))) {
+        return this.replaceResource(op, existing, handler, { template, dependencies, properties: props }, progress);
+      }
       try {
         if (type === 'AWS::Lambda::Function') existing.codeDirectory = this.locateCode(model, id, props);
-        await this.options.resourceTypes?.[type]?.update(existing.physicalId, props, existing.properties);
+        await handler?.update(existing.physicalId, props, existing.properties);
       } catch (e) {
         existing.status = 'UPDATE_FAILED';
         op.fail(id, type, 'UPDATE_FAILED', messageOf(e));
@@ -233,12 +244,41 @@ export class ResourceChanges {
   }
 
   /**
+   * Replaces a handler-backed resource: creates the new one; the cleanup deletes the old one by its
+   * UpdateReplacePolicy (a rollback goes back to the old one and deletes the new one).
+   */
+  private async replaceResource(
+    op: Operation,
+    existing: DeployedResource,
+    handler: ResourceTypeHandler,
+    next: Pick<DeployedResource, 'template' | 'dependencies' | 'properties'>,
+    progress: UpdateProgress,
+  ): Promise<boolean> {
+    const { logicalId: id, resourceType: type } = existing;
+    let physicalId: string;
+    try {
+      physicalId = await handler.create(id, next.properties);
+    } catch (e) {
+      existing.status = 'UPDATE_FAILED';
+      op.fail(id, type, 'UPDATE_FAILED', messageOf(e));
+      return false;
+    }
+    progress.cleanup.push({ ...existing });
+    op.emit(id, type, 'UPDATE_IN_PROGRESS', 'Requested update requires the creation of a new physical resource; hence creating one.', physicalId);
+    Object.assign(existing, next, { physicalId, status: 'UPDATE_COMPLETE' });
+    op.emit(id, type, 'UPDATE_COMPLETE', undefined, physicalId);
+    return true;
+  }
+
+  /**
    * Deletes one resource (sending a Delete to custom resources); false if it failed.
    * `createdInThisOperation`: a rollback deleting what the operation created (RetainExceptOnCreate deletes).
    */
   public async deleteResource(op: Operation, r: DeployedResource, policy: string | undefined, createdInThisOperation = false): Promise<boolean> {
     const { logicalId: id, resourceType: type } = r;
-    const retain = policy === 'Retain' || (policy === 'RetainExceptOnCreate' && r.status !== 'CREATE_FAILED' && !createdInThisOperation);
+    // The stack-level RetainExceptOnCreate flag deletes what a rolled-back operation created, Retain or not.
+    const retain = (policy === 'Retain' && !(createdInThisOperation && this.stack.retainExceptOnCreate))
+      || (policy === 'RetainExceptOnCreate' && r.status !== 'CREATE_FAILED' && !createdInThisOperation);
     if (retain) {
       op.emit(id, type, 'DELETE_SKIPPED', undefined, r.physicalId);
       return true;

@@ -44,6 +44,7 @@ export class StackOperations {
     s.resources.clear();
     this.sender.forgetRequests();
     s.createRollbackDisabled = options.onFailure !== 'ROLLBACK';
+    s.retainExceptOnCreate = options.retainExceptOnCreate ?? false;
 
     const op = this.begin();
     s.creationTime = op.started;
@@ -68,7 +69,7 @@ export class StackOperations {
 
   public async update(assemblyDir: string, options: string | UpdateOptions = {}): Promise<StackOperationResult> {
     const s = this.stack;
-    const { stackName, disableRollback } = typeof options === 'string' ? { stackName: options, disableRollback: false } : options;
+    const { stackName, disableRollback, retainExceptOnCreate } = typeof options === 'string' ? { stackName: options, disableRollback: false, retainExceptOnCreate: false } : options;
     if (!this.stack.model || this.stack.status === undefined || this.stack.status === 'DELETE_COMPLETE') {
       throw new Error(`Stack [${this.stack.stackName}] does not exist: deploy() it first`);
     }
@@ -81,6 +82,7 @@ export class StackOperations {
 
     const op = this.begin();
     s.lastUpdatedTime = op.started;
+    s.retainExceptOnCreate = retainExceptOnCreate ?? false;
     this.stackEvent(op, 'UPDATE_IN_PROGRESS', 'User Initiated');
     const progress: UpdateProgress = { cleanup: [], journal: [] };
     const fail = (reason: string) => (disableRollback ? this.finish(op, 'UPDATE_FAILED', reason) : this.rollbackUpdate(op, previousModel, progress.journal, reason));
@@ -197,7 +199,8 @@ export class StackOperations {
         if (entry.previous) this.stack.resources.set(entry.logicalId, entry.previous);
         else this.stack.resources.delete(entry.logicalId);
       } else {
-        await this.changes.deleteResource(op, r, r.template.UpdateReplacePolicy);
+        // A replacement the rolled-back update created.
+        await this.changes.deleteResource(op, r, r.template.UpdateReplacePolicy, true);
       }
     }
     return this.finish(op, 'UPDATE_ROLLBACK_COMPLETE');

@@ -44,6 +44,8 @@ export class StackState {
   public creationTime = 0;
   public lastUpdatedTime: number | undefined;
   public createRollbackDisabled = true;
+  /** The stack-level RetainExceptOnCreate flag of the last CreateStack/UpdateStack (DescribeStacks shows it). */
+  public retainExceptOnCreate = false;
 
   constructor(private readonly options: LifecycleDriverOptions) {
     this.stackName = options.stackName;

@@ -94,6 +94,7 @@ export class StackView {
         creationTime: s.creationTime,
         lastUpdatedTime: s.lastUpdatedTime,
         disableRollback: s.createRollbackDisabled,
+        retainExceptOnCreate: s.retainExceptOnCreate,
       }]
       : [];
     return [...this.deletedStacks, ...current];

@@ -40,6 +40,13 @@ export type PhysicalIdFunction = (logicalId: string, resourceType: string, prope
  * error's message as the status reason, as CloudFormation's resource handlers do.
  */
 export interface ResourceTypeHandler {
+  /**
+   * Properties whose change replaces the resource ("Update requires: Replacement"): the update
+   * creates a new one (a new physical id) and the cleanup deletes the old one, by its
+   * UpdateReplacePolicy; a rollback goes back to the old one and deletes the new one.
+   * @default - none: every change is an update in place
+   */
+  readonly replacedOnChange?: readonly string[];
   /** Creates the resource; returns its physical id (the `Ref` value). */
   create(logicalId: string, properties: any): Promise<string>;
   /** Updates it in place. Also called by an update rollback, with the previous properties. */
@@ -131,6 +138,12 @@ export interface DeployOptions {
    * test ends. If nothing is in progress at that time, the next resource is not started.
    */
   readonly cancelAfterMs?: number;
+  /**
+   * CreateStack's stack-level `RetainExceptOnCreate`: a rollback of this create deletes what it
+   * created, resources with DeletionPolicy Retain included. DescribeStacks shows it.
+   * @default false
+   */
+  readonly retainExceptOnCreate?: boolean;
 }
 
 /** Options of {@link LifecycleDriver.update}. */
@@ -139,6 +152,12 @@ export interface UpdateOptions {
   readonly stackName?: string;
   /** Leave a failed update as UPDATE_FAILED instead of rolling it back (like `cdk deploy --no-rollback`). @default false */
   readonly disableRollback?: boolean;
+  /**
+   * UpdateStack's stack-level `RetainExceptOnCreate`: a rollback of this update deletes what it
+   * created (new resources and replacements), Retain policies notwithstanding. DescribeStacks shows it.
+   * @default false
+   */
+  readonly retainExceptOnCreate?: boolean;
 }
 
 /** What a replayed request got (see {@link LifecycleDriver.replay}); the stack does not change. */
