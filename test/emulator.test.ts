@@ -12,7 +12,11 @@ import {
   StopReplicationTaskCommand,
   TestConnectionCommand,
 } from '@aws-sdk/client-database-migration-service';
+import { useSimulatedTime } from './support/simulated-time';
 import { DmsEmulator, DmsEmulatorOptions } from '../tools/dms-emulator';
+
+// The emulator's states change with time: simulated, so a loaded machine cannot outrun them.
+useSimulatedTime();
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -127,15 +131,16 @@ describe('RefreshSchemas and DescribeRefreshSchemasStatus', () => {
   });
 
   test('a refresh already running is InvalidResourceStateFault until it finishes', async () => {
-    const { emulator, client, instanceArn, endpointArn } = await refreshSetup({}, { refreshDurationMs: 5000 });
-    emulator.startRefresh(endpointArn, instanceArn, 300);
+    const { emulator, client, instanceArn, endpointArn } = await refreshSetup({}, { refreshDurationMs: 50_000 });
+    // Long enough that a slow first SDK call (a loaded CI machine) still finds it running; simulated time skips the wait.
+    emulator.startRefresh(endpointArn, instanceArn, 5_000);
     expect(emulator.refreshStatus(endpointArn)?.Status).toBe('refreshing');
 
     const error = await errorOf(client.send(new RefreshSchemasCommand({ EndpointArn: endpointArn, ReplicationInstanceArn: instanceArn })));
     expect(error.name).toBe('InvalidResourceStateFault');
     expect(error.message).toMatch(/already in progress/);
 
-    await sleep(350);
+    await sleep(5_050);
     const ours = await client.send(new RefreshSchemasCommand({ EndpointArn: endpointArn, ReplicationInstanceArn: instanceArn }));
     expect(ours.RefreshSchemasStatus?.Status).toBe('refreshing');
     expect(emulator.callsTo('RefreshSchemas').map(c => c.errorCode)).toEqual(['InvalidResourceStateFault', undefined]);
