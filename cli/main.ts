@@ -1,5 +1,6 @@
-import { CliCommand, Invocation, isCommandName, parseArguments, StatusCommand } from './arguments';
+import { CliCommand, CutoverCommand, Invocation, isCommandName, parseArguments, StatusCommand } from './arguments';
 import { operationFor } from './commands';
+import { cutoverTable, runCutover } from './cutover';
 import { ExitCode } from './exit-codes';
 import { commandHelp, generalHelp, PROGRAM, VERSION } from './help';
 import { classifyError, errorOutput, resultOutput } from './output';
@@ -43,7 +44,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       io.stdout(`${VERSION}\n`);
       return ExitCode.SUCCESS;
     case 'run':
-      return invocation.command.name === 'status' ? status(invocation.command, io) : run(invocation.command, io);
+      switch (invocation.command.name) {
+        case 'status': return status(invocation.command, io);
+        case 'cutover': return cutover(invocation.command, io);
+        default: return run(invocation.command, io);
+      }
   }
 }
 
@@ -60,7 +65,27 @@ async function status(command: StatusCommand, io: CliIo): Promise<ExitCode> {
   }
 }
 
-async function run(command: Exclude<CliCommand, StatusCommand>, io: CliIo): Promise<ExitCode> {
+/** `cutover`: several DMS operations in a row (cli/cutover.ts), then the final statistics. */
+async function cutover(command: CutoverCommand, io: CliIo): Promise<ExitCode> {
+  const began = Date.now();
+  try {
+    const result = await runCutover(command, (line) => {
+      if (!command.quiet) io.stderr(`${line}\n`);
+    });
+    // The table is the result, not progress: printed with --quiet too.
+    io.stderr(cutoverTable(result));
+    io.stdout(`${JSON.stringify(result)}\n`);
+    return ExitCode.SUCCESS;
+  } catch (err) {
+    const failure = classifyError(err, command.target.arn);
+    io.stdout(`${JSON.stringify(errorOutput(command.name, failure, { subject: command.target.arn, elapsedMs: Date.now() - began }))}\n`);
+    io.stderr(`${PROGRAM}: ${failure.error}: ${failure.message}\n`);
+    if (failure.exitCode === ExitCode.INTERNAL && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+    return failure.exitCode;
+  }
+}
+
+async function run(command: Exclude<CliCommand, StatusCommand | CutoverCommand>, io: CliIo): Promise<ExitCode> {
   const began = Date.now();
   const progress = (line: string) => {
     if (!command.quiet) io.stderr(`${line}\n`);

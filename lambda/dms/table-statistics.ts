@@ -28,6 +28,8 @@ export interface TableStatus {
   readonly validationPendingRecords: number;
   readonly validationSuspendedRecords: number;
   readonly validationStateDetails?: string;
+  /** FullLoadRows, Inserts, Updates, Deletes: what DMS applied (the cut-over's final statistics). */
+  readonly counts?: { readonly fullLoadRows: number; readonly inserts: number; readonly updates: number; readonly deletes: number };
 }
 
 /** Which tables to read: DMS filters the statistics by schema name. */
@@ -72,6 +74,7 @@ export async function describeTableStatuses(
       validationPendingRecords: r.ValidationPendingRecords ?? 0,
       validationSuspendedRecords: r.ValidationSuspendedRecords ?? 0,
       ...(r.ValidationStateDetails ? { validationStateDetails: r.ValidationStateDetails } : {}),
+      counts: { fullLoadRows: r.FullLoadRows ?? 0, inserts: r.Inserts ?? 0, updates: r.Updates ?? 0, deletes: r.Deletes ?? 0 },
     }));
   } catch (err) {
     throw apiFailure(call, target.arn, err);

@@ -23,6 +23,8 @@ export interface TablePhase {
   readonly validationSuspendedRecords?: number;
   /** ValidationStateDetails. */
   readonly validationStateDetails?: string;
+  /** FullLoadRows, Inserts, Updates, Deletes. @default 1000 rows once loaded, no changes */
+  readonly counts?: { readonly fullLoadRows?: number; readonly inserts?: number; readonly updates?: number; readonly deletes?: number };
 }
 
 /** A table of a replication and how its state changes over time. */
@@ -115,11 +117,11 @@ function wire(t: TableScenario, p: TablePhase, setAt: number): object {
   return {
     SchemaName: t.schema,
     TableName: t.table,
-    Inserts: 0,
-    Deletes: 0,
-    Updates: 0,
+    Inserts: p.counts?.inserts ?? 0,
+    Deletes: p.counts?.deletes ?? 0,
+    Updates: p.counts?.updates ?? 0,
     Ddls: 0,
-    FullLoadRows: loaded ? 1000 : 0,
+    FullLoadRows: p.counts?.fullLoadRows ?? (loaded ? 1000 : 0),
     FullLoadErrorRows: p.tableState === 'Table error' ? 1 : 0,
     FullLoadStartTime: toEpochSeconds(setAt),
     ...(loaded ? { FullLoadEndTime: toEpochSeconds(setAt + (p.atMs ?? 0)) } : {}),
