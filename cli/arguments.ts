@@ -65,6 +65,8 @@ export interface StatusCommand extends CommonSettings {
   readonly readiness: ReadinessCriteria;
   /** JSON on stdout instead of the table. */
   readonly json: boolean;
+  /** --watch: look again every intervalMs until ready, stopped or interrupted (cli/status-watch.ts). */
+  readonly watch?: { readonly intervalMs: number };
 }
 
 export interface AssessCommand extends CommonSettings {
@@ -176,6 +178,12 @@ const PAIR_OPTIONS: Record<string, OptionSpec> = {
   'endpoint-arn': { type: 'string', value: 'ARN', help: 'The DMS endpoint (required)' },
   'replication-instance-arn': { type: 'string', value: 'ARN', help: 'The DMS replication instance (required)' },
 };
+
+/** cutover: the margin added to the freeze time, and how long a commit_time position is waited for on its own. */
+const DEFAULT_SKEW_MARGIN_MS = 60_000;
+const DEFAULT_FALLBACK_AFTER_MS = 10 * 60_000;
+/** status --watch: how often it looks. */
+const DEFAULT_WATCH_INTERVAL_MS = 10_000;
 
 export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   'refresh-schemas': {
@@ -299,20 +307,34 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   'status': {
     name: 'status',
     summary: 'Show whether a replication is ready for cut-over, table by table, and what holds it back',
-    synopsis: '(--replication-config-arn ARN | --replication-task-arn ARN) [--json] [--max-source-latency 10s] [--max-target-latency 10s] [--latency-window 5m] [--waive-validation] [--schemas S] [--region R]',
+    synopsis: '(--replication-config-arn ARN | --replication-task-arn ARN) [--json | --watch [--poll-interval 10s]] [--max-source-latency 10s] [--max-target-latency 10s] [--latency-window 5m] [--waive-validation] [--schemas S] [--region R]',
     description: [
       'One look at DMS\'s table statistics and CloudWatch\'s CDC latency, judged by the rules of wait-replication --until cutover-ready. Prints a table (each table\'s load and validation state, its failed, pending and suspended records, and why it is not ready), or with --json one JSON object with the same facts. Exits 0 whether or not the replication is ready: read "ready" in the JSON.',
+      'With --watch it looks again every --poll-interval until the replication is ready (exit 0), stops or fails (exit 1: it will not become ready by itself), or Ctrl-C (exit 0). On a terminal it redraws the table; otherwise (a pipe, a pipeline log) it prints one line each time what holds readiness back changes.',
     ],
     options: {
       ...REPLICATION_OPTIONS,
       ...READINESS_OPTIONS,
-      json: { type: 'boolean', help: 'Print one JSON object instead of the table' },
+      'json': { type: 'boolean', help: 'Print one JSON object instead of the table' },
+      'watch': { type: 'boolean', help: 'Look again and again until ready, stopped or Ctrl-C: a redrawn table on a terminal, a line per change otherwise' },
+      'poll-interval': { type: 'string', value: 'DURATION', help: `With --watch: look this often (default ${DEFAULT_WATCH_INTERVAL_MS / 1000}s)` },
     },
     defaultTimeout: '0s',
     neverWaits: true,
     build(values, common) {
       const { target, arn } = replicationTarget(values);
-      return { name: 'status', target, readiness: readinessCriteria(values).criteria, json: values.flag('json'), ...common([arn]) };
+      const watch = values.flag('watch');
+      if (watch && values.flag('json')) throw new UsageError('give either --watch or --json: --json prints one look as one JSON object');
+      const interval = values.string('poll-interval');
+      if (interval !== undefined && !watch) throw new UsageError('--poll-interval needs --watch');
+      return {
+        name: 'status',
+        target,
+        readiness: readinessCriteria(values).criteria,
+        json: values.flag('json'),
+        ...(watch ? { watch: { intervalMs: interval === undefined ? DEFAULT_WATCH_INTERVAL_MS : parseDuration('--poll-interval', interval) } } : {}),
+        ...common([arn]),
+      };
     },
   },
   'assess': {
@@ -433,8 +455,6 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   },
 };
 
-const DEFAULT_SKEW_MARGIN_MS = 60_000;
-const DEFAULT_FALLBACK_AFTER_MS = 10 * 60_000;
 
 /** A time given in UTC, to the second or finer: 2026-11-01T22:00:00Z (or +00:00). Other zones are refused: DMS's positions carry none. */
 function utcTime(flag: string, text: string): Date {
@@ -583,7 +603,8 @@ function commonSettings(spec: CommandSpec, values: OptionValues, arns: DmsArn[])
   const pollInterval = values.string('poll-interval');
   const wait = spec.alwaysWaits === true || values.flag('wait');
   // Without --wait nothing is waited for: a timeout there is most likely a forgotten --wait.
-  if (!wait && (timeout !== undefined || pollInterval !== undefined)) {
+  // (A command that never waits reads its own --poll-interval, if it has one: status --watch.)
+  if (!wait && !spec.neverWaits && (timeout !== undefined || pollInterval !== undefined)) {
     throw new UsageError(`${timeout !== undefined ? '--timeout' : '--poll-interval'} needs --wait`);
   }
 

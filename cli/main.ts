@@ -6,6 +6,7 @@ import { commandHelp, generalHelp, PROGRAM, VERSION } from './help';
 import { classifyError, errorOutput, resultOutput } from './output';
 import { runOperation } from './run';
 import { runStatus } from './status';
+import { watchStatus } from './status-watch';
 import { formatDuration } from '../lambda/dms';
 
 /** Where the CLI writes: injected so tests can run main() in-process. */
@@ -24,7 +25,7 @@ export const processIo: CliIo = {
  * is one JSON object on stdout (help and --version print text instead), and
  * stderr gets progress and a readable error.
  */
-export async function main(argv: readonly string[], io: CliIo = processIo): Promise<ExitCode> {
+export async function main(argv: readonly string[], io: CliIo = processIo, interrupt?: AbortSignal): Promise<ExitCode> {
   const commandWord = argv[0] !== undefined && isCommandName(argv[0]) ? argv[0] : undefined;
   let invocation: Invocation;
   try {
@@ -45,16 +46,21 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       return ExitCode.SUCCESS;
     case 'run':
       switch (invocation.command.name) {
-        case 'status': return status(invocation.command, io);
+        case 'status': return status(invocation.command, io, interrupt);
         case 'cutover': return cutover(invocation.command, io);
         default: return run(invocation.command, io);
       }
   }
 }
 
-/** `status` looks once and prints a table or JSON: it runs no operation. */
-async function status(command: StatusCommand, io: CliIo): Promise<ExitCode> {
+/** `status` looks once and prints a table or JSON (or, with --watch, looks until ready): it runs no operation. */
+async function status(command: StatusCommand, io: CliIo, interrupt: AbortSignal | undefined): Promise<ExitCode> {
   try {
+    if (command.watch) {
+      const stream = { write: io.stdout, isTTY: io === processIo && process.stdout.isTTY === true };
+      const { end } = await watchStatus(command, stream, interrupt ?? new AbortController().signal);
+      return end === 'stopped' ? ExitCode.DMS_FAILURE : ExitCode.SUCCESS;
+    }
     io.stdout(await runStatus(command));
     return ExitCode.SUCCESS;
   } catch (err) {

@@ -74,9 +74,13 @@ export function runCli(args: readonly string[], env: Record<string, string>): Pr
 export interface SpawnedCli {
   /** Resolves when the process ended, with its exit code (null when killed) and output. */
   readonly ended: Promise<CliRun>;
+  /** What it printed on stdout so far. */
+  stdout(): string;
   /** Resolves once stderr matched the pattern. */
   stderrMatches(pattern: RegExp): Promise<void>;
   kill(): void;
+  /** Ctrl-C. */
+  interrupt(): void;
 }
 
 export function spawnCli(args: readonly string[], env: Record<string, string>): SpawnedCli {
@@ -109,7 +113,9 @@ export function spawnCli(args: readonly string[], env: Record<string, string>): 
       watchers.push({ pattern, resolve });
       void ended.then(() => reject(new Error(`the CLI ended before stderr matched ${pattern}; stderr:\n${stderr}`)));
     }),
-    kill: () => child.kill('SIGKILL'),
     ended,
+    stdout: () => stdout,
+    kill: () => child.kill('SIGKILL'),
+    interrupt: () => child.kill('SIGINT'),
   };
 }
