@@ -15,9 +15,9 @@ import {
 
 /** Where the watch draws: stdout, or a fake terminal in tests. */
 export interface WatchStream {
-  write(text: string): void;
   /** True on a terminal: redraw in place; otherwise one line per change. */
   readonly isTTY?: boolean;
+  write(text: string): void;
 }
 
 /**
