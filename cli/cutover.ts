@@ -6,6 +6,8 @@ import {
   DmsOperation,
   DmsOperationFailed,
   describeTableStatuses,
+  errorCode,
+  isTransient,
   describeTarget,
   dmsClient,
   formatDuration,
@@ -53,8 +55,11 @@ export interface CutoverResult {
   readonly elapsedSeconds: number;
 }
 
-/** How often to look at DMS while it is in flux between steps. */
+/** How often to look at DMS while it is in flux between steps (and after a fault that may pass). */
 const IN_FLUX_INTERVAL_MS = 5_000;
+const RETRY_MS = 2_000;
+/** As long as the waits (lambda/dms/wait.ts) ride out a DMS that does not answer. */
+const UNANSWERED_LIMIT_MS = 45_000;
 const ADVICE = 'Raise --timeout and run cutover again: it goes on from where DMS is.';
 
 /**
@@ -85,15 +90,32 @@ export async function runCutover(command: CutoverCommand, progress: (line: strin
     return waitForOperation(watched, mark, window);
   };
 
+  /**
+   * The loop's own calls: a fault that may pass (throttling, a 5xx, a dropped connection) is
+   * tried again until --timeout or for UNANSWERED_LIMIT_MS in a row, as the waits do.
+   */
+  const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    const since = Date.now();
+    for (;;) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (!isTransient(err) || Date.now() - since >= UNANSWERED_LIMIT_MS || Date.now() + RETRY_MS > deadline) throw err;
+        note(`${what} failed (${err instanceof DmsOperationFailed ? err.code : errorCode(err)}); trying again`);
+        await sleep(RETRY_MS);
+      }
+    }
+  };
+
   let acted = false;
   let lastWait: string | undefined;
   for (;;) {
-    const state = await requireReplication(dms, target);
-    const record = await records.read(target);
+    const state = await call('DescribeReplication', () => requireReplication(dms, target));
+    const record = await call('ListTagsForResource', () => records.read(target));
     const next = nextCutoverStep(target, state, record, primary);
     switch (next.action) {
       case 'done': {
-        const tables = await describeTableStatuses(dms, target, command.readiness);
+        const tables = await call('table statistics', () => describeTableStatuses(dms, target, command.readiness));
         return cutoverResult(command, state.status, state.stopReason, next.position, tables, !acted, Date.now() - began);
       }
       case 'refuse':
@@ -110,7 +132,7 @@ export async function runCutover(command: CutoverCommand, progress: (line: strin
         note('waiting until it is ready for cut-over');
         await step(cutoverReadiness(clients, target, command.readiness));
         // The record first: a run killed after the stop must find it, to resume rather than refuse.
-        await records.write(target, { positions: [primary] });
+        await call('AddTagsToResource', () => records.write(target, { positions: [primary] }));
         note(`recorded the stop position ${primary}; stopping it, to resume with it (DMS takes a stop position only with a start)`);
         await step(replicationStop(dms, target));
         break;
@@ -130,7 +152,7 @@ export async function runCutover(command: CutoverCommand, progress: (line: strin
         const outcome = await step(positionWait(next.position), `${idle}${ADVICE}`);
         if (outcome.status === FALLBACK) {
           const serverTime = stopPosition('server_time', Math.max(stopAtMs, Date.now() + command.skewMarginMs));
-          await records.write(target, { positions: [...(record?.positions ?? [primary]), serverTime] });
+          await call('AddTagsToResource', () => records.write(target, { positions: [...(record?.positions ?? [primary]), serverTime] }));
           note(`no commit reached ${next.position} within ${formatDuration(command.fallbackAfterMs!)} (the source is idle): falling back to ${serverTime}`);
         }
         break;

@@ -107,6 +107,16 @@ describe('cutover', () => {
     expect(calls(arn, 'StartReplication').map((c) => c.input.CdcStopPosition)).toEqual([position('commit_time', freeze)]);
   }, 60_000);
 
+  test('throttled and failing calls of its own are tried again', async () => {
+    const arn = replication();
+    dms().throttle('ListTagsForResource', 1);
+    dms().failNext('AddTagsToResource', 'InternalFailure', 'We encountered an internal error. Please try again.');
+    const run = await cutover(arn, freezeAgo());
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/ListTagsForResource failed \(ThrottlingException\); trying again/);
+    expect(run.stderr).toMatch(/AddTagsToResource failed \(InternalFailure\); trying again/);
+  }, 60_000);
+
   test('a replication stopped by someone else is left alone: exit 1, DMS\'s stop reason quoted', async () => {
     const arn = cutoverReplication(dms(), READY, 'replication-config', { status: 'stopped' });
     const run = await cutover(arn, freezeAgo());
