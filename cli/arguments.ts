@@ -413,7 +413,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   },
   'cutover': {
     name: 'cutover',
-    summary: 'Cut over: once ready, make DMS stop CDC at a position at or after the freeze of writes, and print the final table statistics',
+    summary: 'Once ready, stop CDC at a position after the freeze of writes; print the final statistics',
     synopsis: '(--replication-config-arn ARN | --replication-task-arn ARN) --freeze-time TIME [--skew-margin 60s] [--stop-at commit-time] [--fallback-after 10m] [--max-source-latency 10s] [--max-target-latency 10s] [--latency-window 5m] [--waive-validation] [--schemas S] [--timeout 6h] [--poll-interval 2s] [--region R]',
     description: [
       'Stop writes to the source first, then give the time they stopped (UTC). The command waits until the replication is ready for cut-over (the criteria of wait-replication --until cutover-ready), records the stop position --freeze-time + --skew-margin (rounded up to the second) as a tag on the replication, stops it, resumes it with that CdcStopPosition (DMS takes one only with a start), waits until DMS reports STOPPED_AT_COMMIT_TIME or STOPPED_AT_SERVER_TIME, and prints the final table statistics: JSON on stdout, a table on stderr.',
