@@ -58,7 +58,7 @@ describe('the example app synthesizes offline with the real aws-cdk CLI', () => 
     expect(new Set(cliCalls)).toEqual(new Set(['npx --no-install cdk-dms-lifecycle']));
   });
 
-  test('the last stage is the cut-over: a manual approval, then the cutover command with the freeze time from SSM', () => {
+  test('the last stage is the cut-over: a manual approval, then the cutover command with the freeze time from SSM, ready by the drained criterion', () => {
     const resources = Object.values(template('DmsMigrationPipeline.template.json').Resources as Record<string, any>);
     const stages = resources.find((r) => r.Type === 'AWS::CodePipeline::Pipeline')!.Properties.Stages as any[];
     const last = stages[stages.length - 1];
@@ -74,7 +74,11 @@ describe('the example app synthesizes offline with the real aws-cdk CLI', () => 
     ]));
     // The command line parses as the CLI reads it.
     const line = commands.find((c) => c.includes('cdk-dms-lifecycle cutover'))!.replace(/"\$REPLICATION_CONFIG_ARN"/, 'arn:aws:dms:us-east-1:123456789012:replication-config:X').replace(/"\$FREEZE_TIME"/, '2026-11-01T22:00:00Z');
-    expect(parseArguments(line.split(' ').slice(3))).toMatchObject({ kind: 'run', command: { name: 'cutover', stopAt: 'commit_time', skewMarginMs: 60_000, fallbackAfterMs: 600_000, wait: { timeoutMs: 8 * 3600_000 } } });
+    const parsed = parseArguments(line.split(' ').slice(3));
+    expect(parsed).toMatchObject({ kind: 'run', command: { name: 'cutover', stopAt: 'commit_time', skewMarginMs: 60_000, fallbackAfterMs: 600_000, wait: { timeoutMs: 8 * 3600_000 } } });
+    // Writes are frozen before the approval: the drained criterion, not a latency window that may read nothing.
+    expect(parsed).toMatchObject({ command: { readiness: { drained: { windowMs: 5 * 60_000 } } } });
+    expect((parsed as any).command.readiness.latency).toBeUndefined();
   });
 
   test('the cut-over step prints the status when the wait fails, and keeps the wait\'s exit code (1 errored, 3 timed out)', () => {

@@ -121,9 +121,9 @@ export class DmsMigrationPipelineStack extends Stack {
     pipeline.addStage(migrate, { post: [verify, refreshTarget, waitForReplication, cutoverReady] });
 
     // The last stage: a person stops the writes to the source, stores the UTC time they
-    // stopped in the parameter, and approves. The step then waits for readiness again,
-    // makes DMS stop CDC at that time plus the skew margin, and prints the final table
-    // statistics. It can run for hours (CloudFormation's hour does not apply), and a
+    // stopped in the parameter, and approves. The step then waits for readiness again, by
+    // the drained criterion (writes are frozen: CDC latency may publish nothing), makes DMS
+    // stop CDC at that time plus the skew margin, and prints the final table statistics. It can run for hours (CloudFormation's hour does not apply), and a
     // retry after a failure or a kill goes on from where DMS is.
     const freezeTime = `/${id}/cutover/freeze-time`;
     const cutover = new pipelines.CodeBuildStep('Cutover', {
@@ -146,7 +146,7 @@ export class DmsMigrationPipelineStack extends Stack {
       commands: [
         'npm ci',
         'FREEZE_TIME=$(aws ssm get-parameter --name "$FREEZE_TIME_PARAMETER" --query Parameter.Value --output text)',
-        'npx --no-install cdk-dms-lifecycle cutover --replication-config-arn "$REPLICATION_CONFIG_ARN" --freeze-time "$FREEZE_TIME" --skew-margin 60s --stop-at commit-time --fallback-after 10m --timeout 8h --poll-interval 1m',
+        'npx --no-install cdk-dms-lifecycle cutover --replication-config-arn "$REPLICATION_CONFIG_ARN" --freeze-time "$FREEZE_TIME" --skew-margin 60s --stop-at commit-time --fallback-after 10m --criterion drained --drained-window 5m --timeout 8h --poll-interval 1m',
       ],
       timeout: Duration.hours(9),
     });

@@ -1,6 +1,6 @@
 import { main } from '../../cli/main';
 import { classifyStop, parseStopPosition, stopPosition } from '../../lambda/dms';
-import { DmsEmulator, TableScenario } from '../dms-emulator';
+import { DmsEmulator, frozenSource, TableScenario } from '../dms-emulator';
 import { shortName } from './dms-watcher';
 
 /** What the cut-over of one replication did. */
@@ -24,15 +24,21 @@ const table = (schema: string, name: string, rows: number, inserts: number): Tab
 });
 const TABLES = [table('sales', 'orders', 120_000, 830), table('sales', 'order_items', 410_000, 2_410), table('billing', 'invoices', 56_000, 312)];
 
+/** How long before the cut-over the writes stopped: the backlog drained a minute after, and stayed at 0 for the drained window. */
+const FROZEN_FOR_MS = 3 * MINUTE;
+
 /**
  * The last step of the migration, before the destroy: writes to the source stop (the
- * emulated source goes idle), and `cdk-dms-lifecycle cutover` runs for each replication:
- * it waits until the replication is ready, stops it, resumes it with a CDC stop position
- * at or after the freeze, and waits until DMS stops there. The config stops at a commit
- * time (on the idle source, after the fallback to a server time); the task at a server time.
+ * emulated source goes idle), and `cdk-dms-lifecycle cutover --criterion drained` runs for
+ * each replication: it waits until the replication is ready (tables loaded and validated,
+ * CDC's backlog at 0 for the window), stops it, resumes it with a CDC stop position at or
+ * after the freeze, and waits until DMS stops there. The config stops at a commit time (on
+ * the idle source, after the fallback to a server time); the task at a server time.
  *
- * Readiness uses the latency criterion: while writes are frozen the emulated CDC latency
- * reads as a heartbeat's steady second. (Issue 27's drained criterion replaces it once merged.)
+ * The drained criterion because writes are frozen: the emulated CDC latency then publishes
+ * no data points (one of the idle readings DMS leaves open), so a latency window would stay
+ * unknown. A drained backlog does not prove the source's log was read to the end: the stop
+ * position does.
  */
 export async function demoCutover(
   emulator: DmsEmulator,
@@ -40,18 +46,16 @@ export async function demoCutover(
   write: (line: string) => void,
   clock: () => string,
 ): Promise<CutoverOutcome[]> {
-  const freezeMs = Math.floor(Date.now() / 1000) * 1000 - 1000;
+  const freezeMs = Math.floor((Date.now() - FROZEN_FOR_MS) / 1000) * 1000;
   const freeze = new Date(freezeMs).toISOString().replace('.000Z', 'Z');
-  const sinceFreeze = freezeMs - Date.now();
+  const idle = frozenSource('no-points', Date.now() - freezeMs);
   for (const arn of replications) {
     emulator.setTableStatistics(arn, TABLES);
-    emulator.setCdcLatency(arn, {
-      source: [{ fromMs: -20 * MINUTE, seconds: 2 }, { fromMs: sinceFreeze, seconds: 1 }],
-      target: [{ fromMs: -20 * MINUTE, seconds: 3 }, { fromMs: sinceFreeze, seconds: 1 }],
-    });
+    emulator.setCdcLatency(arn, idle.latency);
+    emulator.setCdcBacklog(arn, idle.backlog);
     emulator.setRunBehavior(arn, { sourceWritesStopAt: freezeMs });
   }
-  write(`${clock()}  writes to the source stopped at ${freeze}: the source is idle (CDC latency reads as a heartbeat's steady 1 s)`);
+  write(`${clock()}  writes to the source stopped ${FROZEN_FOR_MS / MINUTE} minutes ago, at ${freeze}: the source is idle (CDC latency publishes no data points; the backlog drained to 0 a minute later)`);
 
   const saved = { ...process.env };
   Object.assign(process.env, emulator.env());
@@ -60,7 +64,7 @@ export async function demoCutover(
     for (const arn of replications) {
       const flag = arn.includes(':task:') ? '--replication-task-arn' : '--replication-config-arn';
       const stopAt = arn.includes(':task:') ? ['--stop-at', 'server-time'] : ['--stop-at', 'commit-time', '--fallback-after', '5s'];
-      const args = ['cutover', flag, arn, '--freeze-time', freeze, '--skew-margin', SKEW_MARGIN, ...stopAt, '--poll-interval', '1s', '--timeout', '5m'];
+      const args = ['cutover', flag, arn, '--freeze-time', freeze, '--skew-margin', SKEW_MARGIN, ...stopAt, '--criterion', 'drained', '--drained-window', '1m', '--poll-interval', '1s', '--timeout', '5m'];
       write(`${clock()}  $ cdk-dms-lifecycle ${args.map((a) => (a === arn ? `<${shortName(a)}>` : a)).join(' ')}`);
       let stdout = '';
       const exitCode = await main(args, {
