@@ -2,12 +2,12 @@ import { parseArgs } from 'node:util';
 import { DmsArn, parseDmsArn, parseDuration } from './option-values';
 import { READINESS_OPTIONS, readinessCriteria } from './readiness-options';
 import { UsageError } from './usage-error';
-import type { AssessmentRunChoice, ConnectionPrecondition, ReadinessCriteria, ReplicationGoal, ReplicationTarget } from '../lambda/dms';
+import type { AssessmentRunChoice, ConnectionPrecondition, ReadinessCriteria, ReplicationGoal, ReplicationTarget, StopPositionKind } from '../lambda/dms';
 import { ConnectionPreconditionMode, DefaultWait, ReplicationWaitTarget, ReplicationWaitTargetValue } from '../src/private/handler-contract';
 
 export type CommandName =
   | 'refresh-schemas' | 'test-connection' | 'stop-replication' | 'start-replication' | 'wait-replication' | 'status'
-  | 'assess' | 'wait-assessment';
+  | 'assess' | 'wait-assessment' | 'cutover';
 
 export interface WaitSettings {
   readonly timeoutMs: number;
@@ -65,6 +65,8 @@ export interface StatusCommand extends CommonSettings {
   readonly readiness: ReadinessCriteria;
   /** JSON on stdout instead of the table. */
   readonly json: boolean;
+  /** --watch: look again every intervalMs until ready, stopped or interrupted (cli/status-watch.ts). */
+  readonly watch?: { readonly intervalMs: number };
 }
 
 export interface AssessCommand extends CommonSettings {
@@ -91,10 +93,25 @@ export interface WaitAssessmentCommand extends CommonSettings {
   readonly failOnWarning: boolean;
 }
 
+/** The last step: stop CDC at a position at or after the freeze of writes (cli/cutover.ts). */
+export interface CutoverCommand extends CommonSettings {
+  readonly name: 'cutover';
+  readonly target: ReplicationTarget;
+  /** When writes to the source stopped (UTC). */
+  readonly freezeTime: Date;
+  /** Added to the freeze time for clock skew and commits in flight. */
+  readonly skewMarginMs: number;
+  readonly stopAt: StopPositionKind;
+  /** commit_time only: fall back to a server_time position after this long without a stop; undefined: never. */
+  readonly fallbackAfterMs?: number;
+  /** Waited for before the stop (and its schema selection for the final statistics). */
+  readonly readiness: ReadinessCriteria;
+}
+
 /** A validated command line, ready to run. */
 export type CliCommand =
   | RefreshSchemasCommand | TestConnectionCommand | StopReplicationCommand | StartReplicationCommand | WaitReplicationCommand | StatusCommand
-  | AssessCommand | WaitAssessmentCommand;
+  | AssessCommand | WaitAssessmentCommand | CutoverCommand;
 
 /** wait-replication's goal that waits for cut-over readiness (lambda/dms/cutover-readiness.ts). */
 export const CUTOVER_READY = 'cutover-ready';
@@ -162,6 +179,12 @@ const PAIR_OPTIONS: Record<string, OptionSpec> = {
   'endpoint-arn': { type: 'string', value: 'ARN', help: 'The DMS endpoint (required)' },
   'replication-instance-arn': { type: 'string', value: 'ARN', help: 'The DMS replication instance (required)' },
 };
+
+/** cutover: the margin added to the freeze time, and how long a commit_time position is waited for on its own. */
+const DEFAULT_SKEW_MARGIN_MS = 60_000;
+const DEFAULT_FALLBACK_AFTER_MS = 10 * 60_000;
+/** status --watch: how often it looks. */
+const DEFAULT_WATCH_INTERVAL_MS = 10_000;
 
 export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   'refresh-schemas': {
@@ -286,20 +309,34 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   'status': {
     name: 'status',
     summary: 'Show whether a replication is ready for cut-over, table by table, and what holds it back',
-    synopsis: '(--replication-config-arn ARN | --replication-task-arn ARN) [--json] [--criterion latency-window|drained|both] [--max-source-latency 10s] [--max-target-latency 10s] [--latency-window 5m] [--drained-window 5m] [--waive-validation] [--accept-conditional-check-failures T=N,*=N] [--schemas S] [--region R]',
+    synopsis: '(--replication-config-arn ARN | --replication-task-arn ARN) [--json | --watch [--poll-interval 10s]] [--criterion latency-window|drained|both] [--max-source-latency 10s] [--max-target-latency 10s] [--latency-window 5m] [--drained-window 5m] [--waive-validation] [--accept-conditional-check-failures T=N,*=N] [--schemas S] [--region R]',
     description: [
       'One look at DMS\'s table statistics and CloudWatch\'s CDC latency and backlog, judged by the rules of wait-replication --until cutover-ready. Prints a table (each table\'s load and validation state, its failed, pending and suspended records, and why it is not ready), or with --json one JSON object with the same facts. Exits 0 whether or not the replication is ready: read "ready" in the JSON.',
+      'With --watch it looks again every --poll-interval until the replication is ready (exit 0), stops for good or fails (exit 1: it will not become ready by itself), or Ctrl-C (exit 0). On a terminal it redraws the table; otherwise (a pipe, a pipeline log) it prints one line each time what holds readiness back changes.',
     ],
     options: {
       ...REPLICATION_OPTIONS,
       ...READINESS_OPTIONS,
-      json: { type: 'boolean', help: 'Print one JSON object instead of the table' },
+      'json': { type: 'boolean', help: 'Print one JSON object instead of the table' },
+      'watch': { type: 'boolean', help: 'Look again and again until ready, stopped or Ctrl-C: a redrawn table on a terminal, a line per change otherwise' },
+      'poll-interval': { type: 'string', value: 'DURATION', help: `With --watch: look this often (default ${DEFAULT_WATCH_INTERVAL_MS / 1000}s)` },
     },
     defaultTimeout: '0s',
     neverWaits: true,
     build(values, common) {
       const { target, arn } = replicationTarget(values);
-      return { name: 'status', target, readiness: readinessCriteria(values).criteria, json: values.flag('json'), ...common([arn]) };
+      const watch = values.flag('watch');
+      if (watch && values.flag('json')) throw new UsageError('give either --watch or --json: --json prints one look as one JSON object');
+      const interval = values.string('poll-interval');
+      if (interval !== undefined && !watch) throw new UsageError('--poll-interval needs --watch');
+      return {
+        name: 'status',
+        target,
+        readiness: readinessCriteria(values).criteria,
+        json: values.flag('json'),
+        ...(watch ? { watch: { intervalMs: interval === undefined ? DEFAULT_WATCH_INTERVAL_MS : parseDuration('--poll-interval', interval) } } : {}),
+        ...common([arn]),
+      };
     },
   },
   'assess': {
@@ -372,7 +409,60 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       return { name: 'wait-assessment', target, run: assessmentRunChoice(values), failOnWarning: values.flag('fail-on-warning'), ...common([arn]) };
     },
   },
+  'cutover': {
+    name: 'cutover',
+    summary: 'Once ready, stop CDC at a position after the freeze of writes; print the final statistics',
+    synopsis: '(--replication-config-arn ARN | --replication-task-arn ARN) --freeze-time TIME [--skew-margin 60s] [--stop-at commit-time] [--fallback-after 10m] [--criterion latency-window|drained|both] [--max-source-latency 10s] [--max-target-latency 10s] [--latency-window 5m] [--drained-window 5m] [--waive-validation] [--accept-conditional-check-failures T=N,*=N] [--schemas S] [--timeout 6h] [--poll-interval 2s] [--region R]',
+    description: [
+      'Stop writes to the source first, then give the time they stopped (UTC). The command waits until the replication is ready for cut-over (the criteria of wait-replication --until cutover-ready; with writes frozen, --criterion drained), records the stop position --freeze-time + --skew-margin (rounded up to the second) as a tag on the replication, stops it, resumes it with that CdcStopPosition (DMS takes one only with a start), waits until DMS reports STOPPED_AT_COMMIT_TIME or STOPPED_AT_SERVER_TIME, and prints the final table statistics, the tables judged again after the stop: JSON on stdout, a table on stderr. A replication that fails or stops for good on the way exits 1 at once with DMS\'s stop reason.',
+      'commit-time (default) stops once DMS reads a source commit at or after the position: everything committed before it was applied. An idle source may never commit again: after --fallback-after (default 10m; never: no fallback) the command stops and resumes it with a server_time position instead, at least --skew-margin from then. Idempotent: a rerun with the same options that finds it stopped at the position exits 0 with the statistics, and one after a kill goes on from where DMS is.',
+    ],
+    options: {
+      ...REPLICATION_OPTIONS,
+      'freeze-time': { type: 'string', value: 'TIME', help: 'When writes to the source stopped, in UTC: 2026-11-01T22:00:00Z (required)' },
+      'skew-margin': { type: 'string', value: 'DURATION', help: 'Added to --freeze-time for clock skew and commits in flight (default 60s)' },
+      'stop-at': { type: 'string', value: 'KIND', help: 'commit-time (default): the source\'s commit times; server-time: the DMS server\'s clock' },
+      'fallback-after': { type: 'string', value: 'DURATION', help: 'commit-time: fall back to server-time when DMS has not stopped this long after the resume (default 10m; never: wait until --timeout)' },
+      ...READINESS_OPTIONS,
+    },
+    defaultTimeout: '6h',
+    alwaysWaits: true,
+    build(values, common) {
+      const { target, arn } = replicationTarget(values);
+      const settings = common([arn]);
+      const freezeTime = utcTime('--freeze-time', values.required('freeze-time'));
+      const skewMarginMs = values.string('skew-margin') === undefined ? DEFAULT_SKEW_MARGIN_MS : parseDuration('--skew-margin', values.string('skew-margin')!);
+      if (freezeTime.getTime() > Date.now() + skewMarginMs) {
+        throw new UsageError(`--freeze-time ${values.string('freeze-time')} is in the future: stop the writes first, then give the time they stopped`);
+      }
+      const stopAt = goal('--stop-at', values.string('stop-at') ?? 'commit-time', ['commit-time', 'server-time']) === 'commit-time' ? 'commit_time' : 'server_time';
+      const fallback = values.string('fallback-after');
+      if (fallback !== undefined && stopAt === 'server_time') throw new UsageError('--fallback-after is for --stop-at commit-time: a server time is always reached');
+      const fallbackAfterMs = fallback === 'never' ? undefined : parseDuration('--fallback-after', fallback ?? `${DEFAULT_FALLBACK_AFTER_MS / 1000}s`);
+      return {
+        name: 'cutover',
+        target,
+        freezeTime,
+        skewMarginMs,
+        stopAt,
+        ...(stopAt === 'commit_time' && fallbackAfterMs !== undefined ? { fallbackAfterMs } : {}),
+        readiness: readinessCriteria(values).criteria,
+        ...settings,
+      };
+    },
+  },
 };
+
+
+/** A time given in UTC, to the second or finer: 2026-11-01T22:00:00Z (or +00:00). Other zones are refused: DMS's positions carry none. */
+function utcTime(flag: string, text: string): Date {
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(\.\d+)?)(Z|\+00:?00)$/i.exec(text.trim());
+  const date = m ? new Date(`${m[1]}T${m[2]}Z`) : undefined;
+  if (!date || Number.isNaN(date.getTime())) {
+    throw new UsageError(`${flag} must be a UTC time such as 2026-11-01T22:00:00Z (Z or +00:00: DMS's stop positions are UTC here); got "${text}"`);
+  }
+  return date;
+}
 
 /** --cdc-start-time or --cdc-start-position, validated. */
 function cdcStart(values: OptionValues): { time?: string; position?: string } {
@@ -534,7 +624,8 @@ function commonSettings(spec: CommandSpec, values: OptionValues, arns: DmsArn[])
   const pollInterval = values.string('poll-interval');
   const wait = spec.alwaysWaits === true || values.flag('wait');
   // Without --wait nothing is waited for: a timeout there is most likely a forgotten --wait.
-  if (!wait && (timeout !== undefined || pollInterval !== undefined)) {
+  // (A command that never waits reads its own --poll-interval, if it has one: status --watch.)
+  if (!wait && !spec.neverWaits && (timeout !== undefined || pollInterval !== undefined)) {
     throw new UsageError(`${timeout !== undefined ? '--timeout' : '--poll-interval'} needs --wait`);
   }
 

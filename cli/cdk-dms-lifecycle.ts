@@ -10,8 +10,15 @@ import { main } from './main';
 // Node 22. The SDK here is bundled and fixed, so the warning is noise to CLI users.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-main(process.argv.slice(2)).then(
+// Ctrl-C ends `status --watch` cleanly (exit 0, its last view kept); other commands keep Node's default.
+const interrupt = new AbortController();
+const onSigint = () => interrupt.abort();
+const watching = process.argv[2] === 'status' && process.argv.includes('--watch');
+if (watching) process.once('SIGINT', onSigint);
+
+main(process.argv.slice(2), undefined, interrupt.signal).then(
   (code) => {
+    process.removeListener('SIGINT', onSigint);
     process.exitCode = code;
   },
   (err: unknown) => {

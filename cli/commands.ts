@@ -1,4 +1,4 @@
-import { CliCommand, CUTOVER_READY, StatusCommand } from './arguments';
+import { CliCommand, CUTOVER_READY, CutoverCommand, StatusCommand } from './arguments';
 import { assessmentRun } from './assessment-run';
 import {
   cloudWatchClient,
@@ -16,7 +16,7 @@ import {
  * The DMS operation a command runs: the same ones the Lambda handlers run, so
  * the CLI and the constructs share every status rule and error message.
  */
-export function operationFor(command: Exclude<CliCommand, StatusCommand>): DmsOperation {
+export function operationFor(command: Exclude<CliCommand, StatusCommand | CutoverCommand>): DmsOperation {
   const client = dmsClient(command.region);
   switch (command.name) {
     case 'refresh-schemas':

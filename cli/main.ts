@@ -1,10 +1,12 @@
-import { CliCommand, Invocation, isCommandName, parseArguments, StatusCommand } from './arguments';
+import { CliCommand, CutoverCommand, Invocation, isCommandName, parseArguments, StatusCommand } from './arguments';
 import { operationFor } from './commands';
+import { cutoverTable, runCutover } from './cutover';
 import { ExitCode } from './exit-codes';
 import { commandHelp, generalHelp, PROGRAM, VERSION } from './help';
 import { classifyError, errorOutput, resultOutput } from './output';
 import { runOperation } from './run';
 import { runStatus } from './status';
+import { watchStatus } from './status-watch';
 import { ASSESSMENT_RUN_CREATION_DATE, formatDuration, Progress } from '../lambda/dms';
 
 /** Where the CLI writes: injected so tests can run main() in-process. */
@@ -23,7 +25,7 @@ export const processIo: CliIo = {
  * is one JSON object on stdout (help and --version print text instead), and
  * stderr gets progress and a readable error.
  */
-export async function main(argv: readonly string[], io: CliIo = processIo): Promise<ExitCode> {
+export async function main(argv: readonly string[], io: CliIo = processIo, interrupt?: AbortSignal): Promise<ExitCode> {
   const commandWord = argv[0] !== undefined && isCommandName(argv[0]) ? argv[0] : undefined;
   let invocation: Invocation;
   try {
@@ -43,13 +45,22 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       io.stdout(`${VERSION}\n`);
       return ExitCode.SUCCESS;
     case 'run':
-      return invocation.command.name === 'status' ? status(invocation.command, io) : run(invocation.command, io);
+      switch (invocation.command.name) {
+        case 'status': return status(invocation.command, io, interrupt);
+        case 'cutover': return cutover(invocation.command, io);
+        default: return run(invocation.command, io);
+      }
   }
 }
 
-/** `status` looks once and prints a table or JSON: it runs no operation. */
-async function status(command: StatusCommand, io: CliIo): Promise<ExitCode> {
+/** `status` looks once and prints a table or JSON (or, with --watch, looks until ready): it runs no operation. */
+async function status(command: StatusCommand, io: CliIo, interrupt: AbortSignal | undefined): Promise<ExitCode> {
   try {
+    if (command.watch) {
+      const stream = { write: io.stdout, isTTY: io === processIo && process.stdout.isTTY === true };
+      const { end } = await watchStatus(command, stream, interrupt ?? new AbortController().signal);
+      return end === 'stopped' ? ExitCode.DMS_FAILURE : ExitCode.SUCCESS;
+    }
     io.stdout(await runStatus(command));
     return ExitCode.SUCCESS;
   } catch (err) {
@@ -68,7 +79,27 @@ function startedWhat(result: Progress): string {
   return `started assessment run ${runArn}${createdAt ? `, created by DMS at ${createdAt}` : ''} (${result.status})`;
 }
 
-async function run(command: Exclude<CliCommand, StatusCommand>, io: CliIo): Promise<ExitCode> {
+/** `cutover`: several DMS operations in a row (cli/cutover.ts), then the final statistics. */
+async function cutover(command: CutoverCommand, io: CliIo): Promise<ExitCode> {
+  const began = Date.now();
+  try {
+    const result = await runCutover(command, (line) => {
+      if (!command.quiet) io.stderr(`${line}\n`);
+    });
+    // The table is the result, not progress: printed with --quiet too.
+    io.stderr(cutoverTable(result));
+    io.stdout(`${JSON.stringify(result)}\n`);
+    return ExitCode.SUCCESS;
+  } catch (err) {
+    const failure = classifyError(err, command.target.arn);
+    io.stdout(`${JSON.stringify(errorOutput(command.name, failure, { subject: command.target.arn, elapsedMs: Date.now() - began }))}\n`);
+    io.stderr(`${PROGRAM}: ${failure.error}: ${failure.message}\n`);
+    if (failure.exitCode === ExitCode.INTERNAL && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+    return failure.exitCode;
+  }
+}
+
+async function run(command: Exclude<CliCommand, StatusCommand | CutoverCommand>, io: CliIo): Promise<ExitCode> {
   const began = Date.now();
   const progress = (line: string) => {
     if (!command.quiet) io.stderr(`${line}\n`);

@@ -58,7 +58,7 @@ async function startedOnly(operation: DmsOperation, mark: OperationMark, started
 }
 
 /** The operation, unchanged, except that a check whose status differs from the last one is reported. */
-function reportingChanges(operation: DmsOperation, onChange: (progress: Progress) => void): DmsOperation {
+export function reportingChanges(operation: DmsOperation, onChange: (progress: Progress) => void): DmsOperation {
   let last: string | undefined;
   return {
     subject: operation.subject,

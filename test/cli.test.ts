@@ -235,7 +235,7 @@ describe('main() in-process', () => {
   const pairFlags = ['--endpoint-arn', endpoint, '--replication-instance-arn', instance];
 
   test.each([
-    ['an unknown command', ['refresh'], /^unknown command "refresh"; expected one of refresh-schemas, test-connection, stop-replication, start-replication, wait-replication, status, assess, wait-assessment$/],
+    ['an unknown command', ['refresh'], /^unknown command "refresh"; expected one of refresh-schemas, test-connection, stop-replication, start-replication, wait-replication, status, assess, wait-assessment, cutover$/],
     ['options before the command', ['--endpoint-arn', endpoint, 'refresh-schemas'], /^Unknown option '--endpoint-arn'.*; the command comes first/],
     ['a missing endpoint ARN', ['refresh-schemas', '--replication-instance-arn', instance], /^--endpoint-arn is required$/],
     ['neither stop ARN', ['stop-replication', '--wait'], /^--replication-config-arn or --replication-task-arn is required$/],

@@ -33,8 +33,22 @@ test('the demo deploys, updates, fails an assessment and an update of, and destr
   // Config: deploy (its assessment starts it), update (assessed, resumed), failed assessment (modified, assessed, modified
   // back, resumed by the guard), refused modify (modified back, resumed). How far the task got in the failed assessment
   // depends on timing, so its counts are bounds.
-  expect(summary.dmsCalls).toMatchObject({ ModifyReplicationConfig: 5, StartReplication: 5 });
+  // The cut-over then resumes the config with its commit_time stop position and, the source being idle, once more
+  // with the server_time fallback.
+  expect(summary.dmsCalls).toMatchObject({ ModifyReplicationConfig: 5, StartReplication: 7 });
   expect(summary.dmsCalls.ModifyReplicationTask).toBeGreaterThanOrEqual(1);
   expect(summary.dmsCalls.StartReplicationTaskAssessmentRun).toBeGreaterThanOrEqual(2);
-  expect(output).toMatch(/DMS calls: .*StartReplication ×5/);
+  expect(output).toMatch(/DMS calls: .*StartReplication ×7/);
+  // The cut-over: both replications stopped at a stop position after the freeze, the config after the idle-source fallback.
+  for (const claim of [
+    'the cut-over recorded its stop position, then stopped each replication, then resumed it with CdcStopPosition',
+    'each replication stopped where DMS says STOPPED_AT_*_TIME, at a stop position at or after the freeze time plus the margin',
+  ]) expect(output).toContain(`ok   ${claim}`);
+  expect(summary.cutovers.map((c) => [c.exitCode, c.result?.stopReason])).toEqual([
+    [0, 'Stop Reason STOPPED_AT_SERVER_TIME'],
+    [0, 'Stop Reason STOPPED_AT_SERVER_TIME'],
+  ]);
+  expect(output).toMatch(/no commit reached commit_time:\S+ within 5s \(the source is idle\): falling back to server_time:/);
+  expect(output).toMatch(/SCHEMA +TABLE +LOAD STATE +ROWS LOADED +INSERTS +UPDATES +DELETES +VALIDATION\n.*sales +orders +Table completed +120000 +830/);
+  expect(output.indexOf('== cut-over')).toBeLessThan(output.indexOf('== cdk destroy'));
 }, 300_000);

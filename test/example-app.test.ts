@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { parseArguments } from '../cli/arguments';
 import { migrationConfig } from '../examples/dms-migration/migration-config';
 import { DmsMigrationStack } from '../examples/dms-migration/migration-stack';
 
@@ -55,6 +56,29 @@ describe('the example app synthesizes offline with the real aws-cdk CLI', () => 
     const cliCalls = commands.flatMap((c) => c.match(/npx(?: [-\w]+)* cdk-dms-lifecycle/g) ?? []);
     expect(cliCalls.length).toBeGreaterThanOrEqual(3);
     expect(new Set(cliCalls)).toEqual(new Set(['npx --no-install cdk-dms-lifecycle']));
+  });
+
+  test('the last stage is the cut-over: a manual approval, then the cutover command with the freeze time from SSM, ready by the drained criterion', () => {
+    const resources = Object.values(template('DmsMigrationPipeline.template.json').Resources as Record<string, any>);
+    const stages = resources.find((r) => r.Type === 'AWS::CodePipeline::Pipeline')!.Properties.Stages as any[];
+    const last = stages[stages.length - 1];
+    expect(last.Name).toBe('Cutover');
+    const actions = [...last.Actions].sort((a: any, b: any) => a.RunOrder - b.RunOrder);
+    expect(actions.map((a: any) => [a.ActionTypeId.Category, a.ActionTypeId.Provider])).toEqual([['Approval', 'Manual'], ['Build', 'CodeBuild']]);
+    const spec = resources.filter((r) => r.Type === 'AWS::CodeBuild::Project').map((p) => p.Properties.Source.BuildSpec)
+      .find((b): b is string => typeof b === 'string' && b.includes('cdk-dms-lifecycle cutover'))!;
+    const commands = JSON.parse(spec).phases.build.commands as string[];
+    expect(commands).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^FREEZE_TIME=\$\(aws ssm get-parameter --name "\$FREEZE_TIME_PARAMETER"/),
+      expect.stringMatching(/^npx --no-install cdk-dms-lifecycle cutover --replication-config-arn "\$REPLICATION_CONFIG_ARN" --freeze-time "\$FREEZE_TIME" --skew-margin 60s/),
+    ]));
+    // The command line parses as the CLI reads it.
+    const line = commands.find((c) => c.includes('cdk-dms-lifecycle cutover'))!.replace(/"\$REPLICATION_CONFIG_ARN"/, 'arn:aws:dms:us-east-1:123456789012:replication-config:X').replace(/"\$FREEZE_TIME"/, '2026-11-01T22:00:00Z');
+    const parsed = parseArguments(line.split(' ').slice(3));
+    expect(parsed).toMatchObject({ kind: 'run', command: { name: 'cutover', stopAt: 'commit_time', skewMarginMs: 60_000, fallbackAfterMs: 600_000, wait: { timeoutMs: 8 * 3600_000 } } });
+    // Writes are frozen before the approval: the drained criterion, not a latency window that may read nothing.
+    expect(parsed).toMatchObject({ command: { readiness: { drained: { windowMs: 5 * 60_000 } } } });
+    expect((parsed as any).command.readiness.latency).toBeUndefined();
   });
 
   test('the cut-over step prints the status when the wait fails, and keeps the wait\'s exit code (1 errored, 3 timed out)', () => {

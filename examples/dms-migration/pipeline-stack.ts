@@ -36,7 +36,8 @@ const CLI = 'npx --no-install cdk-dms-lifecycle';
  * CDK Pipelines gating on the schema refresh: the Migrate stage's stack finishes
  * only after DMS reports the refresh successful, its `post` steps read which refresh
  * it waited for from the stack outputs, and the Cutover stage runs only after them,
- * the last of them waiting until the replication is ready for cut-over.
+ * the last of them waiting until the replication is ready for cut-over. The last
+ * stage, after a manual approval, runs the cut-over itself.
  */
 export class DmsMigrationPipelineStack extends Stack {
   public constructor(scope: Construct, id: string, props: DmsMigrationPipelineStackProps) {
@@ -98,6 +99,8 @@ export class DmsMigrationPipelineStack extends Stack {
     // 5 minutes). A step rather than DmsCutoverReadiness in the stack: a large full load and
     // its validation can take longer than CloudFormation's hour. Exit 1 if a table errored,
     // 3 if not ready within 8 hours; either way it prints what held readiness back.
+    // Read by this step and by the cut-over stage (outputs are added before addStage synthesizes the stage).
+    const cutoverReplicationArn = new CfnOutput(migrate.migration, 'CutoverReplicationArn', { value: migrate.migration.serverlessRun.replicationArn });
     const cutoverReady = new pipelines.CodeBuildStep('WaitForCutoverReadiness', {
       input: source,
       rolePolicyStatements: [
@@ -105,7 +108,7 @@ export class DmsMigrationPipelineStack extends Stack {
         // IAM offers no resource-level scoping for DescribeReplications nor CloudWatch's metric reads.
         new iam.PolicyStatement({ actions: ['dms:DescribeReplications', 'cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'], resources: ['*'] }),
       ],
-      envFromCfnOutputs: { REPLICATION_CONFIG_ARN: new CfnOutput(migrate.migration, 'CutoverReplicationArn', { value: migrate.migration.serverlessRun.replicationArn }) },
+      envFromCfnOutputs: { REPLICATION_CONFIG_ARN: cutoverReplicationArn },
       commands: [
         'npm ci',
         `${CLI} wait-replication --replication-config-arn "$REPLICATION_CONFIG_ARN" --until cutover-ready --max-source-latency 10s --max-target-latency 10s --latency-window 5m --timeout 8h --poll-interval 1m`
@@ -116,6 +119,43 @@ export class DmsMigrationPipelineStack extends Stack {
     cutoverReady.addStepDependency(waitForReplication);
     // Stages added after this one start only once these steps succeeded.
     pipeline.addStage(migrate, { post: [verify, refreshTarget, waitForReplication, cutoverReady] });
+
+    // The last stage: a person stops the writes to the source, stores the UTC time they
+    // stopped in the parameter, and approves. The step then waits for readiness again, by
+    // the drained criterion (writes are frozen: CDC latency may publish nothing), makes DMS
+    // stop CDC at that time plus the skew margin, and prints the final table statistics. It can run for hours (CloudFormation's hour does not apply), and a
+    // retry after a failure or a kill goes on from where DMS is.
+    const freezeTime = `/${id}/cutover/freeze-time`;
+    const cutover = new pipelines.CodeBuildStep('Cutover', {
+      input: source,
+      rolePolicyStatements: [
+        new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: freezeTime.slice(1) })] }),
+        new iam.PolicyStatement({
+          actions: [
+            'dms:DescribeReplicationTableStatistics', 'dms:StopReplication', 'dms:StartReplication',
+            // The command's record of the stop position it asked for, on the replication config.
+            'dms:AddTagsToResource', 'dms:ListTagsForResource',
+          ],
+          resources: [this.dmsArn('replication-config')],
+        }),
+        // IAM offers no resource-level scoping for DescribeReplications nor CloudWatch's metric reads.
+        new iam.PolicyStatement({ actions: ['dms:DescribeReplications', 'cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'], resources: ['*'] }),
+      ],
+      envFromCfnOutputs: { REPLICATION_CONFIG_ARN: cutoverReplicationArn },
+      env: { FREEZE_TIME_PARAMETER: freezeTime },
+      commands: [
+        'npm ci',
+        'FREEZE_TIME=$(aws ssm get-parameter --name "$FREEZE_TIME_PARAMETER" --query Parameter.Value --output text)',
+        'npx --no-install cdk-dms-lifecycle cutover --replication-config-arn "$REPLICATION_CONFIG_ARN" --freeze-time "$FREEZE_TIME" --skew-margin 60s --stop-at commit-time --fallback-after 10m --criterion drained --drained-window 5m --timeout 8h --poll-interval 1m',
+      ],
+      timeout: Duration.hours(9),
+    });
+    pipeline.addWave('Cutover', {
+      pre: [new pipelines.ManualApprovalStep('ApproveCutover', {
+        comment: `Stop the writes to the source, put the UTC time they stopped (2026-11-01T22:00:00Z) in SSM parameter ${freezeTime}, then approve.`,
+      })],
+      post: [cutover],
+    });
   }
 
   /** Every DMS resource of a type in this stack's account and region. */

@@ -8,6 +8,7 @@ import { DmsRefusal, RefusalWatch } from './refusal';
 import { nextRunStep, RunDesire, StartType } from './replication-plan';
 import { AT_REST, describeReplication, describeTarget, isFullLoadOnlyFinished, ReplicationState, ReplicationTarget, requireReplication, stateDetail, UNDER_WAY } from './replication-state';
 import { requestStop } from './replication-stop';
+import { classifyStop } from './stop-reason';
 import { realClock } from './wait';
 import { Attribute, ReplicationWaitTargetValue } from '../../src/private/handler-contract';
 
@@ -34,6 +35,11 @@ export interface ReplicationStartOptions {
   /** Where CDC starts, on a replication's first run (exclusive with cdcStartPosition). */
   readonly cdcStartTime?: Date;
   readonly cdcStartPosition?: string;
+  /**
+   * Where CDC stops (`commit_time:…` / `server_time:…`), sent with whatever start type DMS
+   * requires (DMS takes a stop position only with a start). A stop there ends the wait done.
+   */
+  readonly cdcStopPosition?: string;
   /**
    * Asked right before every start request: a reason the request no longer wants a start
    * (its stack is rolling back, so a cancelled create must not start anything), or undefined.
@@ -124,9 +130,10 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
     // A rollback's restart is always wanted; a forward start only while its deployment goes forward.
     const unwanted = desire === 'restore' ? undefined : await options.stillWanted?.();
     if (unwanted) throw new DmsOperationFailed(`Not starting the ${describeTarget(target)}: ${unwanted}`);
-    const cdc = startType === 'start-replication'
-      ? { CdcStartTime: options.cdcStartTime, CdcStartPosition: options.cdcStartPosition }
-      : {};
+    const cdc = {
+      ...(startType === 'start-replication' ? { CdcStartTime: options.cdcStartTime, CdcStartPosition: options.cdcStartPosition } : {}),
+      ...(options.cdcStopPosition ? { CdcStopPosition: options.cdcStopPosition } : {}),
+    };
     const call = target.kind === 'replication-config' ? 'StartReplication' : 'StartReplicationTask';
     startSentAt ??= Date.now();
     startSentType ??= startType;
@@ -149,6 +156,10 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
     if (AT_REST.has(state.status) && !dated && Date.now() - requestedAt < graceMs('readLag')) {
       // Not yet visible, or over already and undated: only time tells, and only a little.
       return { done: false, status: state.status, detail: 'start requested; DMS does not show it yet', recheckAt: requestedAt + graceMs('readLag') };
+    }
+    // It ran and stopped where it was asked to: done, whatever the goal.
+    if (options.cdcStopPosition && dated && classifyStop(state).kind === 'at-stop-position') {
+      return { done: true, status: state.status, detail: stateDetail(state), attributes: replicationAttributes(state, String(mark.startType)) };
     }
     return goalProgress(target, state, goalOf(mark), String(mark.startType));
   }

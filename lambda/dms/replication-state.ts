@@ -36,6 +36,8 @@ export interface ReplicationState {
   readonly tablesErrored?: number;
   /** Serverless: capacity still being deprovisioned after a stop (a start waits for it). */
   readonly deprovisioning: boolean;
+  /** The CdcStopPosition DMS holds (of the latest start), if any. */
+  readonly cdcStopPosition?: string;
 }
 
 /**
@@ -106,6 +108,7 @@ export async function describeReplication(client: DatabaseMigrationServiceClient
         startDate,
         stopDate: ms(r.ReplicationStats?.StopDate),
         deprovisioning: r.ProvisionData?.ProvisionState === 'deprovisioning',
+        cdcStopPosition: r.CdcStopPosition || undefined,
         ...fromStats(r.ReplicationStats),
       };
     }
@@ -129,6 +132,7 @@ export async function describeReplication(client: DatabaseMigrationServiceClient
       startDate,
       stopDate: ms(t.ReplicationTaskStats?.StopDate),
       deprovisioning: false,
+      cdcStopPosition: t.CdcStopPosition || undefined,
       ...fromStats(t.ReplicationTaskStats),
     };
   } catch (err) {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -68,4 +68,54 @@ export function runCli(args: readonly string[], env: Record<string, string>): Pr
       },
     );
   });
+}
+
+/** A CLI run in a child process that the test can watch and kill (a pipeline step killed mid-way). */
+export interface SpawnedCli {
+  /** Resolves when the process ended, with its exit code (null when killed) and output. */
+  readonly ended: Promise<CliRun>;
+  /** What it printed on stdout so far. */
+  stdout(): string;
+  /** Resolves once stderr matched the pattern. */
+  stderrMatches(pattern: RegExp): Promise<void>;
+  kill(): void;
+  /** Ctrl-C. */
+  interrupt(): void;
+}
+
+export function spawnCli(args: readonly string[], env: Record<string, string>): SpawnedCli {
+  const child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_NO_WARNINGS: '1', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  const watchers: Array<{ pattern: RegExp; resolve: () => void }> = [];
+  child.stdout.on('data', (chunk) => { stdout += chunk; });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+    for (const w of watchers.filter((x) => x.pattern.test(stderr))) {
+      watchers.splice(watchers.indexOf(w), 1);
+      w.resolve();
+    }
+  });
+  const ended = new Promise<CliRun>((resolve) => child.on('close', (code) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(stdout);
+    } catch {
+      json = undefined;
+    }
+    resolve({ code, stdout, stderr, json });
+  }));
+  return {
+    stderrMatches: (pattern) => new Promise<void>((resolve, reject) => {
+      if (pattern.test(stderr)) return resolve();
+      watchers.push({ pattern, resolve });
+      void ended.then(() => reject(new Error(`the CLI ended before stderr matched ${pattern}; stderr:\n${stderr}`)));
+    }),
+    ended,
+    stdout: () => stdout,
+    kill: () => child.kill('SIGKILL'),
+    interrupt: () => child.kill('SIGINT'),
+  };
 }

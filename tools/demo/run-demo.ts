@@ -6,6 +6,7 @@ import { migrationConfig } from '../../examples/dms-migration/migration-config';
 import { DmsMigrationStack } from '../../examples/dms-migration/migration-stack';
 import { CheckOutcome, DEFAULT_CHECKS, DmsEmulator } from '../dms-emulator';
 import { dmsResourceTypes, LifecycleDriver, ProgressEvent, StackOperationResult } from '../lifecycle';
+import { CutoverOutcome, demoCutover, stoppedAtOrAfter } from './cutover-demo';
 import { DmsWatcher } from './dms-watcher';
 import { DemoScenario, emulatedAccount } from './emulated-account';
 
@@ -25,8 +26,10 @@ export interface DemoPhase {
 export interface DemoSummary {
   readonly phases: DemoPhase[];
   readonly dmsCalls: Record<string, number>;
-  /** The orderings the demo is about, each checked from the stack events. */
+  /** The orderings the demo is about, each checked from the stack events (and the cut-over from DMS's calls). */
   readonly checks: Array<{ readonly claim: string; readonly held: boolean }>;
+  /** The cut-over of each replication, before the destroy. */
+  readonly cutovers: CutoverOutcome[];
   readonly ok: boolean;
 }
 
@@ -125,6 +128,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   };
   watcher.start();
   const phases: DemoPhase[] = [];
+  const cutovers: CutoverOutcome[] = [];
   const phase = async (name: string, title: string, run: () => Promise<StackOperationResult>, expectRunning: boolean) => {
     write(`\n${clock()}  == ${title} ==`);
     const result = await run();
@@ -144,12 +148,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
         () => driver.update(apps.unready.dir), true);
       assessWith();
       await phase('failed update', 'cdk deploy: table mappings that DMS refuses (the update fails and rolls back)', () => driver.update(apps.refused.dir), true);
+      write(`\n${clock()}  == cut-over: writes stop, then cdk-dms-lifecycle cutover stops each replication at a CDC stop position after the freeze ==`);
+      cutovers.push(...(await demoCutover(emulator, replications, write, clock)).map((c) => ({ ...c, verified: stoppedAtOrAfter(emulator, c) })));
       await phase('destroy', 'cdk destroy', () => driver.destroy(), false);
     }
     watcher.stop();
     const dmsCalls: Record<string, number> = {};
     for (const call of emulator.calls) dmsCalls[call.operation] = (dmsCalls[call.operation] ?? 0) + 1;
-    const checks = orderingChecks(phases, emulator.calls.map((c) => ({ operation: c.operation, input: c.input })));
+    const checks = [
+      ...orderingChecks(phases, emulator.calls.map((c) => ({ operation: c.operation, input: c.input }))),
+      ...cutoverChecks(cutovers, emulator),
+    ];
     const ended = (name: string) => phases.find((p) => p.name === name)?.result.status;
     const ok = Object.keys(EXPECTED).every((name) => ended(name) === EXPECTED[name]) && checks.every((c) => c.held);
     write('\nSummary');
@@ -158,13 +167,39 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     write(`  DMS calls: ${Object.entries(dmsCalls).map(([op, count]) => `${op} ×${count}`).join(', ')}`);
     for (const check of checks) write(`  ${check.held ? 'ok  ' : 'FAIL'} ${check.claim}`);
     write(ok ? '  OK' : '  NOT OK');
-    return { phases, dmsCalls, checks, ok };
+    return { phases, dmsCalls, checks, cutovers, ok };
   } finally {
     console.log = consoleLog;
     watcher.stop();
     await emulator.close();
     Object.values(apps).forEach((a) => a.cleanup());
   }
+}
+
+/**
+ * The cut-over's promises, read off what DMS was asked and what it reports: the record before
+ * the stop, the stop before the resume with the position, and a stop at or after freeze + margin.
+ * (Checked before the destroy deletes the replications: see demoCutover's outcomes.)
+ */
+function cutoverChecks(cutovers: CutoverOutcome[], emulator: DmsEmulator): DemoSummary['checks'] {
+  const calls = (arn: string) => emulator.calls.filter((c) => JSON.stringify(c.input ?? {}).includes(arn)).map((c) => c.operation);
+  const ordered = (arn: string) => {
+    const ops = calls(arn);
+    const tag = ops.indexOf('AddTagsToResource');
+    const stop = ops.findIndex((op, i) => i > tag && /^StopReplication/.test(op));
+    const resume = ops.findIndex((op, i) => i > stop && /^StartReplication/.test(op));
+    return tag >= 0 && stop > tag && resume > stop;
+  };
+  return [
+    {
+      claim: 'the cut-over recorded its stop position, then stopped each replication, then resumed it with CdcStopPosition',
+      held: cutovers.length === 2 && cutovers.every((c) => ordered(c.arn)),
+    },
+    {
+      claim: 'each replication stopped where DMS says STOPPED_AT_*_TIME, at a stop position at or after the freeze time plus the margin',
+      held: cutovers.length === 2 && cutovers.every((c) => c.verified),
+    },
+  ];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

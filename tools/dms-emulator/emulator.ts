@@ -27,6 +27,7 @@ import { RequestInput } from './request-input';
 import { DmsHttpServer, EmulatedService } from './server';
 import { StoppableRegistry } from './stopping';
 import { TableScenario, TableStatistics, TableStatisticsPaging } from './table-statistics';
+import { ResourceTags } from './tags';
 
 type OperationHandler = (input: RequestInput) => object;
 
@@ -82,6 +83,7 @@ export class DmsEmulator {
   private readonly operations: Readonly<Record<string, OperationHandler>>;
   private readonly assessments: Assessments;
   private readonly tableStatistics: TableStatistics;
+  private readonly tags: ResourceTags;
   private readonly metrics = new CloudWatchMetrics();
   /** CloudWatch's operations (X-Amz-Target GraniteServiceVersion20100801.*), served on the same port. */
   private readonly cloudWatchOperations: Readonly<Record<string, OperationHandler>>;
@@ -112,6 +114,7 @@ export class DmsEmulator {
       arn: (type, id) => `arn:aws:dms:${this.region}:${this.account}:${type}:${id}`,
     }, { filterAfterPaging: paging.filterAfterPaging, noMatch: paging.describeNoMatch }, options.serverlessAssessments ?? {});
     this.tableStatistics = new TableStatistics(arn => (arn.includes(':task:') ? this.tasks : this.replications).get(arn) !== undefined);
+    this.tags = new ResourceTags(arn => (arn.includes(':task:') ? this.tasks : this.replications).get(arn) !== undefined);
     this.cloudWatchOperations = {
       GetMetricData: input => this.metrics.getMetricData(input),
       ListMetrics: input => this.metrics.listMetrics(input),
@@ -138,6 +141,9 @@ export class DmsEmulator {
       CreateReplicationTask: input => this.taskRuns.create(input),
       ModifyReplicationTask: input => this.taskRuns.modify(input),
       DeleteReplicationTask: input => this.taskRuns.delete(input),
+      AddTagsToResource: input => this.tags.add(input),
+      ListTagsForResource: input => this.tags.list(input),
+      RemoveTagsFromResource: input => this.tags.remove(input),
     };
   }
 

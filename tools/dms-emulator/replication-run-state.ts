@@ -37,6 +37,20 @@ export interface RunBehavior {
    * as never run (`created` / `ready`); DMS refuses a start meanwhile. @default 0
    */
   readonly createDurationMs?: number;
+  /**
+   * The source's writes stop at this time (epoch ms): it commits nothing from then on, so a
+   * `commit_time:` CdcStopPosition at or after it is never reached (DMS does not document
+   * what it does on an idle source; this is the reading where it waits for a commit).
+   * Unset: commits keep flowing, and a commit time is reached once the clock passes it.
+   */
+  readonly sourceWritesStopAt?: number;
+  /**
+   * What Describe shows as CdcStopPosition once the replication stopped at it (undocumented):
+   * 'kept' = the position it stopped at; 'cleared' = none. @default 'kept'
+   */
+  readonly stopPositionAfterStop?: 'kept' | 'cleared';
+  /** How long after reaching its CdcStopPosition the replication shows `stopped`. @default 500 */
+  readonly stopAtPositionMs?: number;
 }
 
 export type MigrationType = 'full-load' | 'cdc' | 'full-load-and-cdc';
@@ -62,6 +76,8 @@ export interface ReplicationRun {
   settings?: string;
   cdcStartTime?: number;
   cdcStartPosition?: string;
+  /** The CdcStopPosition of the latest start, as Describe shows it. */
+  cdcStopPosition?: string;
   failureMessages?: string[];
 }
 

@@ -10,7 +10,7 @@
 import { ArnBuilder } from './arns';
 import { nowMs, toEpochSeconds } from './clock';
 import { DmsError, invalidParameter, invalidResourceState, resourceNotFound } from './dms-error';
-import { MigrationType, ReplicationRun, RunBehavior } from './replication-run-state';
+import { MigrationType, ReplicationRun, RunBehavior, runStopped } from './replication-run-state';
 import { optionalString, requireString, RequestInput } from './request-input';
 import { StoppableRegistry, StoppableResource } from './stopping';
 
@@ -18,6 +18,11 @@ const DEFAULT_START_MS = 1500;
 const DEFAULT_FULL_LOAD_MS = 2000;
 const DEFAULT_MODIFY_MS = 1000;
 const FULL_LOAD_ONLY_FINISHED = 'Stop Reason FULL_LOAD_ONLY_FINISHED';
+const DEFAULT_STOP_AT_POSITION_MS = 500;
+/** DMS's CdcStopPosition forms: `server_time:` or `commit_time:` and a time without a zone. */
+const STOP_POSITION = /^(server_time|commit_time):(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})$/;
+/** The stop reasons DMS documents for a stop at a CdcStopPosition. */
+const STOPPED_AT = { server_time: 'Stop Reason STOPPED_AT_SERVER_TIME', commit_time: 'Stop Reason STOPPED_AT_COMMIT_TIME' } as const;
 
 /** How the two kinds of replication differ in what they are called and how they start. */
 export interface RunnableKind {
@@ -173,6 +178,13 @@ export class ReplicationRuns<O extends { readonly status: string }> {
     }
     const cdcStartTime = input.CdcStartTime;
     const cdcStartPosition = optionalString(input, 'CdcStartPosition');
+    const cdcStopPosition = optionalString(input, 'CdcStopPosition');
+    if (cdcStopPosition !== undefined && !STOP_POSITION.test(cdcStopPosition)) {
+      throw invalidParameter(`Invalid CdcStopPosition ${cdcStopPosition}: use server_time:YYYY-MM-DDThh:mm:ss or commit_time:YYYY-MM-DDThh:mm:ss`);
+    }
+    if (cdcStopPosition !== undefined && run.migrationType === 'full-load') {
+      throw invalidParameter(`${this.kind.noun} ${record.arn} is full-load only: a CdcStopPosition needs CDC`);
+    }
     if (cdcStartTime !== undefined && cdcStartPosition !== undefined) {
       throw new DmsError('InvalidParameterCombinationException', 'CdcStartTime and CdcStartPosition cannot be specified together');
     }
@@ -194,7 +206,7 @@ export class ReplicationRuns<O extends { readonly status: string }> {
     if (startType === 'resume-processing' && run.migrationType === 'full-load') {
       throw invalidResourceState(`${this.kind.noun} ${record.arn} is full-load only: resume-processing is not supported; use reload-target`);
     }
-    this.begin(record, startType, now, typeof cdcStartTime === 'number' ? cdcStartTime * 1000 : undefined, cdcStartPosition);
+    this.begin(record, startType, now, typeof cdcStartTime === 'number' ? cdcStartTime * 1000 : undefined, cdcStartPosition, cdcStopPosition);
     return { [this.kind.itemMember === 'ReplicationConfig' ? 'Replication' : 'ReplicationTask']: this.wire(record) };
   }
 
@@ -204,6 +216,7 @@ export class ReplicationRuns<O extends { readonly status: string }> {
     now: number,
     cdcStartTime: number | undefined,
     cdcStartPosition: string | undefined,
+    cdcStopPosition: string | undefined,
   ): void {
     const run = record.run!;
     const b = run.behavior;
@@ -220,6 +233,7 @@ export class ReplicationRuns<O extends { readonly status: string }> {
     run.failureMessages = undefined;
     run.cdcStartTime = cdcStartTime;
     run.cdcStartPosition = cdcStartPosition;
+    run.cdcStopPosition = cdcStopPosition;
     record.stopReason = undefined;
     if (fresh) {
       if (datedAtRequest) run.freshStartDate = now;
@@ -250,13 +264,47 @@ export class ReplicationRuns<O extends { readonly status: string }> {
         run.startDate = now + startMs;
         if (fresh) run.freshStartDate = now + startMs;
       }
-      if (run.fullLoadDone) return;
+      if (run.fullLoadDone) {
+        this.stopAtPosition(record, now + startMs);
+        return;
+      }
       const loadStart = now + startMs;
       const loaded = loadStart + (b.fullLoadDurationMs ?? DEFAULT_FULL_LOAD_MS);
       run.fullLoadStartDate = loadStart;
-      record.pending = { dueAtMs: loaded, apply: () => this.finishFullLoad(record, loaded) };
+      record.pending = {
+        dueAtMs: loaded,
+        apply: () => {
+          this.finishFullLoad(record, loaded);
+          if (record.status === 'running') this.stopAtPosition(record, loaded);
+        },
+      };
     };
     chain(0);
+  }
+
+  /**
+   * CDC runs from `from` on; with a CdcStopPosition it stops once it gets there: a server
+   * time when DMS's clock reaches it, a commit time when it reads a commit at or after it
+   * (never, if the source's writes stopped before it).
+   */
+  private stopAtPosition(record: StoppableResource<O>, from: number): void {
+    const run = record.run!;
+    const position = run.cdcStopPosition && STOP_POSITION.exec(run.cdcStopPosition);
+    if (!position) return;
+    const kind = position[1] as keyof typeof STOPPED_AT;
+    const at = Date.parse(`${position[2]}Z`);
+    const idle = run.behavior.sourceWritesStopAt;
+    if (kind === 'commit_time' && idle !== undefined && idle <= at) return; // no commit will ever reach it
+    const stopsAt = Math.max(at, from) + (run.behavior.stopAtPositionMs ?? DEFAULT_STOP_AT_POSITION_MS);
+    record.pending = {
+      dueAtMs: stopsAt,
+      apply: () => {
+        record.status = 'stopped';
+        record.stopReason = STOPPED_AT[kind];
+        runStopped(run, stopsAt);
+        if (run.behavior.stopPositionAfterStop === 'cleared') run.cdcStopPosition = undefined;
+      },
+    };
   }
 
   private finishFullLoad(record: StoppableResource<O>, at: number): void {
@@ -312,6 +360,7 @@ export function runWire(run: ReplicationRun | undefined, status: string): Record
     deprovisioning: run.deprovisionedAt !== undefined && now < run.deprovisionedAt,
     failureMessages: run.failureMessages,
     tableMappings: run.tableMappings,
+    cdcStopPosition: run.cdcStopPosition,
   };
 }
 

@@ -23,7 +23,12 @@ export const REPLICATION_TASKS: StoppableKind<TaskOptions> = {
       Status: record.status,
       StopReason: record.stopReason,
       LastFailureMessage: record.options.lastFailureMessage ?? (run.failureMessages as string[] | undefined)?.join(' '),
-      ...(record.run ? { ReplicationTaskStartDate: run.startDate, TableMappings: run.tableMappings, ReplicationTaskStats: run.stats } : {}),
+      ...(record.run ? {
+        ReplicationTaskStartDate: run.startDate,
+        CdcStopPosition: run.cdcStopPosition,
+        TableMappings: run.tableMappings,
+        ReplicationTaskStats: run.stats,
+      } : {}),
     };
   },
 };

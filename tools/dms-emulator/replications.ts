@@ -35,6 +35,7 @@ export const SERVERLESS_REPLICATIONS: StoppableKind<ReplicationOptions> = {
       FailureMessages: record.options.failureMessages ?? run.failureMessages,
       ...(record.run ? {
         StartReplicationType: run.startType,
+        CdcStopPosition: run.cdcStopPosition,
         ReplicationStats: run.stats,
         ProvisionData: { ProvisionState: run.deprovisioning ? 'deprovisioning' : record.status === 'running' ? 'provisioned' : 'deprovisioned' },
       } : {}),

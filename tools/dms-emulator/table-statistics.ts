@@ -29,6 +29,10 @@ export interface TablePhase {
   readonly fullLoadErrorRows?: number;
   /** FullLoadCondtnlChkFailedRows (DMS's own spelling on the wire). @default 0 */
   readonly fullLoadConditionalCheckFailedRows?: number;
+  /** Changes applied by CDC (Inserts, Updates, Deletes). @default 0 */
+  readonly inserts?: number;
+  readonly updates?: number;
+  readonly deletes?: number;
 }
 
 /** A table of a replication and how its state changes over time. */
@@ -121,9 +125,9 @@ function wire(t: TableScenario, p: TablePhase, setAt: number): object {
   return {
     SchemaName: t.schema,
     TableName: t.table,
-    Inserts: 0,
-    Deletes: 0,
-    Updates: 0,
+    Inserts: p.inserts ?? 0,
+    Deletes: p.deletes ?? 0,
+    Updates: p.updates ?? 0,
     Ddls: 0,
     FullLoadRows: p.fullLoadRows ?? (loaded ? 1000 : 0),
     FullLoadErrorRows: p.fullLoadErrorRows ?? (p.tableState === 'Table error' ? 1 : 0),
