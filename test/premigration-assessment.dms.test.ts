@@ -14,6 +14,7 @@ beforeAll(() => {
   process.env.DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS = '1';
   process.env.DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS = '1';
   process.env.DMS_LIFECYCLE_START_RETRY_SECONDS = '1';
+  process.env.DMS_LIFECYCLE_IAM_PROPAGATION_SECONDS = '1';
 });
 afterAll(() => {
   process.env = saved;

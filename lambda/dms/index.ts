@@ -9,6 +9,7 @@ export * from './wait';
 export * from './start-operation';
 export * from './describe-pages';
 export * from './refusal';
+export { attemptName, attemptOf } from './iam-propagation';
 export * from './grace';
 export * from './call-budget';
 export * from './poll-schedule';

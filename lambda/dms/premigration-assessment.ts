@@ -6,8 +6,9 @@ import {
 } from '@aws-sdk/client-database-migration-service';
 import { newest, individualAssessments, runState, ServerlessReplication, serverlessReplication, taskAssessmentRuns } from './assessment-reads';
 import { assessmentAttributes, AssessmentRunState, failureOf, isFinished, resultsIncomplete } from './assessment-verdict';
-import { apiFailure, DmsOperationFailed, errorCode, isInvalidState, isNotFound } from './errors';
+import { apiFailure, DmsOperationFailed, errorCode, isAccessDenied, isInvalidState, isNotFound } from './errors';
 import { graceMs } from './grace';
+import { attemptName, attemptOf, PropagationWatch, retriesProvisioning } from './iam-propagation';
 import { DmsOperation, OperationMark, Progress } from './operation';
 import { DmsRefusal, RefusalWatch } from './refusal';
 import { nextRunStep } from './replication-plan';
@@ -58,7 +59,11 @@ class Verdicts {
   ) {}
 
   /** Progress of a run: not done while it runs or its results lag; throws its failure; done when it passes. */
-  public async judge(run: AssessmentRunState, onFailure?: (failure: DmsOperationFailed) => Promise<Progress | undefined>): Promise<Progress> {
+  public async judge(
+    run: AssessmentRunState,
+    onFailure?: (failure: DmsOperationFailed) => Promise<Progress | undefined>,
+    subject = this.subject,
+  ): Promise<Progress> {
     if (!isFinished(run.status)) return { done: false, status: runningStatus(run) };
     const individuals = await individualAssessments(this.client, run.arn);
     if (resultsIncomplete(run, individuals)) {
@@ -68,7 +73,7 @@ class Verdicts {
       const until = this.lagSince + graceMs('readLag');
       if (now < until) return { done: false, status: `${run.status}, individual results not all in yet`, holdUntil: until };
     }
-    const failure = failureOf(this.subject, run, individuals, this.failOnWarning);
+    const failure = failureOf(subject, run, individuals, this.failOnWarning);
     if (failure) {
       const pending = await onFailure?.(failure);
       if (pending) return pending;
@@ -95,26 +100,31 @@ class AssessmentBusy extends Error {
  * DescribeReplicationTaskIndividualAssessments for its checks.
  *
  * Our run is found by its name, which the request fixes: every check, in any invocation,
- * finds it again, and a replayed request joins it (DMS answers ResourceAlreadyExistsFault).
- * A run of someone else's that is under way is waited for, then ours starts. Other refusals
- * (a running task, a task being modified) are ridden out for the refusal grace, then fail
- * with DMS's message; a missing bucket or role fails at once with DMS's error.
+ * finds it again, and a replayed or retried request joins it (DMS answers
+ * ResourceAlreadyExistsFault). A run of someone else's that is under way is waited for,
+ * then ours starts. Right after the stack created the role, bucket policy or key grant, DMS
+ * may deny access while IAM propagates: a denied start is retried under the same name, and a
+ * run that ends `error-provisioning` is followed by another (`<name>-2`, `-3`…), for the
+ * IAM propagation grace; then DMS's words fail the gate. Other refusals (a running task, a
+ * task being modified) are ridden out for the refusal grace, then fail with DMS's message;
+ * a missing bucket fails at once with DMS's error.
  */
 export function taskAssessment(client: DatabaseMigrationServiceClient, options: TaskAssessmentOptions): DmsOperation {
   const { target, runName } = options;
   const subject = describeAssessment(target);
   const refusals = new RefusalWatch();
+  const denials = new PropagationWatch();
   const verdicts = new Verdicts(client, `${subject} (${runName})`, options.failOnWarning);
   let requestedHere: number | undefined;
 
-  async function request(): Promise<void> {
+  async function request(attempt: number): Promise<void> {
     try {
       await client.send(new StartReplicationTaskAssessmentRunCommand({
         ReplicationTaskArn: target.arn,
-        AssessmentRunName: runName,
+        AssessmentRunName: attemptName(runName, attempt),
         ServiceAccessRoleArn: options.serviceAccessRoleArn,
         ResultLocationBucket: options.resultBucket,
-        ResultLocationFolder: options.resultFolder,
+        ResultLocationFolder: attemptName(options.resultFolder, attempt),
         ResultEncryptionMode: options.resultKmsKeyArn ? 'SSE_KMS' : 'SSE_S3',
         ResultKmsKeyArn: options.resultKmsKeyArn,
         IncludeOnly: options.includeOnly?.length ? [...options.includeOnly] : undefined,
@@ -123,9 +133,25 @@ export function taskAssessment(client: DatabaseMigrationServiceClient, options: 
     } catch (err) {
       if (errorCode(err) === 'ResourceAlreadyExistsFault') return; // our name: this request's run exists
       if (!isInvalidState(err)) throw apiFailure('StartReplicationTaskAssessmentRun', describeTarget(target), err);
-      const other = (await taskAssessmentRuns(client, target.arn)).find((r) => r.AssessmentRunName !== runName && !isFinished(r.Status ?? ''));
+      const other = (await taskAssessmentRuns(client, target.arn)).find((r) => attemptOf(runName, r.AssessmentRunName ?? '') === undefined && !isFinished(r.Status ?? ''));
       if (other) throw new AssessmentBusy({ ...runState(other), name: other.AssessmentRunName ?? other.ReplicationTaskAssessmentRunArn ?? '?' });
       throw new DmsRefusal('StartReplicationTaskAssessmentRun', describeTarget(target), (err as Error).message);
+    }
+  }
+
+  /** Asks for attempt `attempt` from a check: waits on another run, rides out refusals and denials. */
+  async function requestFromCheck(attempt: number, status: string): Promise<Progress> {
+    try {
+      await request(attempt);
+      refusals.accepted();
+      denials.accepted();
+      requestedHere = Date.now();
+      return { done: false, status, holdUntil: requestedHere + graceMs('readLag') };
+    } catch (err) {
+      if (err instanceof AssessmentBusy) return { done: false, status: `waiting for assessment run ${err.other.name} (${err.other.status}) to end` };
+      if (err instanceof DmsRefusal) return { done: false, status: 'refused', ...refusals.refused(err) };
+      if (err instanceof DmsOperationFailed && isAccessDenied(err)) return { done: false, status: 'access denied', ...denials.denied(err) };
+      throw err;
     }
   }
 
@@ -133,7 +159,7 @@ export function taskAssessment(client: DatabaseMigrationServiceClient, options: 
     subject,
     async start(): Promise<OperationMark> {
       try {
-        await request();
+        await request(0);
         return { runName, requestedAt: Date.now() };
       } catch (err) {
         if (err instanceof AssessmentBusy) return { runName, requestedAt: 0 };
@@ -142,26 +168,27 @@ export function taskAssessment(client: DatabaseMigrationServiceClient, options: 
     },
     async check(mark): Promise<Progress> {
       const runs = await taskAssessmentRuns(client, target.arn);
-      const ours = runs.find((r) => r.AssessmentRunName === runName);
-      if (ours) return verdicts.judge(runState(ours));
+      const ours = runs
+        .map((r) => ({ run: runState(r), name: r.AssessmentRunName ?? '', attempt: attemptOf(runName, r.AssessmentRunName ?? '') }))
+        .filter((r): r is typeof r & { attempt: number } => r.attempt !== undefined)
+        .sort((a, b) => a.attempt - b.attempt);
+      const latest = ours[ours.length - 1];
+      if (latest) {
+        // DMS could not provision the run, maybe because the role or bucket policy had not reached it yet: one more, by name.
+        if (retriesProvisioning(latest.run.status, ours[0].run.createdAt ?? Number(mark.requestedAt ?? 0))) {
+          return requestFromCheck(latest.attempt + 1, `${latest.run.status}; asked for run ${attemptName(runName, latest.attempt + 1)} (IAM may still be propagating)`);
+        }
+        return verdicts.judge(latest.run, undefined, `${subject} (${latest.name})`);
+      }
       const requestedAt = requestedHere ?? Number(mark.requestedAt ?? 0);
       // A Describe may not show a run for a few seconds after DMS accepted it.
       if (requestedAt && Date.now() < requestedAt + graceMs('readLag')) {
         return { done: false, status: 'requested', detail: refusals.detail('DMS does not show the assessment run yet'), holdUntil: requestedAt + graceMs('readLag') };
       }
       // DMS runs one assessment of a task at a time: wait for another one without asking.
-      const other = runs.find((r) => r.AssessmentRunName !== runName && !isFinished(r.Status ?? ''));
+      const other = runs.find((r) => !isFinished(r.Status ?? ''));
       if (other) return { done: false, status: `waiting for assessment run ${other.AssessmentRunName} (${other.Status}) to end` };
-      try {
-        await request();
-        refusals.accepted();
-        requestedHere = Date.now();
-        return { done: false, status: 'requested', holdUntil: requestedHere + graceMs('readLag') };
-      } catch (err) {
-        if (err instanceof AssessmentBusy) return { done: false, status: `waiting for assessment run ${err.other.name} (${err.other.status}) to end` };
-        if (!(err instanceof DmsRefusal)) throw err;
-        return { done: false, status: 'refused', ...refusals.refused(err) };
-      }
+      return requestFromCheck(0, 'requested');
     },
   };
 }

@@ -44,6 +44,18 @@ export interface ServerlessAssessmentOptions {
   readonly statusWhileAssessing?: string;
 }
 
+/**
+ * IAM propagation: a role, bucket policy or key grant the stack just created may not reach DMS
+ * for a while. For `durationMs` after DMS first sees a role, bucket or KMS key in an assessment
+ * request, access through it fails: the start answers `fault`, or (`error-provisioning`) DMS
+ * accepts the run, which then ends `error-provisioning`. A serverless assessment is affected
+ * only when it names a KMS key (DMS Serverless writes to a bucket of its own).
+ */
+export interface IamPropagationScenario {
+  readonly durationMs: number;
+  readonly fault: 'S3AccessDeniedFault' | 'KMSAccessDeniedFault' | 'AccessDeniedFault' | 'error-provisioning';
+}
+
 /** A few of DMS's individual assessments for a PostgreSQL source. */
 export const DEFAULT_CHECKS: Readonly<Record<string, CheckOutcome>> = {
   'unsupported-data-types-in-source': 'passed',
@@ -84,6 +96,9 @@ export class Assessments {
   private readonly missingBuckets = new Set<string>();
   private readonly missingRoles = new Set<string>();
   private counter = 0;
+  private propagation: IamPropagationScenario | undefined;
+  /** When DMS first saw each role, bucket and key in an assessment request. */
+  private readonly firstSeen = new Map<string, number>();
 
   constructor(
     private readonly host: AssessmentHost,
@@ -104,6 +119,32 @@ export class Assessments {
   /** StartReplicationTaskAssessmentRun naming this role answers AccessDeniedFault. */
   forgetRole(arn: string): void {
     this.missingRoles.add(arn);
+  }
+
+  /** IAM propagation faults from now on (undefined: none); names seen before count from when they were first seen. */
+  setIamPropagation(scenario: IamPropagationScenario | undefined): void {
+    this.propagation = scenario;
+  }
+
+  /**
+   * The propagation fault a request naming these (role, bucket, key) suffers now, if any:
+   * thrown for a refusal, returned for `error-provisioning` (the run's failure message).
+   */
+  private propagating(names: ReadonlyArray<string | undefined>): string | undefined {
+    const now = nowMs();
+    const fresh = names.filter((n): n is string => !!n).filter((n) => {
+      if (!this.firstSeen.has(n)) this.firstSeen.set(n, now);
+      return this.propagation !== undefined && now < this.firstSeen.get(n)! + this.propagation.durationMs;
+    });
+    if (!this.propagation || !fresh.length) return undefined;
+    const [role, bucket, key] = names;
+    const message = this.propagation.fault === 'KMSAccessDeniedFault' || (!role && !bucket)
+      ? `DMS cannot use the KMS key ${key ?? fresh[0]}: User: dms.amazonaws.com is not authorized to perform: kms:GenerateDataKey`
+      : this.propagation.fault === 'AccessDeniedFault'
+        ? `The IAM role ${role} does not exist or cannot be assumed by dms.amazonaws.com`
+        : `Access Denied: the role ${role ?? 'of DMS'} cannot write to the S3 bucket ${bucket ?? fresh[0]}`;
+    if (this.propagation.fault === 'error-provisioning') return `Failed to provision the premigration assessment: ${message}`;
+    throw new DmsError(this.propagation.fault, message);
   }
 
   /** Applies what finished assessments do to their replications (a serverless start). */
@@ -135,13 +176,14 @@ export class Assessments {
     if (active) throw invalidResourceState(`Assessment run ${active.name} of task ${resourceId(taskArn)} is still ${this.status(active)}; only one assessment run can run at a time`);
     if (this.missingRoles.has(role)) throw new DmsError('AccessDeniedFault', `The IAM role ${role} does not exist or cannot be assumed by dms.amazonaws.com`);
     if (this.missingBuckets.has(bucket)) throw new DmsError('S3ResourceNotFoundFault', `The specified bucket does not exist: ${bucket}`);
+    const denied = this.propagating([role, bucket, optionalString(input, 'ResultKmsKeyArn')]);
     const record = this.add('task', taskArn, name, input, {
       ServiceAccessRoleArn: role,
       ResultLocationBucket: bucket,
       ResultLocationFolder: optionalString(input, 'ResultLocationFolder'),
       ResultEncryptionMode: optionalString(input, 'ResultEncryptionMode'),
       ResultKmsKeyArn: optionalString(input, 'ResultKmsKeyArn'),
-    });
+    }, denied);
     return { ReplicationTaskAssessmentRun: this.taskRunWire(record) };
   }
 
@@ -169,6 +211,7 @@ export class Assessments {
     if (this.serverless.onResume === 'ignored' && requireString(input, 'StartReplicationType') !== 'start-replication') {
       return this.host.startReplication(plain);
     }
+    const denied = typeof settings.ResultKmsKeyArn === 'string' ? this.propagating([undefined, undefined, settings.ResultKmsKeyArn]) : undefined;
     // Validate the start as DMS would, then undo it: the replication starts after the assessment.
     const before = { status: record.status, stopReason: record.stopReason, pending: record.pending, run: record.run && { ...record.run } };
     this.host.startReplication(plain);
@@ -180,7 +223,7 @@ export class Assessments {
       ResultLocationFolder: settings.ResultLocationFolder,
       ResultEncryptionMode: settings.ResultEncryptionMode,
       ResultKmsKeyArn: settings.ResultKmsKeyArn,
-    });
+    }, denied);
     if (this.serverless.statusWhileAssessing) record.status = this.serverless.statusWhileAssessing;
     assessment.release = (passed) => {
       Object.assign(record, { status: before.status });
@@ -252,8 +295,9 @@ export class Assessments {
     }));
   }
 
-  private add(kind: 'task' | 'config', targetArn: string, name: string, input: RequestInput, location: Record<string, unknown>): AssessmentRecord {
-    const behavior = { ...this.behaviors.get(targetArn) };
+  /** `provisioningFailure`: the run ends error-provisioning with this message (IAM propagation). */
+  private add(kind: 'task' | 'config', targetArn: string, name: string, input: RequestInput, location: Record<string, unknown>, provisioningFailure?: string): AssessmentRecord {
+    const behavior = { ...this.behaviors.get(targetArn), ...(provisioningFailure ? { runOutcome: 'error-provisioning', lastFailureMessage: provisioningFailure } : {}) };
     const all = Object.entries(behavior.checks ?? DEFAULT_CHECKS);
     const include = listOf(input.IncludeOnly);
     const exclude = listOf(input.Exclude);

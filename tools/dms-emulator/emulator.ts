@@ -1,5 +1,5 @@
 import { ArnBuilder } from './arns';
-import { AssessmentBehavior, Assessments } from './assessments';
+import { AssessmentBehavior, Assessments, IamPropagationScenario } from './assessments';
 import { CdcLatencyScenario, cdcLatencySeries } from './cdc-latency';
 import { CloudWatchMetrics, MetricPaging } from './cloudwatch-metrics';
 import { Connections } from './connections';
@@ -381,6 +381,15 @@ export class DmsEmulator {
   /** Assessment runs naming this role are refused (AccessDeniedFault), as for a role DMS cannot assume. */
   forgetRole(arn: string): void {
     this.assessments.forgetRole(arn);
+  }
+
+  /**
+   * IAM propagation faults from now on (undefined: none): for `durationMs` after DMS first sees
+   * a role, bucket or KMS key in an assessment request, the start answers the fault, or the run
+   * ends error-provisioning. See {@link IamPropagationScenario}.
+   */
+  setIamPropagation(scenario: IamPropagationScenario | undefined): void {
+    this.assessments.setIamPropagation(scenario);
   }
 
   /** The assessment runs of a task or config, oldest first. */

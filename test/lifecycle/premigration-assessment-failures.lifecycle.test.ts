@@ -1,0 +1,118 @@
+/**
+ * DmsPremigrationAssessment on the paths where something goes wrong (issue 26), end to end on
+ * the BUNDLED handler assets: IAM propagation right after the stack created the assessment's
+ * role and bucket policy, a run the deployment did not start, and a deployment that gives up
+ * on an assessment whose StartReplication DMS is acting on.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import { DmsPremigrationAssessment, DmsPremigrationAssessmentOptions, DmsReplicationRun, ReplicationWaitFor } from '../../src';
+import { dmsResourceTypes, LifecycleDriver, StackOperationResult } from '../../tools/lifecycle';
+import { useEmulatedDms } from '../support/emulated-dms';
+import { replicationConfig, replicationTask } from '../support/replication-stack';
+import { synthStack } from '../support/synth';
+
+const dms = useEmulatedDms({ runBehavior: { startDurationMs: 600, fullLoadDurationMs: 800, modifyDurationMs: 600 } });
+
+interface Shape {
+  /** Which of the two to build. @default both */
+  readonly kinds?: ReadonlyArray<'Config' | 'Task'>;
+  readonly assessment?: DmsPremigrationAssessmentOptions;
+}
+
+let n = 0;
+function app(name: string, shape: Shape = {}) {
+  return synthStack((stack: Stack) => {
+    const config = replicationConfig(stack, name, 'sales');
+    const task = replicationTask(stack, name, 'sales');
+    const wait = { pollInterval: Duration.seconds(1) };
+    const runOptions = { ...wait, waitFor: ReplicationWaitFor.RUNNING, cdcStartTime: '2026-11-01T00:00:00Z' };
+    const kinds = shape.kinds ?? ['Config', 'Task'];
+    if (kinds.includes('Config')) {
+      DmsPremigrationAssessment.forReplicationConfig(stack, 'AssessConfig', config, { ...wait, ...shape.assessment })
+        .gate(DmsReplicationRun.forReplicationConfig(stack, 'RunConfig', config, runOptions));
+    }
+    if (kinds.includes('Task')) {
+      DmsPremigrationAssessment.forReplicationTask(stack, 'AssessTask', task, { ...wait, ...shape.assessment })
+        .gate(DmsReplicationRun.forReplicationTask(stack, 'RunTask', task, runOptions));
+    }
+  }, name);
+}
+
+const SHORT = { DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '2', DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS: '2', DMS_LIFECYCLE_START_RETRY_SECONDS: '1' };
+
+function driverFor(name: string, shape: Shape = {}, env: Record<string, string> = {}) {
+  return new LifecycleDriver({
+    assemblyDir: app(name, shape).assemblyDir,
+    stackName: name,
+    env: { ...dms().env(), ...SHORT, ...env },
+    resourceTypes: dmsResourceTypes(dms()),
+  });
+}
+
+/** A fresh stack name, with the config's and task's ARNs known before CloudFormation creates them. */
+function next() {
+  const name = `AssessFail${++n}`;
+  return { name, configArn: dms().arnForIdentifier('replication-config', `${name}-config`), taskArn: dms().arnForIdentifier('task', `${name}-task`) };
+}
+
+/** The first line of each failure reason, by logical id without its hash. */
+const reasonsOf = (result: StackOperationResult) => Object.fromEntries(result.failures.map((f) => [f.logicalId.replace(/[A-F0-9]{8}$/, ''), f.reason.split('\n')[0]]));
+const status = (arn: string) => dms().replicationRun(arn)?.Status;
+const callsOn = (arn: string) => dms().calls
+  .filter((c) => (c.input?.ReplicationConfigArn ?? c.input?.ReplicationTaskArn) === arn && !c.operation.startsWith('Describe'))
+  .map((c) => `${c.operation}${c.input?.StartReplicationType ?? c.input?.StartReplicationTaskType ? `(${c.input?.StartReplicationType ?? c.input?.StartReplicationTaskType})` : ''}`
+    + `${c.input?.PremigrationAssessmentSettings ? '+assessment' : ''}${c.errorCode ? `!${c.errorCode}` : ''}`);
+/** Consecutive repeats folded: `X ×3`. */
+const folded = (calls: string[]) => calls.reduce<Array<[string, number]>>((out, c) => {
+  const last = out[out.length - 1];
+  if (last && last[0] === c) last[1]++;
+  else out.push([c, 1]);
+  return out;
+}, []).map(([c, k]) => (k > 1 ? `${c} ×n` : c));
+
+describe('item 11: IAM propagation right after the stack created the role and bucket policy', () => {
+  afterEach(() => dms().setIamPropagation(undefined));
+
+  test('the issue\'s case: a task assessment meets S3AccessDeniedFault in its first seconds, retries under the same run name, and the stack completes', async () => {
+    const { name, configArn, taskArn } = next();
+    dms().setIamPropagation({ durationMs: 4_000, fault: 'S3AccessDeniedFault' });
+    const driver = driverFor(name, {}, { DMS_LIFECYCLE_IAM_PROPAGATION_SECONDS: '30' });
+    const created = await driver.deploy({ onFailure: 'ROLLBACK' });
+    expect({ status: created.status, failures: created.failures }).toEqual({ status: 'CREATE_COMPLETE', failures: [] });
+    expect(folded(callsOn(taskArn))).toEqual([
+      'StartReplicationTaskAssessmentRun!S3AccessDeniedFault ×n',
+      'StartReplicationTaskAssessmentRun',
+      'StartReplicationTask(start-replication)',
+    ]);
+    const names = new Set(dms().callsTo('StartReplicationTaskAssessmentRun').filter((c) => c.input.ReplicationTaskArn === taskArn).map((c) => c.input.AssessmentRunName));
+    expect(names.size).toBe(1);
+    expect(dms().assessmentRuns(taskArn).map((r) => r.status)).toEqual(['passed']);
+    expect([status(configArn), status(taskArn)]).toEqual(['running', 'running']);
+  }, 90_000);
+
+  test('a run that ends error-provisioning while IAM propagates is followed by one more, named after it; the stack completes', async () => {
+    const { name, taskArn } = next();
+    dms().setIamPropagation({ durationMs: 2_500, fault: 'error-provisioning' });
+    const driver = driverFor(name, { kinds: ['Task'] }, { DMS_LIFECYCLE_IAM_PROPAGATION_SECONDS: '30' });
+    const created = await driver.deploy({ onFailure: 'ROLLBACK' });
+    expect({ status: created.status, failures: created.failures }).toEqual({ status: 'CREATE_COMPLETE', failures: [] });
+    const runs = dms().assessmentRuns(taskArn);
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    expect(runs.map((r) => r.status)).toEqual([...runs.slice(1).map(() => 'error-provisioning'), 'passed']);
+    expect(runs.map((r) => r.name)).toEqual(runs.map((_, i) => (i === 0 ? runs[0].name : `${runs[0].name}-${i + 1}`)));
+    expect(runs.map((r) => r.folder)).toEqual(runs.map((r) => `premigration-assessments/${r.name}`));
+    expect(status(taskArn)).toBe('running');
+  }, 90_000);
+
+  test('access still denied after the grace fails in DMS\'s words, with how long it was retried', async () => {
+    const { name, taskArn } = next();
+    dms().setIamPropagation({ durationMs: 600_000, fault: 'S3AccessDeniedFault' });
+    const created = await driverFor(name, { kinds: ['Task'] }, { DMS_LIFECYCLE_IAM_PROPAGATION_SECONDS: '3' }).deploy();
+    expect(created.status).toBe('CREATE_FAILED');
+    expect(reasonsOf(created)).toEqual({
+      AssessTask: expect.stringMatching(new RegExp(`^DMS StartReplicationTaskAssessmentRun failed for replication task ${taskArn}: S3AccessDeniedFault: `
+        + 'Access Denied: the role \\S+ cannot write to the S3 bucket \\S+ \\(still denied after \\d+ s, retried while IAM may propagate\\)$')),
+    });
+    expect(dms().assessmentRuns(taskArn)).toEqual([]);
+  }, 60_000);
+});
