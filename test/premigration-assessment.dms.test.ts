@@ -175,6 +175,26 @@ describe('DMS Serverless, where its docs are silent, either way', () => {
     });
   });
 
+  test('a key grant still propagating: a run that ends error-provisioning is followed by another, in the next folder; DMS starts the replication once one passes', async () => {
+    await withEmulator({}, async (dms, client) => {
+      const arn = config(dms, 'KEYGRANT');
+      dms.setAssessmentBehavior(arn, { durationMs: 300 });
+      dms.setIamPropagation({ durationMs: 500, fault: 'error-provisioning' });
+      process.env.DMS_LIFECYCLE_IAM_PROPAGATION_SECONDS = '10';
+      try {
+        const key = 'arn:aws:kms:us-east-1:123456789012:key/new';
+        expect(await run(configAssessment(client, configOptions(arn, { resultFolder: 'g', resultKmsKeyArn: key })))).toMatchObject({ done: true, status: 'passed' });
+      } finally {
+        process.env.DMS_LIFECYCLE_IAM_PROPAGATION_SECONDS = '1';
+      }
+      const runs = dms.assessmentRuns(arn);
+      expect(runs.map((r) => r.status)).toEqual([...runs.slice(1).map(() => 'error-provisioning'), 'passed']);
+      expect(runs.map((r) => r.folder)).toEqual(runs.map((_, i) => (i ? `g-${i + 1}` : 'g')));
+      await new Promise((r) => setTimeout(r, 400));
+      expect(['initializing', 'provisioning_capacity', 'replication_starting', 'running']).toContain(dms.replication(arn)?.Status);
+    });
+  });
+
   test('a resume that DMS runs without an assessment fails, saying so; one that runs it passes', async () => {
     await withEmulator({ serverlessAssessments: { onResume: 'ignored' } }, async (dms, client) => {
       const arn = config(dms, 'RESUMEIGNORED', 'stopped');

@@ -220,21 +220,36 @@ export function premigrationAssessmentSettings(options: AssessmentOptions, asArr
  * only if it never ran, with the CDC start given; `resume-processing` otherwise), so a
  * passing assessment starts or resumes it without skipping changes, and DmsReplicationRun
  * then finds it under way and starts nothing twice. A running replication is not stopped
- * for an assessment: that fails with advice. Ours is the first assessment newer than the
- * newest before our request (DMS's clock on both sides); an assessment already under way
- * when we start is joined (a replayed request). A verdict that fails while DMS started the
- * replication anyway (a warning, with failOnWarning) stops it first, then fails.
- * If DMS ran the replication without showing an assessment (it may not assess on a resume:
+ * for an assessment: that fails with advice.
+ *
+ * Ours is the assessment whose results folder is the one this request fixed (a replayed
+ * request joins it). One that this request did not start (the console, the CLI with other
+ * checks, an earlier deployment) is never taken as the verdict: it is waited for; if it
+ * then started the replication, the gate fails saying so and leaves it running (nothing of
+ * ours stops someone else's start); otherwise ours runs. A denied start is retried while IAM
+ * may propagate, and a run that ends `error-provisioning` is followed by another (folder
+ * `<folder>-2`, `-3`…) for the IAM propagation grace. A verdict that fails while DMS started
+ * the replication anyway (a warning, with failOnWarning) stops it first, then fails. If DMS
+ * ran the replication without showing an assessment (it may not assess on a resume:
  * undocumented), that fails too, saying so.
  */
 export function configAssessment(client: DatabaseMigrationServiceClient, options: ConfigAssessmentOptions): DmsOperation {
   const { target } = options;
   const subject = describeAssessment(target);
   const refusals = new RefusalWatch();
+  const denials = new PropagationWatch();
   const verdicts = new Verdicts(client, subject, options.failOnWarning);
+  const folder = options.resultFolder.replace(/^\/+|\/+$/g, '');
   let requestedHere: number | undefined;
 
-  async function request(state: ServerlessReplication['state']): Promise<void> {
+  /** Our attempts, the first first; and a run under way that is not ours. */
+  const attemptsIn = (assessments: readonly AssessmentRunState[]) => assessments
+    .map((run) => ({ run, attempt: attemptOf(folder, run.folder ?? '') }))
+    .filter((r): r is { run: AssessmentRunState; attempt: number } => r.attempt !== undefined)
+    .sort((a, b) => a.attempt - b.attempt);
+  const foreignUnderWay = (assessments: readonly AssessmentRunState[]) => assessments.find((a) => attemptOf(folder, a.folder ?? '') === undefined && !isFinished(a.status));
+
+  async function request(state: ServerlessReplication['state'], attempt: number): Promise<void> {
     // The start type DMS requires (the one home of that choice); called only for a replication at rest.
     const step = nextRunStep(state, 'start');
     if (step.action !== 'start') {
@@ -242,10 +257,11 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
     }
     const startType = step.startType;
     const cdc = startType === 'start-replication' ? { CdcStartTime: options.cdcStartTime, CdcStartPosition: options.cdcStartPosition } : {};
+    const settings = { ...options, resultFolder: attemptName(folder, attempt) };
     const send = (asArrays: boolean) => client.send(new StartReplicationCommand({
       ReplicationConfigArn: target.arn,
       StartReplicationType: startType,
-      PremigrationAssessmentSettings: premigrationAssessmentSettings(options, asArrays),
+      PremigrationAssessmentSettings: premigrationAssessmentSettings(settings, asArrays),
       ...cdc,
     }));
     try {
@@ -255,36 +271,83 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
         throw err;
       });
     } catch (err) {
-      if (isInvalidState(err)) throw new DmsRefusal('StartReplication', describeTarget(target), (err as Error).message);
-      throw apiFailure('StartReplication', describeTarget(target), err);
+      if (!isInvalidState(err)) throw apiFailure('StartReplication', describeTarget(target), err);
+      // Someone else's assessment may have begun since we looked: DMS runs one at a time.
+      const other = foreignUnderWay((await serverlessReplication(client, target.arn)).assessments);
+      if (other) throw new AssessmentBusy({ ...other, name: other.arn });
+      throw new DmsRefusal('StartReplication', describeTarget(target), (err as Error).message);
     }
   }
 
-  // A running replication is not stopped for an assessment.
-  const runningReason = (status: string) => new DmsOperationFailed(
-    `The ${describeTarget(target)} is ${status}, and DMS Serverless assesses only within StartReplication: stop it first (cdk-dms-lifecycle stop-replication), then deploy again.`,
-  );
+  /** Asks for attempt `attempt` from a check: waits on another run, rides out refusals and denials. */
+  async function requestFromCheck(state: ServerlessReplication['state'], attempt: number, status: string): Promise<Progress> {
+    try {
+      await request(state, attempt);
+      refusals.accepted();
+      denials.accepted();
+      requestedHere = Date.now();
+      return { done: false, status, holdUntil: requestedHere + graceMs('readLag') };
+    } catch (err) {
+      if (err instanceof AssessmentBusy) return waitingFor(err.other);
+      if (err instanceof DmsRefusal) return { done: false, status: state.status, ...refusals.refused(err) };
+      if (err instanceof DmsOperationFailed && isAccessDenied(err)) return { done: false, status: 'access denied', ...denials.denied(err) };
+      throw err;
+    }
+  }
+
+  const waitingFor = (other: AssessmentRunState): Progress => ({
+    done: false,
+    status: `waiting for premigration assessment ${other.arn} (${other.status}), which this deployment did not start, to end`,
+  });
+
+  /**
+   * Why a replication under way cannot be assessed now: started by an assessment this request
+   * waited for (seen under way at its start, or created since), or simply running.
+   */
+  function underWay(status: string, assessments: readonly AssessmentRunState[], mark: OperationMark): DmsOperationFailed {
+    const latest = newest(assessments);
+    const waitedFor = latest && (latest.arn === mark.foreign || (mark.since !== undefined && (latest.createdAt ?? 0) >= Number(mark.since)));
+    if (latest && waitedFor && isFinished(latest.status)) {
+      return new DmsOperationFailed(
+        `The premigration assessment ${latest.arn} of the ${describeTarget(target)}, which this deployment did not start (the console or the CLI), `
+        + 'started the replication: it is left running, and this gate has no verdict of its own. Stop it (cdk-dms-lifecycle stop-replication --wait) and deploy again to assess it.',
+      );
+    }
+    // A running replication is not stopped for an assessment.
+    return new DmsOperationFailed(
+      `The ${describeTarget(target)} is ${status}, and DMS Serverless assesses only within StartReplication: stop it first (cdk-dms-lifecycle stop-replication), then deploy again.`,
+    );
+  }
 
   return {
     subject,
     async start(): Promise<OperationMark> {
+      const since = Date.now();
       const { state, assessments } = await serverlessReplication(client, target.arn);
-      const latest = newest(assessments);
-      // An assessment under way is the one whose verdict counts (this request, replayed).
-      if (latest && !isFinished(latest.status)) return { ours: latest.arn, requestedAt: Date.now() };
-      const before = { before: latest?.createdAt ?? 0, beforeArn: latest?.arn ?? '' };
-      if (UNDER_WAY.has(state.status)) throw runningReason(state.status);
-      if (!AT_REST.has(state.status) || state.deprovisioning) return { ...before, requestedAt: 0 };
-      await request(state);
-      return { ...before, requestedAt: Date.now() };
+      // Ours exists: this request, replayed.
+      if (attemptsIn(assessments).length) return { requestedAt: since, since };
+      const foreign = foreignUnderWay(assessments);
+      if (foreign) return { requestedAt: 0, since, foreign: foreign.arn };
+      if (UNDER_WAY.has(state.status)) throw underWay(state.status, assessments, { since });
+      if (!AT_REST.has(state.status) || state.deprovisioning) return { requestedAt: 0, since };
+      try {
+        await request(state, 0);
+      } catch (err) {
+        if (err instanceof AssessmentBusy) return { requestedAt: 0, since, foreign: err.other.arn };
+        throw err;
+      }
+      return { requestedAt: Date.now(), since };
     },
     async check(mark): Promise<Progress> {
       const { state, assessments } = await serverlessReplication(client, target.arn);
-      const ours = mark.ours
-        ? assessments.find((a) => a.arn === mark.ours)
-        : assessments.find((a) => a.arn !== mark.beforeArn && (a.createdAt ?? 0) >= Number(mark.before ?? 0));
-      if (ours) {
-        return verdicts.judge(ours, async () => {
+      const attempts = attemptsIn(assessments);
+      const latest = attempts[attempts.length - 1];
+      if (latest) {
+        // DMS could not provision it (a key grant still propagating?) and started nothing: one more, in the next folder.
+        if (retriesProvisioning(latest.run.status, attempts[0].run.createdAt) && AT_REST.has(state.status) && !state.deprovisioning) {
+          return requestFromCheck(state, latest.attempt + 1, `${latest.run.status}; asked again (IAM may still be propagating)`);
+        }
+        return verdicts.judge(latest.run, async () => {
           // DMS started it although the gate fails (a warning): stop it before failing, so nothing runs unassessed.
           if (UNDER_WAY.has(state.status)) {
             // A plain StopReplication, asked again at every check until DMS shows it stopping (a refusal while
@@ -298,27 +361,22 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
         });
       }
       const requestedAt = requestedHere ?? Number(mark.requestedAt ?? 0);
-      if (!requestedAt) {
-        // The replication was not at rest when we came: DMS refuses a start until it is.
-        if (UNDER_WAY.has(state.status)) throw runningReason(state.status);
-        if (!AT_REST.has(state.status) || state.deprovisioning) {
-          return { done: false, status: state.deprovisioning ? `${state.status}, deprovisioning` : state.status, detail: 'DMS refuses a start meanwhile; the assessment starts after' };
+      if (requestedAt) {
+        const lagOver = Date.now() >= requestedAt + graceMs('readLag');
+        if (lagOver && state.status === 'running') {
+          throw new DmsOperationFailed(`DMS started the ${describeTarget(target)} without a premigration assessment (none newer than the request); stop it if it must not run unassessed.`);
         }
-        try {
-          await request(state);
-          refusals.accepted();
-          requestedHere = Date.now();
-          return { done: false, status: 'requested', holdUntil: requestedHere + graceMs('readLag') };
-        } catch (err) {
-          if (!(err instanceof DmsRefusal)) throw err;
-          return { done: false, status: state.status, ...refusals.refused(err) };
-        }
+        return { done: false, status: `${state.status}, assessment not shown yet`, holdUntil: lagOver ? undefined : requestedAt + graceMs('readLag') };
       }
-      const lagOver = Date.now() >= requestedAt + graceMs('readLag');
-      if (lagOver && state.status === 'running') {
-        throw new DmsOperationFailed(`DMS started the ${describeTarget(target)} without a premigration assessment (none newer than the request); stop it if it must not run unassessed.`);
+      // Someone else's assessment is never our verdict: wait for it to end.
+      const foreign = foreignUnderWay(assessments);
+      if (foreign) return waitingFor(foreign);
+      if (UNDER_WAY.has(state.status)) throw underWay(state.status, assessments, mark);
+      // Not at rest yet: DMS refuses a start until it is.
+      if (!AT_REST.has(state.status) || state.deprovisioning) {
+        return { done: false, status: state.deprovisioning ? `${state.status}, deprovisioning` : state.status, detail: 'DMS refuses a start meanwhile; the assessment starts after' };
       }
-      return { done: false, status: `${state.status}, assessment not shown yet`, holdUntil: lagOver ? undefined : requestedAt + graceMs('readLag') };
+      return requestFromCheck(state, 0, 'requested');
     },
   };
 }

@@ -4,6 +4,7 @@
  * role and bucket policy, a run the deployment did not start, and a deployment that gives up
  * on an assessment whose StartReplication DMS is acting on.
  */
+import { DatabaseMigrationServiceClient, StartReplicationCommand } from '@aws-sdk/client-database-migration-service';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { DmsPremigrationAssessment, DmsPremigrationAssessmentOptions, DmsReplicationRun, ReplicationWaitFor } from '../../src';
 import { dmsResourceTypes, LifecycleDriver, StackOperationResult } from '../../tools/lifecycle';
@@ -115,4 +116,53 @@ describe('item 11: IAM propagation right after the stack created the role and bu
     });
     expect(dms().assessmentRuns(taskArn)).toEqual([]);
   }, 60_000);
+});
+
+/** An assessment somebody else started (the console, or the CLI with other checks): DMS starts the config if it passes. */
+async function foreignAssessment(configArn: string, check: string) {
+  const client = new DatabaseMigrationServiceClient({});
+  await client.send(new StartReplicationCommand({
+    ReplicationConfigArn: configArn,
+    StartReplicationType: 'start-replication',
+    PremigrationAssessmentSettings: JSON.stringify({ ResultLocationFolder: 'by-hand', IncludeOnly: check, FailOnAssessmentFailure: true }),
+  }));
+}
+
+describe('item 12: a serverless assessment never takes a run it did not start as its verdict', () => {
+  const CHECKED = 'unsupported-data-types-in-source';
+  /** A stack with the config only, then the same stack with its assessment (which leaves out CHECKED) and run. */
+  async function stackThenAssessment(foreignCheckFails: boolean) {
+    const { name, configArn } = next();
+    dms().setAssessmentBehavior(configArn, { durationMs: 3_000, checks: { [CHECKED]: foreignCheckFails ? 'failed' : 'passed', 'postgres-check-wal-level': 'passed' } });
+    const driver = driverFor(name, { kinds: [] });
+    expect((await driver.deploy()).status).toBe('CREATE_COMPLETE');
+    await foreignAssessment(configArn, CHECKED);
+    dms().resetCalls();
+    const updated = await driver.update(app(name, { kinds: ['Config'], assessment: { exclude: [CHECKED] } }).assemblyDir);
+    return { driver, updated, configArn };
+  }
+
+  test('a foreign run that fails is waited for, then the gate runs its own, which passes; the stack completes', async () => {
+    const { driver, updated, configArn } = await stackThenAssessment(true);
+    expect({ status: updated.status, failures: updated.failures }).toEqual({ status: 'UPDATE_COMPLETE', failures: [] });
+    const [foreign, ours] = dms().assessmentRuns(configArn);
+    expect([foreign.status, foreign.folder, ours?.status]).toEqual(['failed', 'by-hand', 'passed']);
+    const gate = [...driver.resources.values()].find((r) => r.logicalId.startsWith('AssessConfig'))!;
+    expect(gate.attributes).toMatchObject({ Status: 'passed', AssessmentRunArn: ours.arn, PassedCount: '1' });
+    expect(callsOn(configArn)).toEqual(['StartReplication(start-replication)+assessment']);
+    expect(status(configArn)).toBe('running');
+  }, 90_000);
+
+  test('a foreign run that starts the replication fails the gate saying so, and leaves it running', async () => {
+    const { updated, configArn } = await stackThenAssessment(false);
+    expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    const [foreign] = dms().assessmentRuns(configArn);
+    expect(reasonsOf(updated)).toEqual({
+      AssessConfig: `The premigration assessment ${foreign.arn} of the replication config ${configArn}, which this deployment did not start (the console or the CLI), `
+        + 'started the replication: it is left running, and this gate has no verdict of its own. Stop it (cdk-dms-lifecycle stop-replication --wait) and deploy again to assess it.',
+    });
+    expect(dms().assessmentRuns(configArn)).toHaveLength(1);
+    expect(callsOn(configArn).filter((c) => c.startsWith('Stop') || c.startsWith('Start'))).toEqual([]);
+    expect(status(configArn)).toBe('running');
+  }, 90_000);
 });
