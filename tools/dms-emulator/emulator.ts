@@ -325,9 +325,27 @@ export class DmsEmulator {
     (arn.includes(':task:') ? this.taskRuns : this.replicationRuns).setBehavior(arn, behavior);
   }
 
+  /**
+   * DMS deprovisions the stopped serverless replication's capacity (as it does about 48 hours
+   * after a stop): `deprovisioning` for `durationMs`, then `deprovisioned`, in Status or in
+   * ProvisionData as its run behavior's `deprovisionReading` says.
+   */
+  deprovision(configArn: string, durationMs = 0): void {
+    this.replicationRuns.deprovision(configArn, durationMs);
+  }
+
   /** The ARN CreateReplicationConfig (`replication-config`) or CreateReplicationTask (`task`) gives an identifier. */
   arnForIdentifier(kind: 'replication-config' | 'task', identifier: string): string {
     return (kind === 'task' ? this.taskRuns : this.replicationRuns).arnFor(identifier);
+  }
+
+  /**
+   * Where the last start of a replication config or task began CDC (epoch ms, or a position):
+   * the user's CDC start, or the moment of a resume before any first run (the skipped changes).
+   */
+  cdcStartOf(arn: string): { readonly time?: number; readonly position?: string } | undefined {
+    const run = (arn.includes(':task:') ? this.tasks : this.replications).record(arn)?.run;
+    return run && { time: run.cdcStartTime, position: run.cdcStartPosition };
   }
 
   /** A replication config's or task's run as Describe* shows it: status, stop reason, start type, statistics. */
