@@ -15,6 +15,7 @@ export * from './call-budget';
 export * from './poll-schedule';
 export * from './connection-test';
 export * from './schema-refresh';
+export * from './intent-record';
 export * from './replication-stop';
 export * from './replication-state';
 export * from './replication-plan';

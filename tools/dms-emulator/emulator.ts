@@ -23,6 +23,7 @@ import { REPLICATION_TASKS } from './replication-tasks';
 import { SERVERLESS_REPLICATIONS } from './replications';
 import { RequestInput } from './request-input';
 import { DmsHttpServer, EmulatedService } from './server';
+import { SsmParameters } from './ssm-parameters';
 import { StoppableRegistry } from './stopping';
 import { TableScenario, TableStatistics, TableStatisticsPaging } from './table-statistics';
 
@@ -49,7 +50,7 @@ export class DmsEmulator {
       latencyMs: options.latencyMs ?? 0,
       dispatch: (operation, input, service) => emulator.dispatch(operation, input, service),
       // Unknown operations keep their faults queued: they answer UnknownOperationException.
-      takeFault: operation => (emulator.operations[operation] || emulator.cloudWatchOperations[operation]
+      takeFault: operation => (emulator.operations[operation] || emulator.cloudWatchOperations[operation] || emulator.ssmOperations[operation]
         ? emulator.faults.take(operation)
         : undefined),
       admit: emulator.rateLimit && ((caller, at) => emulator.rateLimit!.admit(caller, at)),
@@ -83,6 +84,9 @@ export class DmsEmulator {
   private readonly metrics = new CloudWatchMetrics();
   /** CloudWatch's operations (X-Amz-Target GraniteServiceVersion20100801.*), served on the same port. */
   private readonly cloudWatchOperations: Readonly<Record<string, OperationHandler>>;
+  /** SSM Parameter Store (X-Amz-Target AmazonSSM.*, the record of intent), served on the same port. */
+  readonly parameters: SsmParameters;
+  private readonly ssmOperations: Readonly<Record<string, OperationHandler>>;
 
   private constructor(options: DmsEmulatorOptions) {
     this.region = options.region ?? 'us-east-1';
@@ -113,6 +117,12 @@ export class DmsEmulator {
     this.cloudWatchOperations = {
       GetMetricData: input => this.metrics.getMetricData(input),
       ListMetrics: input => this.metrics.listMetrics(input),
+    };
+    this.parameters = new SsmParameters(this.region, this.account);
+    this.ssmOperations = {
+      PutParameter: input => this.parameters.putParameter(input),
+      GetParameter: input => this.parameters.getParameter(input),
+      DeleteParameter: input => this.parameters.deleteParameter(input),
     };
     this.operations = {
       DescribeTableStatistics: input => this.tableStatistics.describeTableStatistics(input),
@@ -152,13 +162,15 @@ export class DmsEmulator {
   /**
    * Env vars that point the SDK (and our Lambda handlers) at this emulator:
    * AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE, AWS_ENDPOINT_URL_CLOUDWATCH (the same
-   * server answers CloudWatch's GetMetricData and ListMetrics), AWS_REGION,
+   * server answers CloudWatch's GetMetricData and ListMetrics), AWS_ENDPOINT_URL_SSM
+   * (and SSM's PutParameter, GetParameter, DeleteParameter), AWS_REGION,
    * AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.
    */
   env(): Record<string, string> {
     return {
       AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE: this.url,
       AWS_ENDPOINT_URL_CLOUDWATCH: this.url,
+      AWS_ENDPOINT_URL_SSM: this.url,
       AWS_REGION: this.region,
       AWS_DEFAULT_REGION: this.region,
       AWS_ACCESS_KEY_ID: 'test',
@@ -313,9 +325,27 @@ export class DmsEmulator {
     (arn.includes(':task:') ? this.taskRuns : this.replicationRuns).setBehavior(arn, behavior);
   }
 
+  /**
+   * DMS deprovisions the stopped serverless replication's capacity (as it does about 48 hours
+   * after a stop): `deprovisioning` for `durationMs`, then `deprovisioned`, in Status or in
+   * ProvisionData as its run behavior's `deprovisionReading` says.
+   */
+  deprovision(configArn: string, durationMs = 0): void {
+    this.replicationRuns.deprovision(configArn, durationMs);
+  }
+
   /** The ARN CreateReplicationConfig (`replication-config`) or CreateReplicationTask (`task`) gives an identifier. */
   arnForIdentifier(kind: 'replication-config' | 'task', identifier: string): string {
     return (kind === 'task' ? this.taskRuns : this.replicationRuns).arnFor(identifier);
+  }
+
+  /**
+   * Where the last start of a replication config or task began CDC (epoch ms, or a position):
+   * the user's CDC start, or the moment of a resume before any first run (the skipped changes).
+   */
+  cdcStartOf(arn: string): { readonly time?: number; readonly position?: string } | undefined {
+    const run = (arn.includes(':task:') ? this.tasks : this.replications).record(arn)?.run;
+    return run && { time: run.cdcStartTime, position: run.cdcStartPosition };
   }
 
   /** A replication config's or task's run as Describe* shows it: status, stop reason, start type, statistics. */
@@ -424,6 +454,11 @@ export class DmsEmulator {
   }
 
   private dispatch(operation: string, input: RequestInput, service: EmulatedService = 'dms'): object {
+    if (service === 'ssm') {
+      const ssm = this.ssmOperations[operation];
+      if (!ssm) throw new DmsError('UnknownOperationException', `Unknown operation: ${operation}`);
+      return ssm(input);
+    }
     if (service === 'cloudwatch') {
       const cloudWatch = this.cloudWatchOperations[operation];
       if (!cloudWatch) throw new DmsError('UnknownOperationException', `Unknown operation: ${operation}`);
