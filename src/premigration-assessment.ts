@@ -206,12 +206,15 @@ export class DmsPremigrationAssessment extends Construct {
     if (this.isConfig) {
       provider.grant(['dms:StartReplication', 'dms:StopReplication'], 'replication-config', arn);
       provider.grantUnscoped('dms:DescribeReplications');
+      // The assessment's StartReplication is recorded before it is sent; a rollback's Delete reads it.
+      provider.grantIntentRecord(arn);
       if (key) key.grantEncryptDecrypt(new iam.ServicePrincipal('dms.amazonaws.com'));
     } else {
       const bucket = props.resultBucket ?? assessmentResultBucket(this, { key, retention: props.resultRetention ?? Duration.days(90), folder });
       const role = props.serviceRole ?? assessmentServiceRole(this, { bucket, folder, key });
       provider.grant(['dms:StartReplicationTaskAssessmentRun'], 'task', arn);
-      provider.grantUnscoped('dms:DescribeReplicationTaskAssessmentRuns');
+      // A run's ARN is DMS's to choose: a Delete cancels only the runs named for its resource.
+      provider.grantUnscoped('dms:DescribeReplicationTaskAssessmentRuns', 'dms:CancelReplicationTaskAssessmentRun');
       provider.grantOn('iam:PassRole', role.roleArn);
       this.resultBucket = bucket;
       this.serviceRole = role;

@@ -5,7 +5,7 @@
  * DMS Serverless's undocumented choices, each way.
  */
 import { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
-import { assessmentWait, configAssessment, DmsOperation, startOperation, taskAssessment, waitForOperation } from '../lambda/dms';
+import { abandonedAssessment, assessmentWait, configAssessment, DmsOperation, startOperation, taskAssessment, waitForOperation } from '../lambda/dms';
 import { DmsEmulator, ServerlessAssessmentOptions } from '../tools/dms-emulator';
 
 let n = 0;
@@ -192,6 +192,18 @@ describe('DMS Serverless, where its docs are silent, either way', () => {
       expect(runs.map((r) => r.folder)).toEqual(runs.map((_, i) => (i ? `g-${i + 1}` : 'g')));
       await new Promise((r) => setTimeout(r, 400));
       expect(['initializing', 'provisioning_capacity', 'replication_starting', 'running']).toContain(dms.replication(arn)?.Status);
+    });
+  });
+
+  test('an abandoned start that DMS does not let stop within the Delete\'s timeout fails naming the command that finishes the job', async () => {
+    await withEmulator({}, async (dms, client) => {
+      const arn = config(dms, 'STUCK', 'running');
+      dms.failNext('StopReplication', 'InvalidResourceStateFault', 'Replication is provisioning capacity and cannot be stopped', 1_000);
+      await expect(run(abandonedAssessment(client, { kind: 'replication-config', arn }, { runNamePrefix: 'assess-' }), 2_000)).rejects.toThrow(
+        new RegExp(`^Timed out after \\d+s waiting for the replication config ${arn} to stop; last status: running; DMS StopReplication refused: Replication is provisioning capacity and cannot be stopped\\. `
+          + `Finish the job with \`cdk-dms-lifecycle stop-replication --replication-config-arn ${arn} --wait\`, then retry the stack operation \\(or continue the rollback\\)\\.$`),
+      );
+      expect(dms.replication(arn)?.Status).toBe('running');
     });
   });
 

@@ -1,33 +1,4 @@
-import { DmsOperationFailed, stillDenied } from './errors';
 import { graceMs } from './grace';
-import type { Progress } from './operation';
-
-/** How soon a denied call is tried again, whatever the poll schedule says. */
-const RECHECK_MS = 5_000;
-
-/**
- * Access denials one invocation's checks have met (a role, bucket policy or key grant still
- * propagating): ridden out for the IAM propagation grace since the first, then thrown in
- * DMS's words with how long they lasted. The start's own retries are startOperation's.
- */
-export class PropagationWatch {
-  private since: number | undefined;
-
-  public constructor(private readonly limitMs = graceMs('iamPropagation'), private readonly now: () => number = Date.now) {}
-
-  /** Notes a denial; throws it once denials have lasted the grace. Returns what the check's progress carries. */
-  public denied(err: DmsOperationFailed): Pick<Progress, 'detail' | 'recheckAt' | 'holdUntil'> {
-    const now = this.now();
-    this.since ??= now;
-    if (now - this.since >= this.limitMs) throw stillDenied(err, now - this.since);
-    return { detail: `${err.message} (IAM may still be propagating)`, recheckAt: now + RECHECK_MS, holdUntil: this.since + this.limitMs + RECHECK_MS };
-  }
-
-  /** The call went through: a later denial starts a new grace. */
-  public accepted(): void {
-    this.since = undefined;
-  }
-}
 
 /**
  * The run name of attempt `k` (0: the first): the request's own name, then `<name>-2`,

@@ -23,6 +23,7 @@ export * from './replication-start';
 export * from './assessment-verdict';
 export * from './assessment-reads';
 export * from './premigration-assessment';
+export * from './assessment-abandon';
 export * from './table-statistics';
 export * from './cdc-latency';
 export * from './cutover-readiness';

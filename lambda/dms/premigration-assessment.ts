@@ -2,13 +2,13 @@ import {
   DatabaseMigrationServiceClient,
   StartReplicationCommand,
   StartReplicationTaskAssessmentRunCommand,
-  StopReplicationCommand,
 } from '@aws-sdk/client-database-migration-service';
+import { askStop } from './assessment-abandon';
 import { newest, individualAssessments, runState, ServerlessReplication, serverlessReplication, taskAssessmentRuns } from './assessment-reads';
 import { assessmentAttributes, AssessmentRunState, failureOf, isFinished, resultsIncomplete } from './assessment-verdict';
-import { apiFailure, DmsOperationFailed, errorCode, isAccessDenied, isInvalidState, isNotFound } from './errors';
+import { apiFailure, DmsOperationFailed, errorCode, isAccessDenied, isInvalidState, stillDenied } from './errors';
 import { graceMs } from './grace';
-import { attemptName, attemptOf, PropagationWatch, retriesProvisioning } from './iam-propagation';
+import { attemptName, attemptOf, retriesProvisioning } from './iam-propagation';
 import { DmsOperation, OperationMark, Progress } from './operation';
 import { DmsRefusal, RefusalWatch } from './refusal';
 import { nextRunStep } from './replication-plan';
@@ -41,6 +41,11 @@ export interface ConfigAssessmentOptions extends AssessmentOptions {
   /** Where CDC starts, if this StartReplication is the replication's first. */
   readonly cdcStartTime?: Date;
   readonly cdcStartPosition?: string;
+  /**
+   * Called right before each StartReplication is sent (our start: it records it in the record
+   * of intent); throws when the start must not be sent any more (the deployment gave up on it).
+   */
+  readonly beforeStart?: (startType: string) => Promise<void>;
 }
 
 /** Names the assessment in reasons. */
@@ -94,6 +99,43 @@ class AssessmentBusy extends Error {
   }
 }
 
+/** The watches of one invocation's checks, and when a check of it last asked DMS. */
+class CheckAsks {
+  public readonly refusals = new RefusalWatch();
+  public requestedAt: number | undefined;
+  /** Since when this invocation's asks were denied (IAM propagation), if they are. */
+  private deniedSince: number | undefined;
+
+  /**
+   * Asks DMS from a check: waits on another run (`waiting`), rides out refusals (shown as
+   * `refusedStatus`) and access denials (IAM propagation); the progress of a request made is `status`.
+   */
+  public async ask(
+    request: () => Promise<void>,
+    status: string,
+    refusedStatus: string,
+    waiting: (other: AssessmentRunState & { name: string }) => Progress,
+  ): Promise<Progress> {
+    try {
+      await request();
+      this.refusals.accepted();
+      this.deniedSince = undefined;
+      this.requestedAt = Date.now();
+      return { done: false, status, holdUntil: this.requestedAt + graceMs('readLag') };
+    } catch (err) {
+      if (err instanceof AssessmentBusy) return waiting(err.other);
+      if (err instanceof DmsRefusal) return { done: false, status: refusedStatus, ...this.refusals.refused(err) };
+      if (!(err instanceof DmsOperationFailed && isAccessDenied(err))) throw err;
+      // Ridden out for the IAM propagation grace since the first denial, looked at again soon, in this invocation.
+      const now = Date.now();
+      const until = (this.deniedSince ??= now) + graceMs('iamPropagation');
+      if (now >= until) throw stillDenied(err, now - this.deniedSince);
+      return { done: false, status: 'access denied', detail: err.message, recheckAt: now + 5_000, holdUntil: until + 5_000 };
+      throw err;
+    }
+  }
+}
+
 /**
  * A classic task's premigration assessment: StartReplicationTaskAssessmentRun, then
  * DescribeReplicationTaskAssessmentRuns until the run finishes and
@@ -112,10 +154,7 @@ class AssessmentBusy extends Error {
 export function taskAssessment(client: DatabaseMigrationServiceClient, options: TaskAssessmentOptions): DmsOperation {
   const { target, runName } = options;
   const subject = describeAssessment(target);
-  const refusals = new RefusalWatch();
-  const denials = new PropagationWatch();
   const verdicts = new Verdicts(client, `${subject} (${runName})`, options.failOnWarning);
-  let requestedHere: number | undefined;
 
   async function request(attempt: number): Promise<void> {
     try {
@@ -139,21 +178,9 @@ export function taskAssessment(client: DatabaseMigrationServiceClient, options: 
     }
   }
 
-  /** Asks for attempt `attempt` from a check: waits on another run, rides out refusals and denials. */
-  async function requestFromCheck(attempt: number, status: string): Promise<Progress> {
-    try {
-      await request(attempt);
-      refusals.accepted();
-      denials.accepted();
-      requestedHere = Date.now();
-      return { done: false, status, holdUntil: requestedHere + graceMs('readLag') };
-    } catch (err) {
-      if (err instanceof AssessmentBusy) return { done: false, status: `waiting for assessment run ${err.other.name} (${err.other.status}) to end` };
-      if (err instanceof DmsRefusal) return { done: false, status: 'refused', ...refusals.refused(err) };
-      if (err instanceof DmsOperationFailed && isAccessDenied(err)) return { done: false, status: 'access denied', ...denials.denied(err) };
-      throw err;
-    }
-  }
+  const asks = new CheckAsks();
+  const waiting = (other: { name: string; status: string }): Progress => ({ done: false, status: `waiting for assessment run ${other.name} (${other.status}) to end` });
+  const requestFromCheck = (attempt: number, status: string) => asks.ask(() => request(attempt), status, 'refused', waiting);
 
   return {
     subject,
@@ -176,18 +203,18 @@ export function taskAssessment(client: DatabaseMigrationServiceClient, options: 
       if (latest) {
         // DMS could not provision the run, maybe because the role or bucket policy had not reached it yet: one more, by name.
         if (retriesProvisioning(latest.run.status, ours[0].run.createdAt ?? Number(mark.requestedAt ?? 0))) {
-          return requestFromCheck(latest.attempt + 1, `${latest.run.status}; asked for run ${attemptName(runName, latest.attempt + 1)} (IAM may still be propagating)`);
+          return requestFromCheck(latest.attempt + 1, `${latest.run.status}; asked again as ${attemptName(runName, latest.attempt + 1)}`);
         }
         return verdicts.judge(latest.run, undefined, `${subject} (${latest.name})`);
       }
-      const requestedAt = requestedHere ?? Number(mark.requestedAt ?? 0);
+      const requestedAt = asks.requestedAt ?? Number(mark.requestedAt ?? 0);
       // A Describe may not show a run for a few seconds after DMS accepted it.
       if (requestedAt && Date.now() < requestedAt + graceMs('readLag')) {
-        return { done: false, status: 'requested', detail: refusals.detail('DMS does not show the assessment run yet'), holdUntil: requestedAt + graceMs('readLag') };
+        return { done: false, status: 'requested', detail: asks.refusals.detail('DMS does not show the assessment run yet'), holdUntil: requestedAt + graceMs('readLag') };
       }
       // DMS runs one assessment of a task at a time: wait for another one without asking.
       const other = runs.find((r) => !isFinished(r.Status ?? ''));
-      if (other) return { done: false, status: `waiting for assessment run ${other.AssessmentRunName} (${other.Status}) to end` };
+      if (other) return waiting({ name: other.AssessmentRunName ?? '?', status: other.Status ?? '?' });
       return requestFromCheck(0, 'requested');
     },
   };
@@ -236,11 +263,8 @@ export function premigrationAssessmentSettings(options: AssessmentOptions, asArr
 export function configAssessment(client: DatabaseMigrationServiceClient, options: ConfigAssessmentOptions): DmsOperation {
   const { target } = options;
   const subject = describeAssessment(target);
-  const refusals = new RefusalWatch();
-  const denials = new PropagationWatch();
   const verdicts = new Verdicts(client, subject, options.failOnWarning);
   const folder = options.resultFolder.replace(/^\/+|\/+$/g, '');
-  let requestedHere: number | undefined;
 
   /** Our attempts, the first first; and a run under way that is not ours. */
   const attemptsIn = (assessments: readonly AssessmentRunState[]) => assessments
@@ -258,6 +282,7 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
     const startType = step.startType;
     const cdc = startType === 'start-replication' ? { CdcStartTime: options.cdcStartTime, CdcStartPosition: options.cdcStartPosition } : {};
     const settings = { ...options, resultFolder: attemptName(folder, attempt) };
+    await options.beforeStart?.(startType);
     const send = (asArrays: boolean) => client.send(new StartReplicationCommand({
       ReplicationConfigArn: target.arn,
       StartReplicationType: startType,
@@ -279,26 +304,12 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
     }
   }
 
-  /** Asks for attempt `attempt` from a check: waits on another run, rides out refusals and denials. */
-  async function requestFromCheck(state: ServerlessReplication['state'], attempt: number, status: string): Promise<Progress> {
-    try {
-      await request(state, attempt);
-      refusals.accepted();
-      denials.accepted();
-      requestedHere = Date.now();
-      return { done: false, status, holdUntil: requestedHere + graceMs('readLag') };
-    } catch (err) {
-      if (err instanceof AssessmentBusy) return waitingFor(err.other);
-      if (err instanceof DmsRefusal) return { done: false, status: state.status, ...refusals.refused(err) };
-      if (err instanceof DmsOperationFailed && isAccessDenied(err)) return { done: false, status: 'access denied', ...denials.denied(err) };
-      throw err;
-    }
-  }
-
   const waitingFor = (other: AssessmentRunState): Progress => ({
     done: false,
-    status: `waiting for premigration assessment ${other.arn} (${other.status}), which this deployment did not start, to end`,
+    status: `waiting for premigration assessment ${other.arn} (${other.status}), not this deployment's, to end`,
   });
+  const asks = new CheckAsks();
+  const requestFromCheck = (state: ServerlessReplication['state'], attempt: number, status: string) => asks.ask(() => request(state, attempt), status, state.status, waitingFor);
 
   /**
    * Why a replication under way cannot be assessed now: started by an assessment this request
@@ -309,8 +320,8 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
     const waitedFor = latest && (latest.arn === mark.foreign || (mark.since !== undefined && (latest.createdAt ?? 0) >= Number(mark.since)));
     if (latest && waitedFor && isFinished(latest.status)) {
       return new DmsOperationFailed(
-        `The premigration assessment ${latest.arn} of the ${describeTarget(target)}, which this deployment did not start (the console or the CLI), `
-        + 'started the replication: it is left running, and this gate has no verdict of its own. Stop it (cdk-dms-lifecycle stop-replication --wait) and deploy again to assess it.',
+        `The premigration assessment ${latest.arn} of the ${describeTarget(target)}, which this deployment did not start, started the replication: `
+        + 'it is left running, without a verdict of this gate. Stop it (cdk-dms-lifecycle stop-replication --wait) and deploy again to assess it.',
       );
     }
     // A running replication is not stopped for an assessment.
@@ -345,22 +356,18 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
       if (latest) {
         // DMS could not provision it (a key grant still propagating?) and started nothing: one more, in the next folder.
         if (retriesProvisioning(latest.run.status, attempts[0].run.createdAt) && AT_REST.has(state.status) && !state.deprovisioning) {
-          return requestFromCheck(state, latest.attempt + 1, `${latest.run.status}; asked again (IAM may still be propagating)`);
+          return requestFromCheck(state, latest.attempt + 1, `${latest.run.status}; asked again`);
         }
         return verdicts.judge(latest.run, async () => {
           // DMS started it although the gate fails (a warning): stop it before failing, so nothing runs unassessed.
           if (UNDER_WAY.has(state.status)) {
-            // A plain StopReplication, asked again at every check until DMS shows it stopping (a refusal while
-            // it starts passes by itself); requestStop would bring describeReplication into this bundle (50-KB budget).
-            await client.send(new StopReplicationCommand({ ReplicationConfigArn: target.arn })).catch((err) => {
-              if (!isInvalidState(err) && !isNotFound(err)) throw apiFailure('StopReplication', describeTarget(target), err);
-            });
+            await askStop(client, target);
             return { done: false, status: `${state.status}, stopping what DMS started before failing` };
           }
           return state.status === 'stopping' ? { done: false, status: 'stopping what DMS started before failing' } : undefined;
         });
       }
-      const requestedAt = requestedHere ?? Number(mark.requestedAt ?? 0);
+      const requestedAt = asks.requestedAt ?? Number(mark.requestedAt ?? 0);
       if (requestedAt) {
         const lagOver = Date.now() >= requestedAt + graceMs('readLag');
         if (lagOver && state.status === 'running') {
@@ -374,7 +381,7 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
       if (UNDER_WAY.has(state.status)) throw underWay(state.status, assessments, mark);
       // Not at rest yet: DMS refuses a start until it is.
       if (!AT_REST.has(state.status) || state.deprovisioning) {
-        return { done: false, status: state.deprovisioning ? `${state.status}, deprovisioning` : state.status, detail: 'DMS refuses a start meanwhile; the assessment starts after' };
+        return { done: false, status: state.deprovisioning ? `${state.status}, deprovisioning` : state.status, detail: 'DMS refuses a start meanwhile' };
       }
       return requestFromCheck(state, 0, 'requested');
     },

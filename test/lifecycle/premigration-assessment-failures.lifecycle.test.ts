@@ -6,10 +6,10 @@
  */
 import { DatabaseMigrationServiceClient, StartReplicationCommand } from '@aws-sdk/client-database-migration-service';
 import { Duration, Stack } from 'aws-cdk-lib';
-import { DmsPremigrationAssessment, DmsPremigrationAssessmentOptions, DmsReplicationRun, ReplicationWaitFor } from '../../src';
+import { DmsConnectionTest, DmsPremigrationAssessment, DmsPremigrationAssessmentOptions, DmsReplicationRun, ReplicationWaitFor } from '../../src';
 import { dmsResourceTypes, LifecycleDriver, StackOperationResult } from '../../tools/lifecycle';
 import { useEmulatedDms } from '../support/emulated-dms';
-import { replicationConfig, replicationTask } from '../support/replication-stack';
+import { EP, INSTANCE_ARN, replicationConfig, replicationTask } from '../support/replication-stack';
 import { synthStack } from '../support/synth';
 
 const dms = useEmulatedDms({ runBehavior: { startDurationMs: 600, fullLoadDurationMs: 800, modifyDurationMs: 600 } });
@@ -63,6 +63,13 @@ const callsOn = (arn: string) => dms().calls
   .filter((c) => (c.input?.ReplicationConfigArn ?? c.input?.ReplicationTaskArn) === arn && !c.operation.startsWith('Describe'))
   .map((c) => `${c.operation}${c.input?.StartReplicationType ?? c.input?.StartReplicationTaskType ? `(${c.input?.StartReplicationType ?? c.input?.StartReplicationTaskType})` : ''}`
     + `${c.input?.PremigrationAssessmentSettings ? '+assessment' : ''}${c.errorCode ? `!${c.errorCode}` : ''}`);
+/** The record of intent's asks of a config or task, as `action:logicalId`. */
+const asksOn = (arn: string) => {
+  const name = dms().parameters.names().find((p) => p.endsWith(`/${arn.split(':').pop()}`));
+  const record = name ? JSON.parse(dms().parameters.value(name)!) : { asks: [] };
+  return record.asks.map((a: any) => `${a.action}:${String(a.by.resource).replace(/[A-F0-9]{8}$/, '')}`);
+};
+
 /** Consecutive repeats folded: `X ×3`. */
 const folded = (calls: string[]) => calls.reduce<Array<[string, number]>>((out, c) => {
   const last = out[out.length - 1];
@@ -158,11 +165,77 @@ describe('item 12: a serverless assessment never takes a run it did not start as
     expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
     const [foreign] = dms().assessmentRuns(configArn);
     expect(reasonsOf(updated)).toEqual({
-      AssessConfig: `The premigration assessment ${foreign.arn} of the replication config ${configArn}, which this deployment did not start (the console or the CLI), `
-        + 'started the replication: it is left running, and this gate has no verdict of its own. Stop it (cdk-dms-lifecycle stop-replication --wait) and deploy again to assess it.',
+      AssessConfig: `The premigration assessment ${foreign.arn} of the replication config ${configArn}, which this deployment did not start, started the replication: `
+        + 'it is left running, without a verdict of this gate. Stop it (cdk-dms-lifecycle stop-replication --wait) and deploy again to assess it.',
     });
     expect(dms().assessmentRuns(configArn)).toHaveLength(1);
     expect(callsOn(configArn).filter((c) => c.startsWith('Stop') || c.startsWith('Start'))).toEqual([]);
     expect(status(configArn)).toBe('running');
+  }, 90_000);
+});
+
+describe('item 2: a serverless assessment\'s StartReplication is our start; the deployment that gives up on it stops it', () => {
+  afterEach(() => dms().setServerlessAssessments({ statusWhileAssessing: undefined, stopWhileAssessing: undefined }));
+
+  /** Where the config's assessment ran into (the start of a Delete's wait included). */
+  const configCalls = (arn: string) => callsOn(arn).filter((c) => !c.startsWith('StopReplication!'));
+
+  test.each(['refused', 'cancels'] as const)(
+    'the issue\'s case: the create is cancelled while DMS assesses the config (a stop while assessing is %s); the Delete stops what DMS started, and the stack ends ROLLBACK_COMPLETE',
+    async (stopWhileAssessing) => {
+      const { name, configArn } = next();
+      dms().setServerlessAssessments({ statusWhileAssessing: 'initializing', stopWhileAssessing });
+      dms().setAssessmentBehavior(configArn, { durationMs: 6_000 });
+      const driver = driverFor(name, { kinds: ['Config'] });
+      const created = await driver.deploy({ cancelAfterMs: 3_000, onFailure: 'ROLLBACK' });
+      await driver.settle();
+      expect({ status: created.status, failures: reasonsOf(created) }).toEqual({ status: 'ROLLBACK_COMPLETE', failures: { AssessConfig: 'Resource creation cancelled' } });
+      expect(configCalls(configArn)).toEqual(['StartReplication(start-replication)+assessment', 'StopReplication', 'DeleteReplicationConfig']);
+      expect(status(configArn)).toBeUndefined();
+      // Recorded before each was sent: the create's start, then its Delete's stop.
+      expect(asksOn(configArn)).toEqual(['assessment-start:AssessConfig', 'stop:AssessConfig']);
+    },
+    90_000,
+  );
+
+  test('a timeout: the assessment\'s own create times out while DMS assesses; the rollback\'s Delete stops what DMS started, and the stack ends ROLLBACK_COMPLETE', async () => {
+    const { name, configArn } = next();
+    dms().setServerlessAssessments({ statusWhileAssessing: 'initializing' });
+    dms().setAssessmentBehavior(configArn, { durationMs: 64_000 });
+    const driver = driverFor(name, { kinds: ['Config'], assessment: { timeout: Duration.minutes(1) } }, { DMS_LIFECYCLE_POLL_BUDGET_SECONDS: '5' });
+    const created = await driver.deploy({ onFailure: 'ROLLBACK' });
+    expect(created.status).toBe('ROLLBACK_COMPLETE');
+    expect(reasonsOf(created)).toEqual({ AssessConfig: expect.stringMatching(/^Timed out after 1m 0s waiting for The premigration assessment of the replication config \S+; last status: running \(\d of 5 checks done\)/) });
+    expect(configCalls(configArn)).toEqual(['StartReplication(start-replication)+assessment', 'StopReplication', 'DeleteReplicationConfig']);
+    expect(status(configArn)).toBeUndefined();
+  }, 150_000);
+
+  test('a rollback after the assessment passed and DMS started the config: the replication is stopped, and the stack ends ROLLBACK_COMPLETE', async () => {
+    const { name, configArn } = next();
+    const assemblyDir = synthStack((stack: Stack) => {
+      const config = replicationConfig(stack, name, 'sales');
+      replicationTask(stack, name, 'sales');
+      const assess = DmsPremigrationAssessment.forReplicationConfig(stack, 'AssessConfig', config, { pollInterval: Duration.seconds(1) });
+      // Fails after the assessment: a connection test of an endpoint DMS does not know.
+      new DmsConnectionTest(stack, 'FailsLater', { endpointArn: `${EP}MISSING`, replicationInstanceArn: INSTANCE_ARN }).node.addDependency(assess);
+    }, name).assemblyDir;
+    const driver = new LifecycleDriver({ assemblyDir, stackName: name, env: { ...dms().env(), ...SHORT }, resourceTypes: dmsResourceTypes(dms()) });
+    const created = await driver.deploy({ onFailure: 'ROLLBACK' });
+    expect(created.status).toBe('ROLLBACK_COMPLETE');
+    expect(Object.keys(reasonsOf(created))).toEqual(['FailsLater']);
+    expect(configCalls(configArn)).toEqual(['StartReplication(start-replication)+assessment', 'StopReplication', 'DeleteReplicationConfig']);
+    expect(status(configArn)).toBeUndefined();
+  }, 90_000);
+
+  test('a classic task\'s run that a cancelled create abandons is cancelled by its Delete', async () => {
+    const { name, taskArn } = next();
+    dms().setAssessmentBehavior(taskArn, { durationMs: 20_000 });
+    // isComplete hands back every 2 s, so the Delete's invocation gets its turn while the run is under way.
+    const driver = driverFor(name, { kinds: ['Task'] }, { DMS_LIFECYCLE_POLL_BUDGET_SECONDS: '2' });
+    const created = await driver.deploy({ cancelAfterMs: 3_000, onFailure: 'ROLLBACK' });
+    await driver.settle();
+    expect(created.status).toBe('ROLLBACK_COMPLETE');
+    expect(dms().assessmentRuns(taskArn).map((r) => r.status)).toEqual(['cancelling']);
+    expect(dms().callsTo('CancelReplicationTaskAssessmentRun').filter((c) => !c.errorCode).map((c) => c.input.ReplicationTaskAssessmentRunArn)).toContain(dms().assessmentRuns(taskArn)[0].arn);
   }, 90_000);
 });

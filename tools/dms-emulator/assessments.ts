@@ -42,6 +42,13 @@ export interface ServerlessAssessmentOptions {
   readonly listFormat?: 'string' | 'array';
   /** The replication's status while the assessment runs. @default its status before (unchanged) */
   readonly statusWhileAssessing?: string;
+  /**
+   * StopReplication while the assessment of a StartReplication runs: 'refused'
+   * (InvalidResourceStateFault; DMS starts the replication if the assessment passes, and a stop
+   * is accepted once it is starting), or 'cancels' (the run ends `cancelling`, nothing starts,
+   * the replication is back at rest). @default 'refused'
+   */
+  readonly stopWhileAssessing?: 'refused' | 'cancels';
 }
 
 /**
@@ -79,6 +86,10 @@ interface AssessmentRecord {
   readonly location: Record<string, unknown>;
   /** Serverless: what starts the replication once the assessment lets it. */
   release?: (passed: boolean) => void;
+  /** Serverless: puts the replication back as it was before the start (a cancelled assessment). */
+  restore?: () => void;
+  /** When the run was cancelled (CancelReplicationTaskAssessmentRun, or a serverless stop): it shows `cancelling` from then on. */
+  cancelledAt?: number;
 }
 
 /** The part of the emulator the assessments look at and act on. */
@@ -103,8 +114,40 @@ export class Assessments {
   constructor(
     private readonly host: AssessmentHost,
     private readonly paging: Pick<DescribeBehavior, 'filterAfterPaging' | 'noMatch'>,
-    private readonly serverless: ServerlessAssessmentOptions,
+    private serverless: ServerlessAssessmentOptions,
   ) {}
+
+  /** Changes the serverless readings from now on (unset fields keep their value). */
+  setServerlessOptions(options: ServerlessAssessmentOptions): void {
+    this.serverless = { ...this.serverless, ...options };
+  }
+
+  /** CancelReplicationTaskAssessmentRun: a run under way ends `cancelling`; DMS refuses to cancel one that ended. */
+  cancelTaskRun(input: RequestInput): object {
+    const arn = requireString(input, 'ReplicationTaskAssessmentRunArn');
+    const record = this.records.find((r) => r.kind === 'task' && r.arn === arn);
+    if (!record) throw resourceNotFound(`Assessment run ${arn} not found`);
+    const status = this.status(record);
+    if (!ACTIVE.has(status)) throw invalidResourceState(`Assessment run ${record.name} is ${status} and cannot be cancelled`);
+    record.cancelledAt = nowMs();
+    return { ReplicationTaskAssessmentRun: this.taskRunWire(record) };
+  }
+
+  /**
+   * What StopReplication does to an assessment of the config under way (see stopWhileAssessing):
+   * true when it cancelled one (the stop is then answered here); throws when DMS refuses.
+   */
+  stopServerless(configArn: string): boolean {
+    const active = this.records.find((r) => r.kind === 'config' && r.targetArn === configArn && r.release && ACTIVE.has(this.status(r)));
+    if (!active) return false;
+    if ((this.serverless.stopWhileAssessing ?? 'refused') === 'refused') {
+      throw invalidResourceState(`Replication config ${resourceId(configArn)} cannot be stopped while its premigration assessment is ${this.status(active)}`);
+    }
+    active.cancelledAt = nowMs();
+    active.release = undefined;
+    active.restore?.();
+    return true;
+  }
 
   /** How assessments of the task or config with this ARN go (unset fields keep their value). */
   setBehavior(arn: string, behavior: AssessmentBehavior): void {
@@ -225,6 +268,7 @@ export class Assessments {
       ResultKmsKeyArn: settings.ResultKmsKeyArn,
     }, denied);
     if (this.serverless.statusWhileAssessing) record.status = this.serverless.statusWhileAssessing;
+    assessment.restore = () => Object.assign(record, { status: before.status });
     assessment.release = (passed) => {
       Object.assign(record, { status: before.status });
       if (!passed && failOnFailure) return;
@@ -332,6 +376,7 @@ export class Assessments {
   }
 
   private status(record: AssessmentRecord, now = nowMs()): string {
+    if (record.cancelledAt !== undefined && now >= record.cancelledAt) return 'cancelling';
     const t = now - record.createdAt;
     const d = this.duration(record);
     if (t < d * 0.1) return 'starting';

@@ -1,5 +1,5 @@
 import { ArnBuilder } from './arns';
-import { AssessmentBehavior, Assessments, IamPropagationScenario } from './assessments';
+import { AssessmentBehavior, Assessments, IamPropagationScenario, ServerlessAssessmentOptions } from './assessments';
 import { CdcLatencyScenario, cdcLatencySeries } from './cdc-latency';
 import { CloudWatchMetrics, MetricPaging } from './cloudwatch-metrics';
 import { Connections } from './connections';
@@ -131,7 +131,10 @@ export class DmsEmulator {
       DescribeRefreshSchemasStatus: input => this.refreshes.describeRefreshSchemasStatus(input),
       TestConnection: input => this.connections.testConnection(input),
       DescribeConnections: input => this.connections.describeConnections(input),
-      StopReplication: input => this.replications.stop(input),
+      StopReplication: input => (this.assessments.stopServerless(String(input.ReplicationConfigArn))
+        ? { Replication: this.replicationRun(String(input.ReplicationConfigArn)) }
+        : this.replications.stop(input)),
+      CancelReplicationTaskAssessmentRun: input => this.assessments.cancelTaskRun(input),
       DescribeReplications: input => this.assessments.decorateReplications(this.replications.describe(input)),
       StopReplicationTask: input => this.tasks.stop(input),
       DescribeReplicationTasks: input => this.tasks.describe(input),
@@ -411,6 +414,11 @@ export class DmsEmulator {
   /** Assessment runs naming this role are refused (AccessDeniedFault), as for a role DMS cannot assume. */
   forgetRole(arn: string): void {
     this.assessments.forgetRole(arn);
+  }
+
+  /** Changes how DMS Serverless's assessments behave where its docs are silent, from now on (unset fields keep their value). */
+  setServerlessAssessments(options: ServerlessAssessmentOptions): void {
+    this.assessments.setServerlessOptions(options);
   }
 
   /**
