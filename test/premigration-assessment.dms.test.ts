@@ -195,6 +195,25 @@ describe('DMS Serverless, where its docs are silent, either way', () => {
     });
   });
 
+  test('a key grant still propagating: StartReplication answers KMSAccessDeniedFault for a while; the start is retried, and one assessment runs', async () => {
+    await withEmulator({}, async (dms, client) => {
+      const arn = config(dms, 'KMSDENIED');
+      dms.setAssessmentBehavior(arn, { durationMs: 300 });
+      dms.setIamPropagation({ durationMs: 2_500, fault: 'KMSAccessDeniedFault' });
+      process.env.DMS_LIFECYCLE_IAM_PROPAGATION_SECONDS = '10';
+      try {
+        const key = 'arn:aws:kms:us-east-1:123456789012:key/granted-just-now';
+        expect(await run(configAssessment(client, configOptions(arn, { resultKmsKeyArn: key })))).toMatchObject({ done: true, status: 'passed' });
+      } finally {
+        process.env.DMS_LIFECYCLE_IAM_PROPAGATION_SECONDS = '1';
+      }
+      const starts = dms.callsTo('StartReplication').map((c) => c.errorCode ?? 'accepted');
+      expect(starts.slice(0, -1).every((c) => c === 'KMSAccessDeniedFault')).toBe(true);
+      expect([starts.length > 1, starts[starts.length - 1]]).toEqual([true, 'accepted']);
+      expect(dms.assessmentRuns(arn)).toHaveLength(1);
+    });
+  });
+
   test('an abandoned start that DMS does not let stop within the Delete\'s timeout fails naming the command that finishes the job', async () => {
     await withEmulator({}, async (dms, client) => {
       const arn = config(dms, 'STUCK', 'running');
