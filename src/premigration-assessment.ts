@@ -113,6 +113,13 @@ export interface PremigrationAssessmentOutputs {
  *   assessment passes, with the start type DMS requires (`start-replication` only for
  *   a replication that never ran). A paired `DmsReplicationRun` then finds it running
  *   and starts nothing twice. A running replication is never stopped for an assessment.
+ *   An assessment the deployment did not start (console, CLI) is never its verdict.
+ *
+ * Right after the stack created the role, bucket policy or key grant, access denials (and
+ * runs that end `error-provisioning`) are retried for a minute while IAM propagates. When the
+ * stack rolls back (a cancelled create, a timeout, a later failure), the assessment's Delete
+ * stops what its serverless `StartReplication` started, so CloudFormation can delete the
+ * config, and cancels a task's runs still under way. See docs/assessment-failure-paths.md.
  *
  * Pair it with the run in one line, `assessment.gate(run)`: the run starts only after
  * the assessment passed (and, for a serverless config, the assessment's start uses the
