@@ -38,6 +38,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cloudformation@^3',
     '@aws-sdk/client-cloudwatch@^3',
     '@aws-sdk/client-database-migration-service@^3',
+    '@aws-sdk/client-ssm@^3',
     '@types/aws-lambda@^8',
     `aws-cdk@${CDK_CLI}`,
     'aws-sdk-client-mock@^4',

@@ -37,6 +37,8 @@ export const SERVERLESS_REPLICATIONS: StoppableKind<ReplicationOptions> = {
         StartReplicationType: run.startType,
         ReplicationStats: run.stats,
         ProvisionData: { ProvisionState: run.deprovisioning ? 'deprovisioning' : record.status === 'running' ? 'provisioned' : 'deprovisioned' },
+        // When DMS deprovisions (or deprovisioned) the capacity of a stopped replication.
+        ...(run.deprovisioned && run.deprovisionTime !== undefined ? { ReplicationDeprovisionTime: run.deprovisionTime } : {}),
       } : {}),
     };
   },
