@@ -119,7 +119,7 @@ export interface PremigrationAssessmentOutputs {
  * runs that end `error-provisioning`) are retried for a minute while IAM propagates. When the
  * stack rolls back (a cancelled create, a timeout, a later failure), the assessment's Delete
  * stops what its serverless `StartReplication` started, so CloudFormation can delete the
- * config, and cancels a task's runs still under way. See docs/assessment-failure-paths.md.
+ * config, and cancels a task's runs still under way. See docs/premigration-assessment.md.
  *
  * Pair it with the run in one line, `assessment.gate(run)`: the run starts only after
  * the assessment passed (and, for a serverless config, the assessment's start uses the

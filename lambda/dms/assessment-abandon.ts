@@ -21,7 +21,7 @@ export interface AbandonOptions {
  * A plain StopReplication of a serverless replication, asked again at every check until DMS shows it
  * stopping: DMS's refusal (while it assesses or starts, which passes) is returned, not thrown.
  * (requestStop, the stops' home for runs and teardowns, would bring describeReplication into the
- * assessment's bundle, over its 50-KB budget.)
+ * assessment's bundle, the largest of the handlers', against its 64-KB budget.)
  */
 export async function askStop(client: DatabaseMigrationServiceClient, target: ReplicationTarget): Promise<string | undefined> {
   return client.send(new StopReplicationCommand({ ReplicationConfigArn: target.arn })).then(() => undefined, (err) => {
