@@ -113,6 +113,13 @@ export interface PremigrationAssessmentOutputs {
  *   assessment passes, with the start type DMS requires (`start-replication` only for
  *   a replication that never ran). A paired `DmsReplicationRun` then finds it running
  *   and starts nothing twice. A running replication is never stopped for an assessment.
+ *   An assessment the deployment did not start (console, CLI) is never its verdict.
+ *
+ * Right after the stack created the role, bucket policy or key grant, access denials (and
+ * runs that end `error-provisioning`) are retried for a minute while IAM propagates. When the
+ * stack rolls back (a cancelled create, a timeout, a later failure), the assessment's Delete
+ * stops what its serverless `StartReplication` started, so CloudFormation can delete the
+ * config, and cancels a task's runs still under way. See docs/premigration-assessment.md.
  *
  * Pair it with the run in one line, `assessment.gate(run)`: the run starts only after
  * the assessment passed (and, for a serverless config, the assessment's start uses the
@@ -206,12 +213,15 @@ export class DmsPremigrationAssessment extends Construct {
     if (this.isConfig) {
       provider.grant(['dms:StartReplication', 'dms:StopReplication'], 'replication-config', arn);
       provider.grantUnscoped('dms:DescribeReplications');
+      // The assessment's StartReplication is recorded before it is sent; a rollback's Delete reads it.
+      provider.grantIntentRecord(arn);
       if (key) key.grantEncryptDecrypt(new iam.ServicePrincipal('dms.amazonaws.com'));
     } else {
       const bucket = props.resultBucket ?? assessmentResultBucket(this, { key, retention: props.resultRetention ?? Duration.days(90), folder });
       const role = props.serviceRole ?? assessmentServiceRole(this, { bucket, folder, key });
       provider.grant(['dms:StartReplicationTaskAssessmentRun'], 'task', arn);
-      provider.grantUnscoped('dms:DescribeReplicationTaskAssessmentRuns');
+      // A run's ARN is DMS's to choose: a Delete cancels only the runs named for its resource.
+      provider.grantUnscoped('dms:DescribeReplicationTaskAssessmentRuns', 'dms:CancelReplicationTaskAssessmentRun');
       provider.grantOn('iam:PassRole', role.roleArn);
       this.resultBucket = bucket;
       this.serviceRole = role;

@@ -197,6 +197,8 @@ export class DmsReplicationRun extends Construct {
     provider.grantStop('dms:StopReplicationTask', 'task', arn);
     // IAM offers no resource-level scoping for DescribeReplications and DescribeReplicationTasks.
     provider.grantUnscoped('dms:DescribeReplications', 'dms:DescribeReplicationTasks');
+    // What the stack asked DMS to do, read before every start and stop (lambda/dms/intent-record.ts).
+    provider.grantIntentRecord(arn);
     // The guard finds the ARN among the stack's resources; a Delete stops only a replication that goes away.
     provider.grantOnStack('cloudformation:ListStackResources');
     provider.grantOnStack('cloudformation:GetTemplate');

@@ -148,6 +148,21 @@ describe('assess prints the run it started, or exits 5 when it started none', ()
     expect(run.stderr).toMatch(new RegExp(`waiting for premigration assessment ${other.arn} \\((starting|provisioning|running)\\) to end`));
   });
 
+  test('a serverless config with --wait: a run under way that is not ours and starts the replication is no verdict; exit 1, left running', async () => {
+    const arn = dms().replicationConfigArn(`CLI-ASSESS${++n}`);
+    dms().addReplication(arn, { status: 'created' });
+    // The one under way passes, so DMS starts the replication: nothing of ours stops someone else's start.
+    dms().setAssessmentBehavior(arn, { durationMs: 3000 });
+    expect((await cli('assess', '--replication-config-arn', arn)).code).toBe(0);
+    const run = await cli('assess', '--replication-config-arn', arn, '--wait', ...POLL);
+    const [other] = dms().assessmentRuns(arn);
+    expect(run.code).toBe(1);
+    expect(run.json.message).toMatch(new RegExp(`^The premigration assessment ${other.arn} of the replication config \\S+, which this deployment did not start, started the replication: it is left running`));
+    expect(dms().assessmentRuns(arn)).toHaveLength(1);
+    expect(dms().callsTo('StartReplication').filter((c) => c.input.ReplicationConfigArn === arn)).toHaveLength(1);
+    expect(dms().callsTo('StopReplication').filter((c) => c.input.ReplicationConfigArn === arn)).toHaveLength(0);
+  });
+
   test('the exit codes in --help include 5', async () => {
     const help = await cli('--help');
     expect(help.stdout).toMatch(/\n {2}5 {2}not started: /);

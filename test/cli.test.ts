@@ -129,7 +129,7 @@ describe('test-connection', () => {
     const p = untested();
     // Persistent: a start retries AccessDenied (IAM propagation) for a while, shortened here.
     dms().failNext('DescribeConnections', 'AccessDeniedFault', 'not authorized to perform dms:DescribeConnections', 100);
-    const run = await runCli(['test-connection', ...pairArgs(p), '--wait', ...POLL], { ...dms().env(), DMS_LIFECYCLE_START_RETRY_SECONDS: '1' });
+    const run = await runCli(['test-connection', ...pairArgs(p), '--wait', ...POLL], { ...dms().env(), DMS_LIFECYCLE_IAM_PROPAGATION_SECONDS: '1' });
     dms().clearFaults('DescribeConnections');
     expect(run.code).toBe(1);
     expect(run.json).toMatchObject({ error: 'DmsOperationFailed', code: 'AccessDeniedFault' });

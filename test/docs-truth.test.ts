@@ -8,6 +8,7 @@ import { EXIT_CODE_HELP, ExitCode } from '../cli/exit-codes';
 import { classifyError } from '../cli/output';
 import { UsageError } from '../cli/usage-error';
 import { cloudWatchClient, dmsClient, DmsOperationFailed, NothingStarted, WaitTimedOut } from '../lambda/dms';
+import { ssmClient } from '../lambda/dms/ssm-client';
 import { cloudFormation } from '../lambda/handler-kit/stack-status';
 import {
   DmsConnectionTest, DmsCutoverReadiness, DmsPremigrationAssessment, DmsReplicationRun, DmsReplicationTeardown, DmsSchemaRefresh,
@@ -185,6 +186,7 @@ describe('docs/reliability.md: one retry layer, and each client bounded', () => 
     DMS: async () => dmsClient('us-east-1'),
     CloudFormation: cloudFormation,
     CloudWatch: async () => cloudWatchClient('us-east-1'),
+    SSM: async () => ssmClient('us-east-1'),
   };
 
   test('the table lists every client once', () => {

@@ -101,6 +101,7 @@ describe('serverless replication configs', () => {
     emulator.setRunBehavior(arn, { startDurationMs: 1_500 }); // still initializing at the second start, even on a loaded machine
     await start(arn, 'start-replication');
     expect((await errorOf(start(arn, 'resume-processing'))).message).toMatch(/cannot be started: it is initializing/);
+    await sleep(1_600); // running: from now on it has run
     await client.send(new StopReplicationCommand({ ReplicationConfigArn: arn }));
     await sleep(2_100);
     const again = await errorOf(start(arn, 'start-replication'));
@@ -112,7 +113,7 @@ describe('serverless replication configs', () => {
     await start(fullLoad, 'start-replication');
     await sleep(400);
     expect(await replication(fullLoad)).toMatchObject({ Status: 'stopped', StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED' });
-    expect((await errorOf(start(fullLoad, 'resume-processing'))).message).toMatch(/full-load only: resume-processing is not supported/);
+    expect((await errorOf(start(fullLoad, 'resume-processing'))).message).toMatch(/full-load only: resume-processing is not applicable to full-load/);
     expect((await start(fullLoad, 'reload-target')).Replication?.Status).toBe('initializing');
 
     const both = await errorOf(start(await newConfig(), 'start-replication', { CdcStartTime: new Date(), CdcStartPosition: 'checkpoint:V1#1' }));
@@ -167,6 +168,53 @@ describe('serverless replication configs', () => {
     expect((await errorOf(start(arn, 'resume-processing'))).message).toMatch(/being deprovisioned/);
     await sleep(1_000);
     expect((await start(arn, 'resume-processing')).Replication?.Status).toBe('initializing');
+  });
+});
+
+describe('the readings DMS leaves open (issue 26)', () => {
+  test.each(['provision-data', 'status'] as const)('deprovisioned about 48 h after a stop, %s reading: a start is refused while deprovisioning, a resume works once deprovisioned', async (reading) => {
+    const arn = emulator.replicationConfigArn(`DEPROVISIONED${reading === 'status' ? 'S' : 'P'}`);
+    emulator.addReplication(arn, { status: 'running', stopDurationMs: 50, behavior: { deprovisionReading: reading } });
+    await client.send(new StopReplicationCommand({ ReplicationConfigArn: arn }));
+    await sleep(100);
+    emulator.deprovision(arn, 300);
+    expect(await replication(arn)).toMatchObject(reading === 'status'
+      ? { Status: 'deprovisioning' }
+      : { Status: 'stopped', ProvisionData: { ProvisionState: 'deprovisioning' } });
+    expect((await errorOf(start(arn, 'resume-processing'))).name).toBe('InvalidResourceStateFault');
+    await sleep(350);
+    const rested = await replication(arn);
+    expect(rested).toMatchObject(reading === 'status' ? { Status: 'deprovisioned' } : { Status: 'stopped', ProvisionData: { ProvisionState: 'deprovisioned' } });
+    expect(rested?.ReplicationDeprovisionTime).toBeInstanceOf(Date);
+    expect((await start(arn, 'resume-processing')).Replication?.Status).toBe('initializing');
+  });
+
+  test.each(['resumes-from-now', 'refuses-resume'] as const)('a first start that failed, %s: start-replication stays valid; a resume is refused or starts CDC from now', async (reading) => {
+    const arn = await newConfig('cdc');
+    emulator.setRunBehavior(arn, { outcome: 'fails', failedFirstStart: reading });
+    await client.send(new StartReplicationCommand({ ReplicationConfigArn: arn, StartReplicationType: 'start-replication', CdcStartTime: new Date('2026-11-01T00:00:00Z') }));
+    expect(emulator.cdcStartOf(arn)?.time).toBe(Date.parse('2026-11-01T00:00:00Z'));
+    await sleep(250);
+    expect((await replication(arn))?.Status).toBe('failed');
+    // Still valid: it never ran (the test starts it again below only in the other reading).
+    emulator.setRunBehavior(arn, { outcome: 'runs' });
+    if (reading === 'refuses-resume') {
+      expect((await errorOf(start(arn, 'resume-processing'))).message).toMatch(/not valid before its first run; use start-replication/);
+    } else {
+      const before = Date.now();
+      await start(arn, 'resume-processing');
+      // CDC from now: every change since 2026-11-01 is skipped.
+      expect(emulator.cdcStartOf(arn)?.time).toBeGreaterThanOrEqual(before - 1_000);
+    }
+  });
+
+  test('start-replication is refused once a replication ran', async () => {
+    const arn = await newConfig('cdc');
+    await start(arn, 'start-replication');
+    await sleep(250);
+    await client.send(new StopReplicationCommand({ ReplicationConfigArn: arn }));
+    await sleep(2_100);
+    expect((await errorOf(start(arn, 'start-replication'))).message).toMatch(/only valid for the first run/);
   });
 });
 

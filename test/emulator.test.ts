@@ -637,6 +637,7 @@ describe('env()', () => {
     expect(emulator.env()).toEqual({
       AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE: emulator.url,
       AWS_ENDPOINT_URL_CLOUDWATCH: emulator.url,
+      AWS_ENDPOINT_URL_SSM: emulator.url,
       AWS_REGION: 'ap-southeast-2',
       AWS_DEFAULT_REGION: 'ap-southeast-2',
       AWS_ACCESS_KEY_ID: 'test',

@@ -5,7 +5,7 @@
  * DMS Serverless's undocumented choices, each way.
  */
 import { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
-import { assessmentWait, configAssessment, DmsOperation, startOperation, taskAssessment, waitForOperation } from '../lambda/dms';
+import { abandonedAssessment, assessmentWait, configAssessment, DmsOperation, startOperation, taskAssessment, waitForOperation } from '../lambda/dms';
 import { DmsEmulator, ServerlessAssessmentOptions } from '../tools/dms-emulator';
 
 let n = 0;
@@ -14,6 +14,7 @@ beforeAll(() => {
   process.env.DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS = '1';
   process.env.DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS = '1';
   process.env.DMS_LIFECYCLE_START_RETRY_SECONDS = '1';
+  process.env.DMS_LIFECYCLE_IAM_PROPAGATION_SECONDS = '1';
 });
 afterAll(() => {
   process.env = saved;
@@ -172,6 +173,57 @@ describe('DMS Serverless, where its docs are silent, either way', () => {
       dms.setAssessmentBehavior(arn, { durationMs: 300, checks: { 'postgres-check-wal-level': 'failed', 'unsupported-data-types-in-source': 'passed' } });
       await expect(run(configAssessment(client, configOptions(arn)))).rejects.toThrow(/failed: 1 of 2 checks failed \(DMS lists none of them\); report: s3:\/\/dms-serverless-premigration-results-unlisted\/f\//);
       expect(dms.replication(arn)?.Status).toBe('created');
+    });
+  });
+
+  test('a key grant still propagating: a run that ends error-provisioning is followed by another, in the next folder; DMS starts the replication once one passes', async () => {
+    await withEmulator({}, async (dms, client) => {
+      const arn = config(dms, 'KEYGRANT');
+      dms.setAssessmentBehavior(arn, { durationMs: 300 });
+      dms.setIamPropagation({ durationMs: 500, fault: 'error-provisioning' });
+      process.env.DMS_LIFECYCLE_IAM_PROPAGATION_SECONDS = '10';
+      try {
+        const key = 'arn:aws:kms:us-east-1:123456789012:key/new';
+        expect(await run(configAssessment(client, configOptions(arn, { resultFolder: 'g', resultKmsKeyArn: key })))).toMatchObject({ done: true, status: 'passed' });
+      } finally {
+        process.env.DMS_LIFECYCLE_IAM_PROPAGATION_SECONDS = '1';
+      }
+      const runs = dms.assessmentRuns(arn);
+      expect(runs.map((r) => r.status)).toEqual([...runs.slice(1).map(() => 'error-provisioning'), 'passed']);
+      expect(runs.map((r) => r.folder)).toEqual(runs.map((_, i) => (i ? `g-${i + 1}` : 'g')));
+      await new Promise((r) => setTimeout(r, 400));
+      expect(['initializing', 'provisioning_capacity', 'replication_starting', 'running']).toContain(dms.replication(arn)?.Status);
+    });
+  });
+
+  test('a key grant still propagating: StartReplication answers KMSAccessDeniedFault for a while; the start is retried, and one assessment runs', async () => {
+    await withEmulator({}, async (dms, client) => {
+      const arn = config(dms, 'KMSDENIED');
+      dms.setAssessmentBehavior(arn, { durationMs: 300 });
+      dms.setIamPropagation({ durationMs: 2_500, fault: 'KMSAccessDeniedFault' });
+      process.env.DMS_LIFECYCLE_IAM_PROPAGATION_SECONDS = '10';
+      try {
+        const key = 'arn:aws:kms:us-east-1:123456789012:key/granted-just-now';
+        expect(await run(configAssessment(client, configOptions(arn, { resultKmsKeyArn: key })))).toMatchObject({ done: true, status: 'passed' });
+      } finally {
+        process.env.DMS_LIFECYCLE_IAM_PROPAGATION_SECONDS = '1';
+      }
+      const starts = dms.callsTo('StartReplication').map((c) => c.errorCode ?? 'accepted');
+      expect(starts.slice(0, -1).every((c) => c === 'KMSAccessDeniedFault')).toBe(true);
+      expect([starts.length > 1, starts[starts.length - 1]]).toEqual([true, 'accepted']);
+      expect(dms.assessmentRuns(arn)).toHaveLength(1);
+    });
+  });
+
+  test('an abandoned start that DMS does not let stop within the Delete\'s timeout fails naming the command that finishes the job', async () => {
+    await withEmulator({}, async (dms, client) => {
+      const arn = config(dms, 'STUCK', 'running');
+      dms.failNext('StopReplication', 'InvalidResourceStateFault', 'Replication is provisioning capacity and cannot be stopped', 1_000);
+      await expect(run(abandonedAssessment(client, { kind: 'replication-config', arn }, { runNamePrefix: 'assess-' }), 2_000)).rejects.toThrow(
+        new RegExp(`^Timed out after \\d+s waiting for the replication config ${arn} to stop; last status: running; DMS StopReplication refused: Replication is provisioning capacity and cannot be stopped\\. `
+          + `Finish the job with \`cdk-dms-lifecycle stop-replication --replication-config-arn ${arn} --wait\`, then retry the stack operation \\(or continue the rollback\\)\\.$`),
+      );
+      expect(dms.replication(arn)?.Status).toBe('running');
     });
   });
 

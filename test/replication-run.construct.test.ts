@@ -107,7 +107,15 @@ test('least privilege: start and stop on the account/region\'s configs and tasks
       Resource: { Ref: 'AWS::StackId' },
     },
     { Effect: 'Allow', Action: ['dms:DescribeReplicationTasks', 'dms:DescribeReplications'], Resource: '*' },
+    // The records of intent: one parameter path, whatever the number of runs.
+    {
+      Effect: 'Allow',
+      Action: ['ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:PutParameter'],
+      Resource: 'arn:aws:ssm:us-east-1:123456789012:parameter/cdk-dms-lifecycle/intent/*',
+    },
   ]));
+  expect(statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('ssm:'))).map((st) => st.Resource))
+    .toEqual(['arn:aws:ssm:us-east-1:123456789012:parameter/cdk-dms-lifecycle/intent/*']);
   expect(JSON.stringify(statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('dms:'))))).not.toMatch(/Modify|Delete|Create/);
 });
 

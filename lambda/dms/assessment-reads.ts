@@ -24,6 +24,7 @@ export function runState(run: ReplicationTaskAssessmentRun | PremigrationAssessm
     createdAt: ms(task.ReplicationTaskAssessmentRunCreationDate ?? serverless.PremigrationAssessmentRunCreationDate),
     lastFailureMessage: run.LastFailureMessage,
     reportLocation: s3Location(run.ResultLocationBucket, run.ResultLocationFolder),
+    folder: run.ResultLocationFolder?.replace(/^\/+|\/+$/g, ''),
     total: run.AssessmentProgress?.IndividualAssessmentCount,
     completed: run.AssessmentProgress?.IndividualAssessmentCompletedCount,
     statistic: run.ResultStatistic,

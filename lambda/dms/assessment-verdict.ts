@@ -14,6 +14,8 @@ export interface AssessmentRunState {
   readonly lastFailureMessage?: string;
   /** `s3://bucket/folder/`, when DMS names the bucket. */
   readonly reportLocation?: string;
+  /** The results folder as DMS shows it, without leading or trailing slashes: a serverless run's identity (its request fixes it). */
+  readonly folder?: string;
   /** IndividualAssessmentCount / …CompletedCount. */
   readonly total?: number;
   readonly completed?: number;

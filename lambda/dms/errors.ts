@@ -84,10 +84,17 @@ export function isInvalidState(err: unknown): boolean {
   return errorCode(err) === 'InvalidResourceStateFault';
 }
 
-/** Access denied: right after a policy change this may only be IAM propagation. */
+/** DMS's answers when a role, bucket policy or key grant does not let it in (yet). */
+const ACCESS_DENIED = new Set(['AccessDeniedFault', 'AccessDeniedException', 'S3AccessDeniedFault', 'KMSAccessDeniedFault']);
+
+/** Access denied: right after a role, bucket policy or key grant was created or changed, this may only be IAM propagation. */
 export function isAccessDenied(err: unknown): boolean {
-  const code = dmsCode(err);
-  return code === 'AccessDeniedFault' || code === 'AccessDeniedException';
+  return ACCESS_DENIED.has(dmsCode(err) ?? '');
+}
+
+/** A denial that outlived the IAM propagation grace: DMS's words, and how long it was retried. */
+export function stillDenied(err: DmsOperationFailed, lastedMs: number): DmsOperationFailed {
+  return new DmsOperationFailed(`${err.message} (still denied after ${Math.round(lastedMs / 1000)} s, retried while IAM may propagate)`, err.code);
 }
 
 /** DMS throttled the call (its API rate is shared by the whole account): back off, never fail for it. */

@@ -7,8 +7,15 @@
 const GRACES = {
   /** How long a refusal (InvalidResourceStateFault with nothing of ours under way) may last. */
   refusal: { defaultMs: 45_000, env: 'DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS' },
-  /** How long a start retries what passes: AccessDenied while IAM propagates, transient faults. */
+  /** How long a start retries transient faults (5xx, dropped connections, timeouts). */
   startRetry: { defaultMs: 20_000, env: 'DMS_LIFECYCLE_START_RETRY_SECONDS' },
+  /**
+   * How long DMS may deny access through a role, bucket policy or key grant that was just
+   * created or widened (IAM propagation): AccessDeniedFault, S3AccessDeniedFault and
+   * KMSAccessDeniedFault, and assessment runs that end `error-provisioning`, are retried
+   * this long after the first one, then fail in DMS's words.
+   */
+  iamPropagation: { defaultMs: 60_000, env: 'DMS_LIFECYCLE_IAM_PROPAGATION_SECONDS' },
   /** How long after a request a record identical to the one before it may still be the old one. */
   readLag: { defaultMs: 10_000, env: 'DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS' },
   /**

@@ -35,6 +35,8 @@ export type OperationMark = Record<string, string | number | boolean>;
 export interface DmsOperation {
   /** Names what we wait for, e.g. "the schema refresh of endpoint arn:…". */
   readonly subject: string;
+  /** What a timeout reason advises, when it is not the caller's usual advice (a command that finishes the job). */
+  readonly timeoutAdvice?: string;
   /** Starts the operation (or decides there is nothing to start). */
   start(): Promise<OperationMark>;
   /** Checks once. Throws DmsOperationFailed when DMS reports a failure. */

@@ -2,12 +2,13 @@ import {
   DatabaseMigrationServiceClient,
   StartReplicationCommand,
   StartReplicationTaskAssessmentRunCommand,
-  StopReplicationCommand,
 } from '@aws-sdk/client-database-migration-service';
+import { askStop } from './assessment-abandon';
 import { newest, individualAssessments, runState, ServerlessReplication, serverlessReplication, taskAssessmentRuns } from './assessment-reads';
 import { assessmentAttributes, AssessmentRunState, failureOf, isFinished, resultsIncomplete, runIdentity } from './assessment-verdict';
-import { apiFailure, DmsOperationFailed, errorCode, isInvalidState, isNotFound, NothingStarted } from './errors';
+import { apiFailure, DmsOperationFailed, errorCode, isAccessDenied, isInvalidState, NothingStarted, stillDenied } from './errors';
 import { graceMs } from './grace';
+import { attemptName, attemptOf, retriesProvisioning } from './iam-propagation';
 import { DmsOperation, OperationMark, Progress } from './operation';
 import { DmsRefusal, RefusalWatch } from './refusal';
 import { nextRunStep } from './replication-plan';
@@ -33,11 +34,8 @@ export interface TaskAssessmentOptions extends AssessmentOptions {
   readonly serviceAccessRoleArn: string;
   /** Unique per request (a replayed request gets the same one): finds our run again in any later check. */
   readonly runName: string;
-  /**
-   * Another run under way (DMS runs one at a time): `wait` for it to end, then start ours;
-   * `refuse`: start nothing, throw NothingStarted (the CLI without --wait). @default 'wait'
-   */
-  readonly otherRunUnderWay?: 'wait' | 'refuse';
+  /** See {@link OtherRunUnderWay}. @default 'wait' */
+  readonly otherRunUnderWay?: OtherRunUnderWay;
 }
 
 /** A serverless config's assessment is part of its StartReplication. */
@@ -46,12 +44,21 @@ export interface ConfigAssessmentOptions extends AssessmentOptions {
   readonly cdcStartTime?: Date;
   readonly cdcStartPosition?: string;
   /**
-   * An assessment under way when we start: `join` it (a replayed request: the constructs),
-   * `wait` for it to end, then start ours, or `refuse`: start nothing, throw NothingStarted
-   * (the CLI, which never takes a verdict it did not ask for). @default 'join'
+   * Called right before each StartReplication is sent (our start: it records it in the record
+   * of intent); throws when the start must not be sent any more (the deployment gave up on it).
    */
-  readonly otherRunUnderWay?: 'join' | 'wait' | 'refuse';
+  readonly beforeStart?: (startType: string) => Promise<void>;
+  /** See {@link OtherRunUnderWay}. @default 'wait' */
+  readonly otherRunUnderWay?: OtherRunUnderWay;
 }
+
+/**
+ * A run under way that is not ours (DMS runs one at a time; ours is found by its name or
+ * folder, so a replayed request finds its own run): `wait` for it to end, then start ours
+ * (the constructs, the CLI's assess --wait), or `refuse`: start nothing and throw
+ * NothingStarted (the CLI's assess without --wait, which never takes a verdict it did not ask for).
+ */
+export type OtherRunUnderWay = 'wait' | 'refuse';
 
 /** The advice of a NothingStarted (only the CLI's assess refuses). */
 const NOT_STARTED_ADVICE = 'Run assess again once it ended, or with --wait to start one after it.';
@@ -76,7 +83,11 @@ class Verdicts {
   ) {}
 
   /** Progress of a run: not done while it runs or its results lag; throws its failure; done when it passes. */
-  public async judge(run: AssessmentRunState, onFailure?: (failure: DmsOperationFailed) => Promise<Progress | undefined>): Promise<Progress> {
+  public async judge(
+    run: AssessmentRunState,
+    onFailure?: (failure: DmsOperationFailed) => Promise<Progress | undefined>,
+    subject = this.subject,
+  ): Promise<Progress> {
     if (!isFinished(run.status)) return { done: false, status: runningStatus(run), attributes: runIdentity(run) };
     const individuals = await individualAssessments(this.client, run.arn);
     if (resultsIncomplete(run, individuals)) {
@@ -86,7 +97,7 @@ class Verdicts {
       const until = this.lagSince + graceMs('readLag');
       if (now < until) return { done: false, status: `${run.status}, individual results not all in yet`, holdUntil: until, attributes: runIdentity(run) };
     }
-    const failure = failureOf(this.subject, run, individuals, this.failOnWarning);
+    const failure = failureOf(subject, run, individuals, this.failOnWarning);
     if (failure) {
       const pending = await onFailure?.(failure);
       if (pending) return pending;
@@ -107,34 +118,74 @@ class AssessmentBusy extends Error {
   }
 }
 
+/** The watches of one invocation's checks, and when a check of it last asked DMS. */
+class CheckAsks {
+  public readonly refusals = new RefusalWatch();
+  public requestedAt: number | undefined;
+  /** Since when this invocation's asks were denied (IAM propagation), if they are. */
+  private deniedSince: number | undefined;
+
+  /**
+   * Asks DMS from a check: waits on another run (`waiting`), rides out refusals (shown as
+   * `refusedStatus`) and access denials (IAM propagation); the progress of a request made is
+   * `status`, with what `made` knows of it (the run DMS's answer named, or that it is not shown yet).
+   */
+  public async ask(
+    request: () => Promise<void>,
+    status: string,
+    refusedStatus: string,
+    waiting: (other: AssessmentRunState & { name: string }) => Progress,
+    made: () => Partial<Progress>,
+  ): Promise<Progress> {
+    try {
+      await request();
+      this.refusals.accepted();
+      this.deniedSince = undefined;
+      this.requestedAt = Date.now();
+      return { done: false, status, holdUntil: this.requestedAt + graceMs('readLag'), ...made() };
+    } catch (err) {
+      if (err instanceof AssessmentBusy) return waiting(err.other);
+      if (err instanceof DmsRefusal) return { done: false, status: refusedStatus, ...this.refusals.refused(err) };
+      if (!(err instanceof DmsOperationFailed && isAccessDenied(err))) throw err;
+      // Ridden out for the IAM propagation grace since the first denial, looked at again soon, in this invocation.
+      const now = Date.now();
+      const until = (this.deniedSince ??= now) + graceMs('iamPropagation');
+      if (now >= until) throw stillDenied(err, now - this.deniedSince);
+      return { done: false, status: 'access denied', detail: err.message, recheckAt: now + 5_000, holdUntil: until + 5_000 };
+    }
+  }
+}
+
 /**
  * A classic task's premigration assessment: StartReplicationTaskAssessmentRun, then
  * DescribeReplicationTaskAssessmentRuns until the run finishes and
  * DescribeReplicationTaskIndividualAssessments for its checks.
  *
  * Our run is found by its name, which the request fixes: every check, in any invocation,
- * finds it again, and a replayed request joins it (DMS answers ResourceAlreadyExistsFault).
- * A run of someone else's that is under way is waited for, then ours starts. Other refusals
- * (a running task, a task being modified) are ridden out for the refusal grace, then fail
- * with DMS's message; a missing bucket or role fails at once with DMS's error.
+ * finds it again, and a replayed or retried request joins it (DMS answers
+ * ResourceAlreadyExistsFault). A run of someone else's that is under way is waited for,
+ * then ours starts. Right after the stack created the role, bucket policy or key grant, DMS
+ * may deny access while IAM propagates: a denied start is retried under the same name, and a
+ * run that ends `error-provisioning` is followed by another (`<name>-2`, `-3`…), for the
+ * IAM propagation grace; then DMS's words fail the gate. Other refusals (a running task, a
+ * task being modified) are ridden out for the refusal grace, then fail with DMS's message;
+ * a missing bucket fails at once with DMS's error.
  */
 export function taskAssessment(client: DatabaseMigrationServiceClient, options: TaskAssessmentOptions): DmsOperation {
   const { target, runName } = options;
   const subject = describeAssessment(target);
-  const refusals = new RefusalWatch();
   const verdicts = new Verdicts(client, `${subject} (${runName})`, options.failOnWarning);
-  let requestedHere: number | undefined;
-  /** Our run as DMS's answer to the start showed it: a Describe may not show it yet. */
+  /** Our latest run as DMS's answer to its start showed it: a Describe may not show it yet. */
   let answered: AssessmentRunState | undefined;
 
-  async function request(): Promise<void> {
+  async function request(attempt: number): Promise<void> {
     try {
       const out = await client.send(new StartReplicationTaskAssessmentRunCommand({
         ReplicationTaskArn: target.arn,
-        AssessmentRunName: runName,
+        AssessmentRunName: attemptName(runName, attempt),
         ServiceAccessRoleArn: options.serviceAccessRoleArn,
         ResultLocationBucket: options.resultBucket,
-        ResultLocationFolder: options.resultFolder,
+        ResultLocationFolder: attemptName(options.resultFolder, attempt),
         ResultEncryptionMode: options.resultKmsKeyArn ? 'SSE_KMS' : 'SSE_S3',
         ResultKmsKeyArn: options.resultKmsKeyArn,
         IncludeOnly: options.includeOnly?.length ? [...options.includeOnly] : undefined,
@@ -144,17 +195,23 @@ export function taskAssessment(client: DatabaseMigrationServiceClient, options: 
     } catch (err) {
       if (errorCode(err) === 'ResourceAlreadyExistsFault') return; // our name: this request's run exists
       if (!isInvalidState(err)) throw apiFailure('StartReplicationTaskAssessmentRun', describeTarget(target), err);
-      const other = (await taskAssessmentRuns(client, target.arn)).find((r) => r.AssessmentRunName !== runName && !isFinished(r.Status ?? ''));
+      const other = (await taskAssessmentRuns(client, target.arn)).find((r) => attemptOf(runName, r.AssessmentRunName ?? '') === undefined && !isFinished(r.Status ?? ''));
       if (other) throw new AssessmentBusy({ ...runState(other), name: other.AssessmentRunName ?? other.ReplicationTaskAssessmentRunArn ?? '?' });
       throw new DmsRefusal('StartReplicationTaskAssessmentRun', describeTarget(target), (err as Error).message);
     }
   }
 
+  const asks = new CheckAsks();
+  const waiting = (other: { name: string; status: string }): Progress => ({ done: false, status: `waiting for assessment run ${other.name} (${other.status}) to end` });
+  /** Until DMS shows our run, its identity is what the start's answer named; without one, nothing to name yet. */
+  const asAnswered = (): Partial<Progress> => (answered ? { attributes: runIdentity(answered) } : { preparing: true });
+  const requestFromCheck = (attempt: number, status: string) => asks.ask(() => request(attempt), status, 'refused', waiting, asAnswered);
+
   return {
     subject,
     async start(): Promise<OperationMark> {
       try {
-        await request();
+        await request(0);
         return { runName, requestedAt: Date.now() };
       } catch (err) {
         if (!(err instanceof AssessmentBusy)) throw err;
@@ -166,32 +223,33 @@ export function taskAssessment(client: DatabaseMigrationServiceClient, options: 
     },
     async check(mark): Promise<Progress> {
       const runs = await taskAssessmentRuns(client, target.arn);
-      const ours = runs.find((r) => r.AssessmentRunName === runName);
-      if (ours) return verdicts.judge(runState(ours));
-      const requestedAt = requestedHere ?? Number(mark.requestedAt ?? 0);
+      const ours = runs
+        .map((r) => ({ run: runState(r), name: r.AssessmentRunName ?? '', attempt: attemptOf(runName, r.AssessmentRunName ?? '') }))
+        .filter((r): r is typeof r & { attempt: number } => r.attempt !== undefined)
+        .sort((a, b) => a.attempt - b.attempt);
+      const latest = ours[ours.length - 1];
+      if (latest) {
+        // DMS could not provision the run, maybe because the role or bucket policy had not reached it yet: one more, by name.
+        if (retriesProvisioning(latest.run.status, ours[0].run.createdAt ?? Number(mark.requestedAt ?? 0))) {
+          return requestFromCheck(latest.attempt + 1, `${latest.run.status}; asked again as ${attemptName(runName, latest.attempt + 1)}`);
+        }
+        return verdicts.judge(latest.run, undefined, `${subject} (${latest.name})`);
+      }
+      const requestedAt = asks.requestedAt ?? Number(mark.requestedAt ?? 0);
       // A Describe may not show a run for a few seconds after DMS accepted it: the start's answer named it.
       if (requestedAt && Date.now() < requestedAt + graceMs('readLag')) {
         return {
           done: false,
           status: 'requested',
-          detail: refusals.detail('DMS does not show the assessment run yet'),
+          detail: asks.refusals.detail('DMS does not show the assessment run yet'),
           holdUntil: requestedAt + graceMs('readLag'),
-          ...(answered ? { attributes: runIdentity(answered) } : { preparing: true }),
+          ...asAnswered(),
         };
       }
       // DMS runs one assessment of a task at a time: wait for another one without asking.
-      const other = runs.find((r) => r.AssessmentRunName !== runName && !isFinished(r.Status ?? ''));
-      if (other) return { done: false, status: `waiting for assessment run ${other.AssessmentRunName} (${other.Status}) to end` };
-      try {
-        await request();
-        refusals.accepted();
-        requestedHere = Date.now();
-        return { done: false, status: 'requested', holdUntil: requestedHere + graceMs('readLag') };
-      } catch (err) {
-        if (err instanceof AssessmentBusy) return { done: false, status: `waiting for assessment run ${err.other.name} (${err.other.status}) to end` };
-        if (!(err instanceof DmsRefusal)) throw err;
-        return { done: false, status: 'refused', ...refusals.refused(err) };
-      }
+      const other = runs.find((r) => !isFinished(r.Status ?? ''));
+      if (other) return waiting({ name: other.AssessmentRunName ?? '?', status: other.Status ?? '?' });
+      return requestFromCheck(0, 'requested');
     },
   };
 }
@@ -223,22 +281,34 @@ export function premigrationAssessmentSettings(options: AssessmentOptions, asArr
  * only if it never ran, with the CDC start given; `resume-processing` otherwise), so a
  * passing assessment starts or resumes it without skipping changes, and DmsReplicationRun
  * then finds it under way and starts nothing twice. A running replication is not stopped
- * for an assessment: that fails with advice. Ours is the first assessment newer than the
- * newest before our request (DMS's clock on both sides); an assessment already under way
- * when we start is joined (a replayed request). A verdict that fails while DMS started the
- * replication anyway (a warning, with failOnWarning) stops it first, then fails.
- * If DMS ran the replication without showing an assessment (it may not assess on a resume:
+ * for an assessment: that fails with advice.
+ *
+ * Ours is the assessment whose results folder is the one this request fixed (a replayed
+ * request joins it). One that this request did not start (the console, the CLI with other
+ * checks, an earlier deployment) is never taken as the verdict: it is waited for; if it
+ * then started the replication, the gate fails saying so and leaves it running (nothing of
+ * ours stops someone else's start); otherwise ours runs. A denied start is retried while IAM
+ * may propagate, and a run that ends `error-provisioning` is followed by another (folder
+ * `<folder>-2`, `-3`…) for the IAM propagation grace. A verdict that fails while DMS started
+ * the replication anyway (a warning, with failOnWarning) stops it first, then fails. If DMS
+ * ran the replication without showing an assessment (it may not assess on a resume:
  * undocumented), that fails too, saying so.
  */
 export function configAssessment(client: DatabaseMigrationServiceClient, options: ConfigAssessmentOptions): DmsOperation {
   const { target } = options;
   const subject = describeAssessment(target);
-  const refusals = new RefusalWatch();
   const verdicts = new Verdicts(client, subject, options.failOnWarning);
-  const underWay = options.otherRunUnderWay ?? 'join';
-  let requestedHere: number | undefined;
+  const refuse = options.otherRunUnderWay === 'refuse';
+  const folder = options.resultFolder.replace(/^\/+|\/+$/g, '');
 
-  async function request(state: ServerlessReplication['state']): Promise<void> {
+  /** Our attempts, the first first; and a run under way that is not ours. */
+  const attemptsIn = (assessments: readonly AssessmentRunState[]) => assessments
+    .map((run) => ({ run, attempt: attemptOf(folder, run.folder ?? '') }))
+    .filter((r): r is { run: AssessmentRunState; attempt: number } => r.attempt !== undefined)
+    .sort((a, b) => a.attempt - b.attempt);
+  const foreignUnderWay = (assessments: readonly AssessmentRunState[]) => assessments.find((a) => attemptOf(folder, a.folder ?? '') === undefined && !isFinished(a.status));
+
+  async function request(state: ServerlessReplication['state'], attempt: number): Promise<void> {
     // The start type DMS requires (the one home of that choice); called only for a replication at rest.
     const step = nextRunStep(state, 'start');
     if (step.action !== 'start') {
@@ -246,10 +316,12 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
     }
     const startType = step.startType;
     const cdc = startType === 'start-replication' ? { CdcStartTime: options.cdcStartTime, CdcStartPosition: options.cdcStartPosition } : {};
+    const settings = { ...options, resultFolder: attemptName(folder, attempt) };
+    await options.beforeStart?.(startType);
     const send = (asArrays: boolean) => client.send(new StartReplicationCommand({
       ReplicationConfigArn: target.arn,
       StartReplicationType: startType,
-      PremigrationAssessmentSettings: premigrationAssessmentSettings(options, asArrays),
+      PremigrationAssessmentSettings: premigrationAssessmentSettings(settings, asArrays),
       ...cdc,
     }));
     try {
@@ -259,83 +331,103 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
         throw err;
       });
     } catch (err) {
-      if (isInvalidState(err)) throw new DmsRefusal('StartReplication', describeTarget(target), (err as Error).message);
-      throw apiFailure('StartReplication', describeTarget(target), err);
+      if (!isInvalidState(err)) throw apiFailure('StartReplication', describeTarget(target), err);
+      // Someone else's assessment may have begun since we looked: DMS runs one at a time.
+      const other = foreignUnderWay((await serverlessReplication(client, target.arn)).assessments);
+      if (other) throw new AssessmentBusy({ ...other, name: other.arn });
+      throw new DmsRefusal('StartReplication', describeTarget(target), (err as Error).message);
     }
   }
 
-  // A running replication is not stopped for an assessment.
-  const runningReason = (status: string) => new DmsOperationFailed(
-    `The ${describeTarget(target)} is ${status}, and DMS Serverless assesses only within StartReplication: stop it first (cdk-dms-lifecycle stop-replication), then deploy again.`,
-  );
+  const waitingFor = (other: AssessmentRunState): Progress => ({
+    done: false,
+    status: `waiting for premigration assessment ${other.arn} (${other.status}) to end: this request did not start it`,
+  });
+  const asks = new CheckAsks();
+  // Until DMS shows it, there is no run to name: the CLI without --wait waits for it (preparing).
+  const notShown = (): Partial<Progress> => ({ preparing: true });
+  const requestFromCheck = (state: ServerlessReplication['state'], attempt: number, status: string) => asks.ask(() => request(state, attempt), status, state.status, waitingFor, notShown);
+
+  /**
+   * Why a replication under way cannot be assessed now: started by an assessment this request
+   * waited for (seen under way at its start, or created since), or simply running.
+   */
+  function underWay(status: string, assessments: readonly AssessmentRunState[], mark: OperationMark): DmsOperationFailed {
+    const latest = newest(assessments);
+    const waitedFor = latest && (latest.arn === mark.foreign || (mark.since !== undefined && (latest.createdAt ?? 0) >= Number(mark.since)));
+    if (latest && waitedFor && isFinished(latest.status)) {
+      return new DmsOperationFailed(
+        `The premigration assessment ${latest.arn} of the ${describeTarget(target)}, which this deployment did not start, started the replication: `
+        + 'it is left running, without a verdict of this gate. Stop it (cdk-dms-lifecycle stop-replication --wait) and deploy again to assess it.',
+      );
+    }
+    // A running replication is not stopped for an assessment.
+    return new DmsOperationFailed(
+      `The ${describeTarget(target)} is ${status}, and DMS Serverless assesses only within StartReplication: stop it first (cdk-dms-lifecycle stop-replication), then deploy again.`,
+    );
+  }
 
   return {
     subject,
     async start(): Promise<OperationMark> {
+      const since = Date.now();
       const { state, assessments } = await serverlessReplication(client, target.arn);
-      const latest = newest(assessments);
-      const before = { before: latest?.createdAt ?? 0, beforeArn: latest?.arn ?? '' };
-      if (latest && !isFinished(latest.status)) {
-        // The constructs join it: it is this request, replayed. The CLI never takes a verdict it did not ask for.
-        if (underWay === 'join') return { ours: latest.arn, requestedAt: Date.now() };
-        if (underWay === 'refuse') throw nothingStarted(`premigration assessment ${latest.arn} of the ${describeTarget(target)} is ${latest.status}, and DMS runs one at a time`);
-        return { ...before, requestedAt: 0 };
-      }
-      if (UNDER_WAY.has(state.status)) throw runningReason(state.status);
+      // Ours exists: this request, replayed.
+      if (attemptsIn(assessments).length) return { requestedAt: since, since };
+      const foreign = foreignUnderWay(assessments);
+      if (foreign && refuse) throw nothingStarted(`premigration assessment ${foreign.arn} of the ${describeTarget(target)} is ${foreign.status}, and DMS runs one at a time`);
+      if (foreign) return { requestedAt: 0, since, foreign: foreign.arn };
+      if (UNDER_WAY.has(state.status)) throw underWay(state.status, assessments, { since });
       if (!AT_REST.has(state.status) || state.deprovisioning) {
-        if (underWay === 'refuse') {
+        if (refuse) {
           throw nothingStarted(`the ${describeTarget(target)} is ${state.status}${state.deprovisioning ? ', deprovisioning' : ''}, and DMS refuses a start (which runs the assessment) until it is at rest`);
         }
-        return { ...before, requestedAt: 0 };
+        return { requestedAt: 0, since };
       }
-      await request(state);
-      return { ...before, requestedAt: Date.now() };
+      try {
+        await request(state, 0);
+      } catch (err) {
+        if (!(err instanceof AssessmentBusy)) throw err;
+        if (refuse) throw nothingStarted(`premigration assessment ${err.other.arn} of the ${describeTarget(target)} is ${err.other.status}, and DMS runs one at a time`);
+        return { requestedAt: 0, since, foreign: err.other.arn };
+      }
+      return { requestedAt: Date.now(), since };
     },
     async check(mark): Promise<Progress> {
       const { state, assessments } = await serverlessReplication(client, target.arn);
-      const ours = mark.ours
-        ? assessments.find((a) => a.arn === mark.ours)
-        : assessments.find((a) => a.arn !== mark.beforeArn && (a.createdAt ?? 0) >= Number(mark.before ?? 0));
-      if (ours) {
-        return verdicts.judge(ours, async () => {
+      const attempts = attemptsIn(assessments);
+      const latest = attempts[attempts.length - 1];
+      if (latest) {
+        // DMS could not provision it (a key grant still propagating?) and started nothing: one more, in the next folder.
+        if (retriesProvisioning(latest.run.status, attempts[0].run.createdAt) && AT_REST.has(state.status) && !state.deprovisioning) {
+          return requestFromCheck(state, latest.attempt + 1, `${latest.run.status}; asked again`);
+        }
+        return verdicts.judge(latest.run, async () => {
           // DMS started it although the gate fails (a warning): stop it before failing, so nothing runs unassessed.
           if (UNDER_WAY.has(state.status)) {
-            // A plain StopReplication, asked again at every check until DMS shows it stopping (a refusal while
-            // it starts passes by itself); requestStop would bring describeReplication into this bundle (50-KB budget).
-            await client.send(new StopReplicationCommand({ ReplicationConfigArn: target.arn })).catch((err) => {
-              if (!isInvalidState(err) && !isNotFound(err)) throw apiFailure('StopReplication', describeTarget(target), err);
-            });
+            await askStop(client, target);
             return { done: false, status: `${state.status}, stopping what DMS started before failing` };
           }
           return state.status === 'stopping' ? { done: false, status: 'stopping what DMS started before failing' } : undefined;
         });
       }
-      const requestedAt = requestedHere ?? Number(mark.requestedAt ?? 0);
-      if (!requestedAt) {
-        // Another assessment under way: DMS refuses a second one, so ours starts after it.
-        const other = assessments.find((a) => !isFinished(a.status));
-        if (other) return { done: false, status: `waiting for premigration assessment ${other.arn} (${other.status}) to end` };
-        // The replication was not at rest when we came: DMS refuses a start until it is.
-        if (UNDER_WAY.has(state.status)) throw runningReason(state.status);
-        if (!AT_REST.has(state.status) || state.deprovisioning) {
-          return { done: false, status: state.deprovisioning ? `${state.status}, deprovisioning` : state.status, detail: 'DMS refuses a start meanwhile; the assessment starts after' };
+      const requestedAt = asks.requestedAt ?? Number(mark.requestedAt ?? 0);
+      if (requestedAt) {
+        const lagOver = Date.now() >= requestedAt + graceMs('readLag');
+        if (lagOver && state.status === 'running') {
+          throw new DmsOperationFailed(`DMS started the ${describeTarget(target)} without a premigration assessment (none newer than the request); stop it if it must not run unassessed.`);
         }
-        try {
-          await request(state);
-          refusals.accepted();
-          requestedHere = Date.now();
-          return { done: false, status: 'requested', holdUntil: requestedHere + graceMs('readLag'), preparing: true };
-        } catch (err) {
-          if (!(err instanceof DmsRefusal)) throw err;
-          return { done: false, status: state.status, ...refusals.refused(err) };
-        }
+        return { done: false, status: `${state.status}, assessment not shown yet`, holdUntil: lagOver ? undefined : requestedAt + graceMs('readLag'), ...notShown() };
       }
-      const lagOver = Date.now() >= requestedAt + graceMs('readLag');
-      if (lagOver && state.status === 'running') {
-        throw new DmsOperationFailed(`DMS started the ${describeTarget(target)} without a premigration assessment (none newer than the request); stop it if it must not run unassessed.`);
+      // Someone else's assessment is never our verdict: wait for it to end.
+      const foreign = foreignUnderWay(assessments);
+      if (foreign) return waitingFor(foreign);
+      if (UNDER_WAY.has(state.status)) throw underWay(state.status, assessments, mark);
+      // Not at rest yet: DMS refuses a start until it is.
+      if (!AT_REST.has(state.status) || state.deprovisioning) {
+        return { done: false, status: state.deprovisioning ? `${state.status}, deprovisioning` : state.status, detail: 'DMS refuses a start meanwhile' };
       }
-      // Until DMS shows it, there is no run to name: the CLI without --wait waits for it (preparing).
-      return { done: false, status: `${state.status}, assessment not shown yet`, holdUntil: lagOver ? undefined : requestedAt + graceMs('readLag'), preparing: true };
+      return requestFromCheck(state, 0, 'requested');
     },
   };
 }

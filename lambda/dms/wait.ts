@@ -97,7 +97,8 @@ export async function waitForOperation(
     // A call abandoned at the invocation's deadline: no time left for another, hand back.
     if (outcome.budgetSpent && now < deadline) return progress;
     if (now >= deadline) {
-      throw new WaitTimedOut(operation.subject, now - startedAt, progress.status, progress.detail, window.timeoutAdvice ?? CONSTRUCT_TIMEOUT_ADVICE);
+      const advice = operation.timeoutAdvice ?? window.timeoutAdvice ?? CONSTRUCT_TIMEOUT_ADVICE;
+      throw new WaitTimedOut(operation.subject, now - startedAt, progress.status, progress.detail, advice);
     }
     slot = scheduled(Math.max(slot + 1, now));
     // A refusal or a silent DMS is looked at again soon, but no sooner than the stack's share of the DMS call budget allows.

@@ -1,17 +1,13 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { HandlerEnv } from '../../src/private/handler-contract';
-import {
-  callSpacingMs,
-  DmsOperation,
-  OperationMark,
-  realClock,
-  startDelayMs,
-  startOperation,
-  waitForOperation,
-  withCallDeadline,
-} from '../dms';
 import { ResourcePropertyReader } from './resource-properties';
 import { isRollingBack } from './stack-status';
+import { HandlerEnv } from '../../src/private/handler-contract';
+// Each module by its own path, not the barrel: a bundle then holds only what its handler uses.
+import { withCallDeadline } from '../dms/call-budget';
+import { DmsOperation, OperationMark } from '../dms/operation';
+import { callSpacingMs, startDelayMs } from '../dms/poll-schedule';
+import { startOperation } from '../dms/start-operation';
+import { realClock, waitForOperation } from '../dms/wait';
 
 /** Default for the longest poll inside one isComplete invocation. */
 const DEFAULT_POLL_BUDGET_MS = 60_000;

@@ -1,6 +1,10 @@
 import { createHash } from 'crypto';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { AssessmentOptions, configAssessment, currentAssessmentStatus, dmsClientFor, ReplicationTarget, taskAssessment } from '../dms';
+import { abandonSkipReason, recordAssessmentStart, stopRecorder } from './assessment-intent';
+import { abandonedAssessment } from '../dms/assessment-abandon';
+import { dmsClientFor } from '../dms/client';
+import { AssessmentOptions, configAssessment, currentAssessmentStatus, taskAssessment } from '../dms/premigration-assessment';
+import { ReplicationTarget } from '../dms/replication-state';
 import { lifecycleHandlers } from '../handler-kit/lifecycle-handler';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
 
@@ -14,27 +18,42 @@ function targetOf(props: ResourcePropertyReader): ReplicationTarget {
  * it) finds the same run, and each new request gets a new one (DMS wants names unique).
  */
 function runNameFor(event: CloudFormationCustomResourceEvent): string {
-  const base = event.LogicalResourceId.toLowerCase().replace(/[^a-z0-9-]/g, '').slice(0, 40) || 'assessment';
-  return `${base}-${createHash('sha256').update(`${event.StackId}|${event.RequestId}`).digest('hex').slice(0, 12)}`;
+  return `${runNamePrefix(event)}${createHash('sha256').update(`${event.StackId}|${event.RequestId}`).digest('hex').slice(0, 12)}`;
+}
+
+/** What the run names of every request of this resource begin with. */
+function runNamePrefix(event: CloudFormationCustomResourceEvent): string {
+  return `${event.LogicalResourceId.toLowerCase().replace(/[^a-z0-9-]/g, '').slice(0, 40) || 'assessment'}-`;
 }
 
 const names = (value: string | undefined) => value?.split(/\s+/).filter(Boolean);
+
+/** isComplete's event carries when onEvent started (not onEvent's own). */
+type WithStart = { Lifecycle?: { startedAt?: number } };
 
 /**
  * Premigration assessment provider: Create, and an Update that changed the config's or
  * task's settings or table mappings, the checks or the trigger, runs an assessment and
  * fails on a failed check (or a warning, if asked); other Updates, and any Update during
- * a rollback, report the latest assessment as it stands; Delete makes no DMS call (the
- * results stay in S3, the run in DMS's history).
+ * a rollback, report the latest assessment as it stands. A serverless assessment's
+ * StartReplication is recorded in the record of intent before it is sent. Delete cancels
+ * this resource's task runs still under way; during a rollback it stops what our serverless
+ * StartReplication started, if nobody asked DMS for anything since (results stay in S3).
  */
 export const { onEvent, isComplete } = lifecycleHandlers({
-  actsOn: ['Create', 'Update'],
+  actsOn: ['Create', 'Update', 'Delete'],
+  async skipReason(event, props) {
+    const target = targetOf(props);
+    return event.RequestType === 'Delete' && target.kind === 'replication-config' ? abandonSkipReason(target.arn, event) : undefined;
+  },
   inputs: ['ReplicationConfigArn', 'ReplicationTaskArn', 'ReplicationProperties', 'AssessmentTrigger', 'IncludeOnly', 'Exclude'],
   physicalId: (props) => targetOf(props).arn,
   operation(props, intent, event) {
+    const receivedAt = Date.now();
     const target = targetOf(props);
     const client = dmsClientFor(target.arn);
     if (intent === 'report') return currentAssessmentStatus(client, target);
+    if (event.RequestType === 'Delete') return abandonedAssessment(client, target, { runNamePrefix: runNamePrefix(event), beforeStop: stopRecorder(target.arn, event) });
     const runName = runNameFor(event);
     const options: AssessmentOptions = {
       target,
@@ -57,6 +76,8 @@ export const { onEvent, isComplete } = lifecycleHandlers({
       ...options,
       cdcStartTime: cdcStartTime ? new Date(cdcStartTime) : undefined,
       cdcStartPosition: props.optionalString('CdcStartPosition'),
+      // Our start: recorded before it is sent. isComplete knows when onEvent received the request.
+      beforeStart: (startType) => recordAssessmentStart(target.arn, event, (event as WithStart).Lifecycle?.startedAt ?? receivedAt, startType),
     });
   },
 });

@@ -250,3 +250,9 @@ export const DefaultWait = {
   /** Half of DMS's API refill rate (8 per second per account and region); the rest is left to the account's other callers. */
   CALLS_PER_SECOND: 4,
 } as const;
+
+/**
+ * The SSM Parameter Store path under which the handlers keep one record of intent per DMS
+ * resource (lambda/dms/intent-record.ts); the providers' SSM permissions name only this path.
+ */
+export const INTENT_PARAMETER_PATH = '/cdk-dms-lifecycle/intent/';

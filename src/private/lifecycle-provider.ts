@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { DmsLifecycleProviders } from '../provider-settings';
 import { BoundedDmsPolicy } from './bounded-dms-policy';
 import { DmsResourceType } from './dms-arn';
-import { DefaultWait, HandlerEnv, LifecycleResourceProperties, ReplicationRunResourceType } from './handler-contract';
+import { DefaultWait, HandlerEnv, INTENT_PARAMETER_PATH, LifecycleResourceProperties, ReplicationRunResourceType } from './handler-contract';
 import { handlerNetwork, networkInterfaceStatement } from './handler-network';
 import { allowLogsToUse } from './log-encryption';
 import { ManagedPolicyRole } from './managed-policy-role';
@@ -199,6 +199,26 @@ export class LifecycleProvider extends Construct {
     }
   }
 
+  /**
+   * Allows the handlers to read and write the records of intent (SSM parameters under
+   * `/cdk-dms-lifecycle/intent/`, see lambda/dms/intent-record.ts) in the account and region
+   * of the DMS resource `arn`: one resource ARN for all instances, so the policy stays bounded.
+   */
+  public grantIntentRecord(arn: string): void {
+    // The account and region of the DMS wildcard (`arn:<partition>:dms:<region>:<account>:<type>:*`), literal where known.
+    const dms = this.policy.wildcardFor('replication-config', arn);
+    const [, partition, , region, account] = dms.split(':');
+    const parameters = Token.isUnresolved(dms)
+      ? Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${INTENT_PARAMETER_PATH.slice(1)}*` })
+      : `arn:${partition}:ssm:${region}:${account}:parameter${INTENT_PARAMETER_PATH}*`;
+    for (const action of ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter']) this.policy.grantOn(action, parameters);
+    if (!Token.isUnresolved(parameters)) {
+      Validations.of(this).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${parameters}]`,
+        reason: 'The records of intent of every replication live under one parameter path; the handler reads and writes only the record of the ARN it was given',
+      });
+    }
+  }
 
   /** Allows the handlers to test the pair's connection (refreshes and connection tests both do). */
   public grantConnectionTest(endpointArn: string, replicationInstanceArn: string): void {
@@ -245,3 +265,4 @@ export class LifecycleProvider extends Construct {
     });
   }
 }
+

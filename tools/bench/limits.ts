@@ -22,7 +22,7 @@ export const MAX_ROLE_INLINE_POLICY_BYTES = 10_240;
 export const MAX_MANAGED_POLICY_BYTES = 6_144;
 
 /** Target: each handler bundle (one per provider kind) stays this small. */
-export const MAX_BUNDLE_BYTES = 50 * 1024;
+export const MAX_BUNDLE_BYTES = 64 * 1024;
 
 /** Target: median time from DMS finishing a refresh to CloudFormation seeing CREATE_COMPLETE. */
 export const MAX_MEDIAN_DETECTION_LATENCY_MS = 2_000;

@@ -48,6 +48,25 @@ export interface ServerlessAssessmentOptions {
   readonly listFormat?: 'string' | 'array';
   /** The replication's status while the assessment runs. @default its status before (unchanged) */
   readonly statusWhileAssessing?: string;
+  /**
+   * StopReplication while the assessment of a StartReplication runs: 'refused'
+   * (InvalidResourceStateFault; DMS starts the replication if the assessment passes, and a stop
+   * is accepted once it is starting), or 'cancels' (the run ends `cancelling`, nothing starts,
+   * the replication is back at rest). @default 'refused'
+   */
+  readonly stopWhileAssessing?: 'refused' | 'cancels';
+}
+
+/**
+ * IAM propagation: a role, bucket policy or key grant the stack just created may not reach DMS
+ * for a while. For `durationMs` after DMS first sees a role, bucket or KMS key in an assessment
+ * request, access through it fails: the start answers `fault`, or (`error-provisioning`) DMS
+ * accepts the run, which then ends `error-provisioning`. A serverless assessment is affected
+ * only when it names a KMS key (DMS Serverless writes to a bucket of its own).
+ */
+export interface IamPropagationScenario {
+  readonly durationMs: number;
+  readonly fault: 'S3AccessDeniedFault' | 'KMSAccessDeniedFault' | 'AccessDeniedFault' | 'error-provisioning';
 }
 
 /** A few of DMS's individual assessments for a PostgreSQL source. */
@@ -73,6 +92,10 @@ interface AssessmentRecord {
   readonly location: Record<string, unknown>;
   /** Serverless: what starts the replication once the assessment lets it. */
   release?: (passed: boolean) => void;
+  /** Serverless: puts the replication back as it was before the start (a cancelled assessment). */
+  restore?: () => void;
+  /** When the run was cancelled (CancelReplicationTaskAssessmentRun, or a serverless stop): it shows `cancelling` from then on. */
+  cancelledAt?: number;
 }
 
 /** The part of the emulator the assessments look at and act on. */
@@ -90,12 +113,47 @@ export class Assessments {
   private readonly missingBuckets = new Set<string>();
   private readonly missingRoles = new Set<string>();
   private counter = 0;
+  private propagation: IamPropagationScenario | undefined;
+  /** When DMS first saw each role, bucket and key in an assessment request. */
+  private readonly firstSeen = new Map<string, number>();
 
   constructor(
     private readonly host: AssessmentHost,
     private readonly paging: Pick<DescribeBehavior, 'filterAfterPaging' | 'noMatch'>,
-    private readonly serverless: ServerlessAssessmentOptions,
+    private serverless: ServerlessAssessmentOptions,
   ) {}
+
+  /** Changes the serverless readings from now on (unset fields keep their value). */
+  setServerlessOptions(options: ServerlessAssessmentOptions): void {
+    this.serverless = { ...this.serverless, ...options };
+  }
+
+  /** CancelReplicationTaskAssessmentRun: a run under way ends `cancelling`; DMS refuses to cancel one that ended. */
+  cancelTaskRun(input: RequestInput): object {
+    const arn = requireString(input, 'ReplicationTaskAssessmentRunArn');
+    const record = this.records.find((r) => r.kind === 'task' && r.arn === arn);
+    if (!record) throw resourceNotFound(`Assessment run ${arn} not found`);
+    const status = this.status(record);
+    if (!ACTIVE.has(status)) throw invalidResourceState(`Assessment run ${record.name} is ${status} and cannot be cancelled`);
+    record.cancelledAt = nowMs();
+    return { ReplicationTaskAssessmentRun: this.taskRunWire(record) };
+  }
+
+  /**
+   * What StopReplication does to an assessment of the config under way (see stopWhileAssessing):
+   * true when it cancelled one (the stop is then answered here); throws when DMS refuses.
+   */
+  stopServerless(configArn: string): boolean {
+    const active = this.records.find((r) => r.kind === 'config' && r.targetArn === configArn && r.release && ACTIVE.has(this.status(r)));
+    if (!active) return false;
+    if ((this.serverless.stopWhileAssessing ?? 'refused') === 'refused') {
+      throw invalidResourceState(`Replication config ${resourceId(configArn)} cannot be stopped while its premigration assessment is ${this.status(active)}`);
+    }
+    active.cancelledAt = nowMs();
+    active.release = undefined;
+    active.restore?.();
+    return true;
+  }
 
   /** How assessments of the task or config with this ARN go (unset fields keep their value). */
   setBehavior(arn: string, behavior: AssessmentBehavior): void {
@@ -110,6 +168,32 @@ export class Assessments {
   /** StartReplicationTaskAssessmentRun naming this role answers AccessDeniedFault. */
   forgetRole(arn: string): void {
     this.missingRoles.add(arn);
+  }
+
+  /** IAM propagation faults from now on (undefined: none); names seen before count from when they were first seen. */
+  setIamPropagation(scenario: IamPropagationScenario | undefined): void {
+    this.propagation = scenario;
+  }
+
+  /**
+   * The propagation fault a request naming these (role, bucket, key) suffers now, if any:
+   * thrown for a refusal, returned for `error-provisioning` (the run's failure message).
+   */
+  private propagating(names: ReadonlyArray<string | undefined>): string | undefined {
+    const now = nowMs();
+    const fresh = names.filter((n): n is string => !!n).filter((n) => {
+      if (!this.firstSeen.has(n)) this.firstSeen.set(n, now);
+      return this.propagation !== undefined && now < this.firstSeen.get(n)! + this.propagation.durationMs;
+    });
+    if (!this.propagation || !fresh.length) return undefined;
+    const [role, bucket, key] = names;
+    const message = this.propagation.fault === 'KMSAccessDeniedFault' || (!role && !bucket)
+      ? `DMS cannot use the KMS key ${key ?? fresh[0]}: User: dms.amazonaws.com is not authorized to perform: kms:GenerateDataKey`
+      : this.propagation.fault === 'AccessDeniedFault'
+        ? `The IAM role ${role} does not exist or cannot be assumed by dms.amazonaws.com`
+        : `Access Denied: the role ${role ?? 'of DMS'} cannot write to the S3 bucket ${bucket ?? fresh[0]}`;
+    if (this.propagation.fault === 'error-provisioning') return `Failed to provision the premigration assessment: ${message}`;
+    throw new DmsError(this.propagation.fault, message);
   }
 
   /** Applies what finished assessments do to their replications (a serverless start). */
@@ -141,13 +225,14 @@ export class Assessments {
     if (active) throw invalidResourceState(`Assessment run ${active.name} of task ${resourceId(taskArn)} is still ${this.status(active)}; only one assessment run can run at a time`);
     if (this.missingRoles.has(role)) throw new DmsError('AccessDeniedFault', `The IAM role ${role} does not exist or cannot be assumed by dms.amazonaws.com`);
     if (this.missingBuckets.has(bucket)) throw new DmsError('S3ResourceNotFoundFault', `The specified bucket does not exist: ${bucket}`);
+    const denied = this.propagating([role, bucket, optionalString(input, 'ResultKmsKeyArn')]);
     const record = this.add('task', taskArn, name, input, {
       ServiceAccessRoleArn: role,
       ResultLocationBucket: bucket,
       ResultLocationFolder: optionalString(input, 'ResultLocationFolder'),
       ResultEncryptionMode: optionalString(input, 'ResultEncryptionMode'),
       ResultKmsKeyArn: optionalString(input, 'ResultKmsKeyArn'),
-    });
+    }, denied);
     return { ReplicationTaskAssessmentRun: this.taskRunWire(record) };
   }
 
@@ -175,6 +260,7 @@ export class Assessments {
     if (this.serverless.onResume === 'ignored' && requireString(input, 'StartReplicationType') !== 'start-replication') {
       return this.host.startReplication(plain);
     }
+    const denied = typeof settings.ResultKmsKeyArn === 'string' ? this.propagating([undefined, undefined, settings.ResultKmsKeyArn]) : undefined;
     // Validate the start as DMS would, then undo it: the replication starts after the assessment.
     const before = { status: record.status, stopReason: record.stopReason, pending: record.pending, run: record.run && { ...record.run } };
     this.host.startReplication(plain);
@@ -186,8 +272,9 @@ export class Assessments {
       ResultLocationFolder: settings.ResultLocationFolder,
       ResultEncryptionMode: settings.ResultEncryptionMode,
       ResultKmsKeyArn: settings.ResultKmsKeyArn,
-    });
+    }, denied);
     if (this.serverless.statusWhileAssessing) record.status = this.serverless.statusWhileAssessing;
+    assessment.restore = () => Object.assign(record, { status: before.status });
     assessment.release = (passed) => {
       Object.assign(record, { status: before.status });
       if (!passed && failOnFailure) return;
@@ -258,8 +345,9 @@ export class Assessments {
     }));
   }
 
-  private add(kind: 'task' | 'config', targetArn: string, name: string, input: RequestInput, location: Record<string, unknown>): AssessmentRecord {
-    const behavior = { ...this.behaviors.get(targetArn) };
+  /** `provisioningFailure`: the run ends error-provisioning with this message (IAM propagation). */
+  private add(kind: 'task' | 'config', targetArn: string, name: string, input: RequestInput, location: Record<string, unknown>, provisioningFailure?: string): AssessmentRecord {
+    const behavior = { ...this.behaviors.get(targetArn), ...(provisioningFailure ? { runOutcome: 'error-provisioning', lastFailureMessage: provisioningFailure } : {}) };
     const all = Object.entries(behavior.checks ?? DEFAULT_CHECKS);
     const include = listOf(input.IncludeOnly);
     const exclude = listOf(input.Exclude);
@@ -299,6 +387,7 @@ export class Assessments {
   }
 
   private status(record: AssessmentRecord, now = nowMs()): string {
+    if (record.cancelledAt !== undefined && now >= record.cancelledAt) return 'cancelling';
     const t = now - record.createdAt;
     const d = this.duration(record);
     if (t < d * 0.1) return 'starting';

@@ -1,5 +1,5 @@
 import { ArnBuilder } from './arns';
-import { AssessmentBehavior, Assessments } from './assessments';
+import { AssessmentBehavior, Assessments, IamPropagationScenario, ServerlessAssessmentOptions } from './assessments';
 import { CdcBacklogScenario, cdcBacklogSeries } from './cdc-backlog';
 import { CdcLatencyScenario, cdcLatencySeries } from './cdc-latency';
 import { CloudWatchMetrics, MetricPaging } from './cloudwatch-metrics';
@@ -25,6 +25,7 @@ import { REPLICATION_TASKS } from './replication-tasks';
 import { SERVERLESS_REPLICATIONS } from './replications';
 import { RequestInput } from './request-input';
 import { DmsHttpServer, EmulatedService } from './server';
+import { SsmParameters } from './ssm-parameters';
 import { StoppableRegistry } from './stopping';
 import { TableScenario, TableStatistics, TableStatisticsPaging } from './table-statistics';
 import { ResourceTags } from './tags';
@@ -52,7 +53,7 @@ export class DmsEmulator {
       latencyMs: options.latencyMs ?? 0,
       dispatch: (operation, input, service) => emulator.dispatch(operation, input, service),
       // Unknown operations keep their faults queued: they answer UnknownOperationException.
-      takeFault: operation => (emulator.operations[operation] || emulator.cloudWatchOperations[operation]
+      takeFault: operation => (emulator.operations[operation] || emulator.cloudWatchOperations[operation] || emulator.ssmOperations[operation]
         ? emulator.faults.take(operation)
         : undefined),
       admit: emulator.rateLimit && ((caller, at) => emulator.rateLimit!.admit(caller, at)),
@@ -87,6 +88,9 @@ export class DmsEmulator {
   private readonly metrics = new CloudWatchMetrics();
   /** CloudWatch's operations (X-Amz-Target GraniteServiceVersion20100801.*), served on the same port. */
   private readonly cloudWatchOperations: Readonly<Record<string, OperationHandler>>;
+  /** SSM Parameter Store (X-Amz-Target AmazonSSM.*, the record of intent), served on the same port. */
+  readonly parameters: SsmParameters;
+  private readonly ssmOperations: Readonly<Record<string, OperationHandler>>;
 
   private constructor(options: DmsEmulatorOptions) {
     this.region = options.region ?? 'us-east-1';
@@ -119,6 +123,12 @@ export class DmsEmulator {
       GetMetricData: input => this.metrics.getMetricData(input),
       ListMetrics: input => this.metrics.listMetrics(input),
     };
+    this.parameters = new SsmParameters(this.region, this.account);
+    this.ssmOperations = {
+      PutParameter: input => this.parameters.putParameter(input),
+      GetParameter: input => this.parameters.getParameter(input),
+      DeleteParameter: input => this.parameters.deleteParameter(input),
+    };
     this.operations = {
       DescribeTableStatistics: input => this.tableStatistics.describeTableStatistics(input),
       DescribeReplicationTableStatistics: input => this.tableStatistics.describeReplicationTableStatistics(input),
@@ -126,7 +136,10 @@ export class DmsEmulator {
       DescribeRefreshSchemasStatus: input => this.refreshes.describeRefreshSchemasStatus(input),
       TestConnection: input => this.connections.testConnection(input),
       DescribeConnections: input => this.connections.describeConnections(input),
-      StopReplication: input => this.replications.stop(input),
+      StopReplication: input => (this.assessments.stopServerless(String(input.ReplicationConfigArn))
+        ? { Replication: this.replicationRun(String(input.ReplicationConfigArn)) }
+        : this.replications.stop(input)),
+      CancelReplicationTaskAssessmentRun: input => this.assessments.cancelTaskRun(input),
       DescribeReplications: input => this.assessments.decorateReplications(this.replications.describe(input)),
       StopReplicationTask: input => this.tasks.stop(input),
       DescribeReplicationTasks: input => this.tasks.describe(input),
@@ -160,13 +173,15 @@ export class DmsEmulator {
   /**
    * Env vars that point the SDK (and our Lambda handlers) at this emulator:
    * AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE, AWS_ENDPOINT_URL_CLOUDWATCH (the same
-   * server answers CloudWatch's GetMetricData and ListMetrics), AWS_REGION,
+   * server answers CloudWatch's GetMetricData and ListMetrics), AWS_ENDPOINT_URL_SSM
+   * (and SSM's PutParameter, GetParameter, DeleteParameter), AWS_REGION,
    * AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.
    */
   env(): Record<string, string> {
     return {
       AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE: this.url,
       AWS_ENDPOINT_URL_CLOUDWATCH: this.url,
+      AWS_ENDPOINT_URL_SSM: this.url,
       AWS_REGION: this.region,
       AWS_DEFAULT_REGION: this.region,
       AWS_ACCESS_KEY_ID: 'test',
@@ -321,9 +336,27 @@ export class DmsEmulator {
     (arn.includes(':task:') ? this.taskRuns : this.replicationRuns).setBehavior(arn, behavior);
   }
 
+  /**
+   * DMS deprovisions the stopped serverless replication's capacity (as it does about 48 hours
+   * after a stop): `deprovisioning` for `durationMs`, then `deprovisioned`, in Status or in
+   * ProvisionData as its run behavior's `deprovisionReading` says.
+   */
+  deprovision(configArn: string, durationMs = 0): void {
+    this.replicationRuns.deprovision(configArn, durationMs);
+  }
+
   /** The ARN CreateReplicationConfig (`replication-config`) or CreateReplicationTask (`task`) gives an identifier. */
   arnForIdentifier(kind: 'replication-config' | 'task', identifier: string): string {
     return (kind === 'task' ? this.taskRuns : this.replicationRuns).arnFor(identifier);
+  }
+
+  /**
+   * Where the last start of a replication config or task began CDC (epoch ms, or a position):
+   * the user's CDC start, or the moment of a resume before any first run (the skipped changes).
+   */
+  cdcStartOf(arn: string): { readonly time?: number; readonly position?: string } | undefined {
+    const run = (arn.includes(':task:') ? this.tasks : this.replications).record(arn)?.run;
+    return run && { time: run.cdcStartTime, position: run.cdcStartPosition };
   }
 
   /** A replication config's or task's run as Describe* shows it: status, stop reason, start type, statistics. */
@@ -391,6 +424,20 @@ export class DmsEmulator {
     this.assessments.forgetRole(arn);
   }
 
+  /** Changes how DMS Serverless's assessments behave where its docs are silent, from now on (unset fields keep their value). */
+  setServerlessAssessments(options: ServerlessAssessmentOptions): void {
+    this.assessments.setServerlessOptions(options);
+  }
+
+  /**
+   * IAM propagation faults from now on (undefined: none): for `durationMs` after DMS first sees
+   * a role, bucket or KMS key in an assessment request, the start answers the fault, or the run
+   * ends error-provisioning. See {@link IamPropagationScenario}.
+   */
+  setIamPropagation(scenario: IamPropagationScenario | undefined): void {
+    this.assessments.setIamPropagation(scenario);
+  }
+
   /** The assessment runs of a task or config, oldest first. */
   assessmentRuns(targetArn: string): Array<{ arn: string; name: string; status: string; folder?: string }> {
     return this.assessments.runsOf(targetArn);
@@ -443,6 +490,11 @@ export class DmsEmulator {
   }
 
   private dispatch(operation: string, input: RequestInput, service: EmulatedService = 'dms'): object {
+    if (service === 'ssm') {
+      const ssm = this.ssmOperations[operation];
+      if (!ssm) throw new DmsError('UnknownOperationException', `Unknown operation: ${operation}`);
+      return ssm(input);
+    }
     if (service === 'cloudwatch') {
       const cloudWatch = this.cloudWatchOperations[operation];
       if (!cloudWatch) throw new DmsError('UnknownOperationException', `Unknown operation: ${operation}`);

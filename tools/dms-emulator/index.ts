@@ -13,7 +13,7 @@ export { AccountRateLimit, callerOf, DMS_API_RATE, TokenBucket } from './rate-li
 export type { CallerCounts, RateLimitOptions } from './rate-limit';
 export type { MigrationType, RunBehavior } from './replication-run-state';
 export { DEFAULT_CHECKS } from './assessments';
-export type { AssessmentBehavior, CheckOutcome, ServerlessAssessmentOptions } from './assessments';
+export type { AssessmentBehavior, CheckOutcome, IamPropagationScenario, ServerlessAssessmentOptions } from './assessments';
 export type { CdcLatencyScenario, LatencySegment, MetricPlacement } from './cdc-latency';
 export { BACKLOG_METRIC_NAMES, frozenSource, IDLE_LATENCY_READINGS } from './cdc-backlog';
 export type { BacklogMetricName, BacklogSegment, CdcBacklogScenario, IdleLatencyReading } from './cdc-backlog';

@@ -23,6 +23,21 @@ export interface RunBehavior {
   readonly modifyDurationMs?: number;
   /** Serverless: how long capacity is deprovisioned after a stop (a start is refused meanwhile). @default 0 */
   readonly deprovisionMs?: number;
+  /**
+   * Serverless: where DMS shows capacity it deprovisions (after a stop, or ~48 h later), which
+   * DMS does not document: 'provision-data' = Status stays `stopped`, ProvisionData.ProvisionState
+   * reads `deprovisioning` then `deprovisioned` (with ReplicationDeprovisionTime); 'status' =
+   * Status itself reads `deprovisioning`, then `deprovisioned`. @default 'provision-data'
+   */
+  readonly deprovisionReading?: 'provision-data' | 'status';
+  /**
+   * What DMS does with `resume-processing` of a replication whose only start failed before it
+   * ever ran, which DMS does not document: 'resumes-from-now' = accepts it, and CDC starts
+   * from now (the changes since the intended CDC start are skipped); 'refuses-resume' = refuses
+   * it until a first run succeeded. Either way `start-replication` stays valid until it ran.
+   * @default 'resumes-from-now'
+   */
+  readonly failedFirstStart?: 'resumes-from-now' | 'refuses-resume';
   /** For a replication CloudFormation creates: how long `stopping` lasts. @default 2000 */
   readonly stopDurationMs?: number;
   /**
@@ -59,8 +74,10 @@ export type MigrationType = 'full-load' | 'cdc' | 'full-load-and-cdc';
 export interface ReplicationRun {
   migrationType: MigrationType;
   behavior: RunBehavior;
-  /** Whether it was ever started (DMS refuses `start-replication` afterwards). */
+  /** Whether it was ever started. */
   everStarted: boolean;
+  /** Whether it ever reached `running` (DMS refuses `start-replication` afterwards). */
+  everRan: boolean;
   startType?: string;
   freshStartDate?: number;
   startDate?: number;
@@ -72,6 +89,8 @@ export interface ReplicationRun {
   tablesLoaded: number;
   tablesErrored: number;
   deprovisionedAt?: number;
+  /** Serverless: capacity was deprovisioned (or is being) at `deprovisionedAt` (ReplicationDeprovisionTime). */
+  deprovisioned?: boolean;
   tableMappings?: string;
   settings?: string;
   cdcStartTime?: number;
@@ -84,5 +103,8 @@ export interface ReplicationRun {
 /** Called when a stop completes: the stop date, and serverless capacity going away. */
 export function runStopped(run: ReplicationRun, at: number): void {
   run.stopDate = at;
-  if (run.behavior.deprovisionMs) run.deprovisionedAt = at + run.behavior.deprovisionMs;
+  if (run.behavior.deprovisionMs) {
+    run.deprovisionedAt = at + run.behavior.deprovisionMs;
+    run.deprovisioned = true;
+  }
 }

@@ -67,8 +67,8 @@ export const TASK_RUNS: RunnableKind = {
   arn: (arns, id) => arns.replicationTask(id),
 };
 
-/** Statuses in which DMS accepts a modify (or a delete). */
-const AT_REST = new Set(['created', 'ready', 'stopped', 'failed']);
+/** Statuses in which DMS accepts a modify (or a delete); `deprovisioned` only in the 'status' reading of deprovisioning. */
+const AT_REST = new Set(['created', 'ready', 'stopped', 'failed', 'deprovisioned']);
 const START_TYPES = new Set(['start-replication', 'resume-processing', 'reload-target']);
 
 /** A fresh run state; `everStarted` from the status a test puts the replication in. */
@@ -89,6 +89,7 @@ export function newRun(
     migrationType: migrationType ?? 'full-load-and-cdc',
     behavior: behavior ?? {},
     everStarted,
+    everRan: everStarted,
     fullLoadDone: everStarted,
     tablesLoaded: everStarted ? behavior?.tables ?? 3 : 0,
     tablesErrored: 0,
@@ -112,6 +113,24 @@ export class ReplicationRuns<O extends { readonly status: string }> {
     this.behaviors.set(arn, { ...this.behaviors.get(arn), ...behavior });
     const run = this.registry.record(arn)?.run;
     if (run) run.behavior = { ...run.behavior, ...behavior };
+  }
+
+  /**
+   * DMS deprovisions a stopped serverless replication's capacity (about 48 hours after the
+   * stop): `deprovisioning` for `durationMs`, then `deprovisioned`, shown as the run's
+   * behavior `deprovisionReading` says.
+   */
+  deprovision(arn: string, durationMs: number): void {
+    const record = this.registry.record(arn);
+    if (!record?.run) throw new Error(`no replication ${arn}`);
+    const run = record.run;
+    const at = nowMs();
+    run.deprovisionedAt = at + durationMs;
+    run.deprovisioned = true;
+    if (run.behavior.deprovisionReading === 'status') {
+      record.status = 'deprovisioning';
+      record.pending = { dueAtMs: at + durationMs, apply: () => { record.status = 'deprovisioned'; } };
+    }
   }
 
   /** The ARN CloudFormation gets for an identifier: its letters and digits, upper-cased. */
@@ -195,18 +214,24 @@ export class ReplicationRuns<O extends { readonly status: string }> {
       throw invalidResourceState(`${this.kind.noun} ${record.arn} cannot be started: it is ${record.status}`);
     }
     const now = nowMs();
-    if (run.deprovisionedAt !== undefined && now < run.deprovisionedAt) {
+    if ((run.deprovisionedAt !== undefined && now < run.deprovisionedAt) || record.status === 'deprovisioning') {
       throw invalidResourceState(`${this.kind.noun} ${record.arn} cannot be started while its capacity is being deprovisioned`);
     }
-    if (startType === 'start-replication' && run.everStarted) {
+    if (startType === 'start-replication' && run.everRan) {
       throw invalidResourceState(
         `${this.kind.noun} ${record.arn} has already been started: start-replication is only valid for the first run; use resume-processing or reload-target`,
       );
     }
     if (startType === 'resume-processing' && run.migrationType === 'full-load') {
-      throw invalidResourceState(`${this.kind.noun} ${record.arn} is full-load only: resume-processing is not supported; use reload-target`);
+      throw invalidResourceState(`${this.kind.noun} ${record.arn} is full-load only: resume-processing is not applicable to full-load; use reload-target`);
     }
-    this.begin(record, startType, now, typeof cdcStartTime === 'number' ? cdcStartTime * 1000 : undefined, cdcStartPosition, cdcStopPosition);
+    const resumeBeforeFirstRun = startType === 'resume-processing' && run.everStarted && !run.everRan;
+    if (resumeBeforeFirstRun && run.behavior.failedFirstStart === 'refuses-resume') {
+      throw invalidResourceState(`${this.kind.noun} ${record.arn} has not run successfully yet: resume-processing is not valid before its first run; use start-replication`);
+    }
+    // The other reading: resumed from now, so CDC skips every change since the intended start.
+    const cdcFrom = resumeBeforeFirstRun ? toEpochSeconds(now) : cdcStartTime;
+    this.begin(record, startType, now, typeof cdcFrom === 'number' ? cdcFrom * 1000 : undefined, cdcStartPosition, cdcStopPosition);
     return { [this.kind.itemMember === 'ReplicationConfig' ? 'Replication' : 'ReplicationTask']: this.wire(record) };
   }
 
@@ -230,6 +255,7 @@ export class ReplicationRuns<O extends { readonly status: string }> {
     if (datedAtRequest) run.startDate = now;
     run.stopDate = undefined;
     run.deprovisionedAt = undefined;
+    run.deprovisioned = undefined;
     run.failureMessages = undefined;
     run.cdcStartTime = cdcStartTime;
     run.cdcStartPosition = cdcStartPosition;
@@ -259,6 +285,7 @@ export class ReplicationRuns<O extends { readonly status: string }> {
         return;
       }
       record.status = 'running';
+      run.everRan = true;
       if (!datedAtRequest) {
         // Dated only now that it runs: a start that failed before this never was.
         run.startDate = now + startMs;
@@ -358,6 +385,8 @@ export function runWire(run: ReplicationRun | undefined, status: string): Record
     startType: run.startType,
     startDate: date(run.startDate),
     deprovisioning: run.deprovisionedAt !== undefined && now < run.deprovisionedAt,
+    deprovisioned: run.deprovisioned === true,
+    deprovisionTime: date(run.deprovisionedAt),
     failureMessages: run.failureMessages,
     tableMappings: run.tableMappings,
     cdcStopPosition: run.cdcStopPosition,

@@ -38,6 +38,8 @@ export const SERVERLESS_REPLICATIONS: StoppableKind<ReplicationOptions> = {
         CdcStopPosition: run.cdcStopPosition,
         ReplicationStats: run.stats,
         ProvisionData: { ProvisionState: run.deprovisioning ? 'deprovisioning' : record.status === 'running' ? 'provisioned' : 'deprovisioned' },
+        // When DMS deprovisions (or deprovisioned) the capacity of a stopped replication.
+        ...(run.deprovisioned && run.deprovisionTime !== undefined ? { ReplicationDeprovisionTime: run.deprovisionTime } : {}),
       } : {}),
     };
   },

@@ -9,10 +9,14 @@ import { callerOf } from './rate-limit';
 import { RequestInput } from './request-input';
 import { readBody } from '../http-request-body';
 
-/** X-Amz-Target is `<prefix><Operation>`: DMS's (JSON 1.1), or CloudWatch's (JSON 1.0, for the CDC latency metrics). */
+/**
+ * X-Amz-Target is `<prefix><Operation>`: DMS's (JSON 1.1), CloudWatch's (JSON 1.0, for the CDC
+ * latency metrics) or SSM's (JSON 1.1, Parameter Store: the record of intent).
+ */
 const TARGETS = {
   'AmazonDMSv20160101.': { service: 'dms', contentType: 'application/x-amz-json-1.1' },
   'GraniteServiceVersion20100801.': { service: 'cloudwatch', contentType: 'application/x-amz-json-1.0' },
+  'AmazonSSM.': { service: 'ssm', contentType: 'application/x-amz-json-1.1' },
 } as const;
 
 /** The AWS service a request is for. */
