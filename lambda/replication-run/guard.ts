@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { describeReplication, dmsClientFor, DmsOperation, OperationMark, ReplicationTarget, replicationStart, replicationStop, stoppedSince } from '../dms';
-import { desiredStopped, startOptions } from './run';
+import { askerOf, desiredStopped, startOptions } from './run';
 import { LifecycleResourceKind } from '../handler-kit/lifecycle-handler';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
 import { isRollingBack, stackResources, StackReads } from '../handler-kit/stack-status';
@@ -65,8 +65,11 @@ function fingerprintOf(physicalId: string): string | undefined {
  */
 function guardUpdate(props: ResourcePropertyReader, event: CloudFormationCustomResourceEvent): DmsOperation {
   const logicalId = props.string('ReplicationLogicalId');
-  const stopOf = (target: ReplicationTarget, rollback: boolean) => replicationStop(dmsClientFor(target.arn), target, { refusalEndsWait: rollback });
-  const restartOf = (target: ReplicationTarget) => replicationStart(dmsClientFor(target.arn), { ...startOptions(props, target), until: 'accepted', restore: true, quiet: true });
+  const stopOf = (target: ReplicationTarget, rollback: boolean) =>
+    replicationStop(dmsClientFor(target.arn), target, { refusalEndsWait: rollback, intent: askerOf(event) });
+  const restartOf = (target: ReplicationTarget) => replicationStart(dmsClientFor(target.arn), {
+    ...startOptions(props, target), until: 'accepted', restore: true, quiet: true, intent: askerOf(event),
+  });
   const nothing = { done: true, status: 'nothing to do' };
   return {
     subject: `the replication of ${logicalId} to stop before CloudFormation modifies it`,
@@ -136,8 +139,8 @@ export const guardKind: LifecycleResourceKind = {
           if (!event.PhysicalResourceId.endsWith(STOPPED)) return undefined;
           return (await new StackReads(event.StackId).inRolledBackTemplate(event.LogicalResourceId)) ? findTarget(event, props) : undefined;
         },
-        // Checked until it runs; never a failed one again (its failure is the reason).
-        (target) => replicationStart(dmsClientFor(target.arn), { ...startOptions(props, target), until: 'running', restore: true }),
+        // Checked until it runs; resumed here only if the rollback did not resume it already (its failure is then the reason).
+        (target) => replicationStart(dmsClientFor(target.arn), { ...startOptions(props, target), until: 'running', restore: true, intent: askerOf(event) }),
       );
     }
     return guardUpdate(props, event);

@@ -7,6 +7,7 @@ import {
   dmsClientFor,
   DmsOperation,
   graceMs,
+  IntentAsker,
   OperationMark,
   ReplicationStartOptions,
   ReplicationTarget,
@@ -25,6 +26,11 @@ import { isRollingBack, StackReads, stackStatus } from '../handler-kit/stack-sta
 export function targetOf(props: ResourcePropertyReader): ReplicationTarget {
   const config = props.optionalString('ReplicationConfigArn');
   return config ? { kind: 'replication-config', arn: config } : { kind: 'replication-task', arn: props.string('ReplicationTaskArn') };
+}
+
+/** This request, as the record of intent names who asked: only this stack's asks count in its decisions. */
+export function askerOf(event: CloudFormationCustomResourceEvent): IntentAsker {
+  return { by: { stack: event.StackId, resource: event.LogicalResourceId, request: event.RequestId }, stackId: event.StackId };
 }
 
 /** The start options in the resource's properties (reload and rollback are decided per request). */
@@ -95,7 +101,7 @@ function stayStopped(
   target: ReplicationTarget,
   event: CloudFormationCustomResourceEvent,
 ): DmsOperation {
-  const stop = replicationStop(client, target);
+  const stop = replicationStop(client, target, { intent: askerOf(event) });
   const asItIs = currentReplicationStatus(client, target);
   return {
     subject: `${stop.subject} and stay stopped (desired state)`,
@@ -127,7 +133,7 @@ function startOrRestore(
   target: ReplicationTarget,
   event: CloudFormationCustomResourceEvent,
 ): DmsOperation {
-  const options = { ...startOptions(props, target), stillWanted: forwardStillWanted(event) };
+  const options = { ...startOptions(props, target), stillWanted: forwardStillWanted(event), intent: askerOf(event) };
   const checks = replicationStart(client, options);
   let decided: Promise<DmsOperation> | undefined; // once, however often onEvent retries the start
   return {
@@ -160,7 +166,7 @@ function cancelledCreateDelete(
   target: ReplicationTarget,
   event: CloudFormationCustomResourceEvent,
 ): DmsOperation {
-  const stop = replicationStop(client, target);
+  const stop = replicationStop(client, target, { intent: askerOf(event) });
   return {
     subject: `the start of a cancelled create to settle, then ${stop.subject} if that create started it`,
     start: async () => ({ actAfter: Date.now() + graceMs('startFence') }),
@@ -193,8 +199,8 @@ function undoCreateStop(
   target: ReplicationTarget,
   event: CloudFormationCustomResourceEvent,
 ): DmsOperation {
-  const stop = replicationStop(client, target);
-  const restart = replicationStart(client, { ...startOptions(props, target), until: 'running', restore: true });
+  const stop = replicationStop(client, target, { intent: askerOf(event) });
+  const restart = replicationStart(client, { ...startOptions(props, target), until: 'running', restore: true, intent: askerOf(event) });
   return {
     subject: `${restart.subject} again if the update that added this run rolled back, otherwise ${stop.subject}`,
     async start(): Promise<OperationMark> {
@@ -233,7 +239,8 @@ export const runKind: LifecycleResourceKind = {
     const client = dmsClientFor(target.arn);
     if (event.RequestType === 'Delete') {
       if (!isOurId(event.PhysicalResourceId, target)) return cancelledCreateDelete(client, target, event);
-      return createStopped(event.PhysicalResourceId) ? undoCreateStop(client, props, target, event) : replicationStop(client, target);
+      if (createStopped(event.PhysicalResourceId)) return undoCreateStop(client, props, target, event);
+      return replicationStop(client, target, { intent: askerOf(event) });
     }
     if (intent === 'report') return currentReplicationStatus(client, target);
     if (desiredStopped(props)) return stayStopped(client, target, event);
