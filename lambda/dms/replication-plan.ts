@@ -23,6 +23,10 @@ export interface RunHistory {
   readonly restoreAsked: boolean;
 }
 
+/** Why a full-load-only replication that stopped mid-load is not started again without reloadTrigger. */
+export const FULL_LOAD_NOT_RESUMABLE = 'is full-load only and its load did not finish: DMS cannot resume it (resume-processing is not applicable to full-load), '
+  + 'and a reload-target is made only when reloadTrigger changes. Set reloadTrigger to load the target again';
+
 export const NO_HISTORY: RunHistory = { neverRan: false, failedByOurResume: false, restoreAsked: false };
 
 /** The history of a replication as its record and DMS's state tell it. */
@@ -61,6 +65,8 @@ export type RunStep =
   | { readonly action: 'stop-first' }
   /** Start it now, with this start type. */
   | { readonly action: 'start'; readonly startType: Exclude<StartType, 'none'> }
+  /** Nothing the desire may do: the request fails with this reason (a reload nobody asked for). */
+  | { readonly action: 'refuse'; readonly reason: string }
   /** Nothing to start: it runs (or is on its way), or there is nothing the desire may start. */
   | { readonly action: 'none'; readonly reason?: string };
 
@@ -91,8 +97,9 @@ export function nextRunStep(state: ReplicationState, desire: RunDesire, history:
     if (state.migrationType === 'full-load') return { action: 'none', reason: 'a rollback does not reload a full-load-only replication' };
   }
   if (neverRan) return { action: 'start', startType: 'start-replication' };
-  // DMS cannot resume a full-load-only replication that stopped before it finished.
-  return { action: 'start', startType: state.migrationType === 'full-load' ? 'reload-target' : 'resume-processing' };
+  // DMS cannot resume a full-load-only replication that stopped before it finished, and a reload is only ever asked for.
+  if (state.migrationType === 'full-load') return { action: 'refuse', reason: FULL_LOAD_NOT_RESUMABLE };
+  return { action: 'start', startType: 'resume-processing' };
 }
 
 /**

@@ -205,6 +205,7 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
       return goalProgress(target, state, goalOf(mark), String(mark.startType));
     }
     if (step.action === 'none') return goalProgress(target, state, goalOf(mark), 'none');
+    if (step.action === 'refuse') throw new DmsOperationFailed(`The ${describeTarget(target)} ${step.reason}`);
     try {
       if (step.action === 'stop-first') {
         await requestStop(client, target);
@@ -240,6 +241,7 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
           return { ...base, startType: startSentType ?? 'none', requested: true, requestedAt: startSentAt };
         }
         if (step.action === 'none') return { ...base, startType: 'none', ...(step.reason ? { note: step.reason } : {}) };
+        if (step.action === 'refuse') throw new DmsOperationFailed(`The ${describeTarget(target)} ${step.reason}`);
         if (step.action === 'start') {
           await requestStart(step.startType, startDesire, state.status);
           return { ...base, startType: step.startType, requested: true, requestedAt: Date.now() };

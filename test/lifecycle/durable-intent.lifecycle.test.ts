@@ -3,6 +3,7 @@
  * per replication, lambda/dms/intent-record.ts), end to end on the BUNDLED handler assets
  * against the DMS emulator (which also serves SSM). Each test names the issue's item.
  */
+import { DatabaseMigrationServiceClient, StopReplicationCommand } from '@aws-sdk/client-database-migration-service';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { DmsReplicationRun, ReplicationDesiredState, ReplicationWaitFor } from '../../src';
 import { dmsResourceTypes, LifecycleDriver, ProgressEvent, StackOperationResult } from '../../tools/lifecycle';
@@ -23,6 +24,8 @@ const ENV = {
 
 interface Shape {
   readonly schema?: string;
+  /** The config's migration type. @default 'full-load-and-cdc' */
+  readonly replicationType?: string;
   readonly waitFor?: ReplicationWaitFor;
   readonly cdcStartTime?: string;
   readonly desiredState?: ReplicationDesiredState;
@@ -33,6 +36,7 @@ interface Shape {
 function app(name: string, shape: Shape = {}): string {
   return synthStack((stack: Stack) => {
     const config = replicationConfig(stack, name, shape.schema ?? 'sales');
+    if (shape.replicationType) config.replicationType = shape.replicationType;
     DmsReplicationRun.forReplicationConfig(stack, 'RunConfig', config, {
       waitFor: shape.waitFor ?? ReplicationWaitFor.RUNNING,
       pollInterval: Duration.seconds(1),
@@ -138,3 +142,51 @@ describe('item 10: serverless deprovisioning is waited for, deprovisioned is at 
     expect(status(configArn)).toBe('running');
   }, 180_000);
 });
+
+describe('item 6: no reload that nobody asked for', () => {
+  const fullLoad = { replicationType: 'full-load', waitFor: ReplicationWaitFor.ACCEPTED };
+
+  test('an update that would stop a full-load-only replication mid-load is refused by the guard before it stops anything', async () => {
+    const name = `Intent${n + 1}`;
+    const arn = dms().arnForIdentifier('replication-config', `${name}-config`);
+    dms().setRunBehavior(arn, { fullLoadDurationMs: 120_000 });
+    const { driver, configArn } = await deployed(fullLoad);
+    dms().resetCalls();
+    const updated = await driver.update(app(name, { ...fullLoad, schema: 'billing' }));
+    expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(failuresOf(updated)[0]).toMatch(/^RunConfigGuard: The replication config \S+ is full-load only and still loading \(\d+ %\).*Wait for the load to finish, or set reloadTrigger/);
+    expect(dms().callsTo('StopReplication')).toEqual([]);
+    expect(dms().callsTo('ModifyReplicationConfig')).toEqual([]);
+    expect(status(configArn)).toBe('running');
+  }, 120_000);
+
+  test('with reloadTrigger changed, the same update stops it, modifies it and reloads it', async () => {
+    const name = `Intent${n + 1}`;
+    const arn = dms().arnForIdentifier('replication-config', `${name}-config`);
+    dms().setRunBehavior(arn, { fullLoadDurationMs: 120_000 });
+    const { driver, configArn } = await deployed({ ...fullLoad, reloadTrigger: '1' });
+    const updated = await driver.update(app(name, { ...fullLoad, schema: 'billing', reloadTrigger: '2' }));
+    expect(failuresOf(updated)).toEqual([]);
+    expect(startsOn(configArn)).toEqual(['start-replication', 'reload-target']);
+  }, 120_000);
+
+  test('a full-load-only replication stopped mid-load is not reloaded by a deploy that did not change reloadTrigger: it fails saying so', async () => {
+    const name = `Intent${n + 1}`;
+    const arn = dms().arnForIdentifier('replication-config', `${name}-config`);
+    dms().setRunBehavior(arn, { fullLoadDurationMs: 120_000 });
+    const { driver, configArn } = await deployed({ ...fullLoad, desiredState: ReplicationDesiredState.RUNNING });
+    // Stopped mid-load by hand; then a deploy asks for it to run.
+    await stopByHand(configArn);
+    const updated = await driver.update(app(name, { ...fullLoad, desiredState: ReplicationDesiredState.STOPPED }));
+    expect(updated.status).toBe('UPDATE_COMPLETE');
+    const again = await driver.update(app(name, { ...fullLoad, desiredState: ReplicationDesiredState.RUNNING }));
+    expect(again.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(failuresOf(again)[0]).toMatch(/full-load only and its load did not finish.*Set reloadTrigger/);
+    expect(startsOn(configArn)).toEqual(['start-replication']);
+  }, 120_000);
+});
+
+async function stopByHand(arn: string) {
+  await new DatabaseMigrationServiceClient({}).send(new StopReplicationCommand({ ReplicationConfigArn: arn }));
+  for (let i = 0; i < 50 && status(arn) !== 'stopped'; i++) await new Promise((r) => setTimeout(r, 200));
+}
