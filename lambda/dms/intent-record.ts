@@ -177,7 +177,9 @@ function ranAfter(record: IntentRecord | undefined, ask: IntentAsk): boolean | u
 }
 
 function withAsk(record: IntentRecord | undefined, ask: IntentAsk): IntentRecord {
-  const asks = [...(record?.asks ?? []).filter((a) => !sameAsk(a, ask)), ask].sort((a, b) => a.at - b.at);
+  // The same asker's earlier ask of the same kind is replaced by its retry: retries never push out the asks that matter.
+  const superseded = (a: IntentAsk) => sameAsk(a, ask) || (a.action === ask.action && a.startType === ask.startType && sameAsker(a.by, ask.by));
+  const asks = [...(record?.asks ?? []).filter((a) => !superseded(a)), ask].sort((a, b) => a.at - b.at);
   const ran = ranAfter(record, ask);
   return { v: 1, asks, ...(ran === undefined ? {} : { ran }) };
 }
@@ -215,12 +217,14 @@ export async function markRan(arn: string): Promise<void> {
 const MAX_REFUSAL_CHARS = 200;
 
 /** Notes on `by`'s last ask that DMS refused it (nothing happened): a later step may ask again. */
-export async function noteRefusal(arn: string, by: AskedBy, message: string): Promise<void> {
+export async function noteRefusal(arn: string, by: AskedBy, message: string): Promise<IntentRecord | undefined> {
   const record = await readIntent(arn);
   const ask = askedBy(record, by);
-  if (!record || !ask) return;
+  if (!record || !ask) return record;
   const refused = message.length > MAX_REFUSAL_CHARS ? `${message.slice(0, MAX_REFUSAL_CHARS - 1)}…` : message;
-  await write(arn, { ...record, asks: record.asks.map((a) => (sameAsk(a, ask) ? { ...a, refused } : a)) });
+  const noted: IntentRecord = { ...record, asks: record.asks.map((a) => (sameAsk(a, ask) ? { ...a, refused } : a)) };
+  await write(arn, noted);
+  return noted;
 }
 
 /** Deletes the record (the resource went away with its stack). */
@@ -244,6 +248,20 @@ export function latestAsk(record: IntentRecord | undefined, actions?: readonly I
 /** Whether `by` made an ask on record (of these actions, if given). */
 export function askedBy(record: IntentRecord | undefined, by: AskedBy, actions?: readonly IntentAction[]): IntentAsk | undefined {
   return [...(record?.asks ?? [])].reverse().find((a) => sameAsker(a.by, by) && (!actions || actions.includes(a.action)));
+}
+
+/**
+ * The first ask by someone other than `by` recorded at or after `since` (epoch ms): a request
+ * that began at `since` and meets one was overtaken (its operation was cancelled or has ended,
+ * a Delete fenced it, a rollback or the CLI came after it) and sends nothing more.
+ */
+export function askedSince(record: IntentRecord | undefined, by: AskedBy, since: number): IntentAsk | undefined {
+  return (record?.asks ?? []).find((a) => a.at >= since && !sameAsker(a.by, by));
+}
+
+/** Names an ask in reasons: "stop by RunConfig… (request …)" / "cutover-stop by the CLI". */
+export function describeAsk(ask: IntentAsk): string {
+  return 'cli' in ask.by ? `${ask.action} by the CLI` : `${ask.action} by ${ask.by.resource} (request ${ask.by.request})`;
 }
 
 /** The stack of a stack's ask (undefined for the CLI's). */

@@ -2,12 +2,16 @@ import { DatabaseMigrationServiceClient, StartReplicationCommand, StartReplicati
 import { callDeadline } from './call-budget';
 import { apiFailure, DmsOperationFailed, isInvalidState, isNotFound, isTransient } from './errors';
 import { graceMs } from './grace';
-import { AskedBy, IntentAction, IntentRecord, markRan, noteRefusal, readIntent, recordAsk, recordOfStack } from './intent-record';
+import {
+  askedBy, askedSince, AskedBy, describeAsk, IntentAction, IntentRecord, markRan, noteRefusal, overtaken, readIntent, recordAsk, recordOfStack,
+} from './intent-record';
 import { DmsOperation, OperationMark, Progress } from './operation';
 import { QUICK_INTERVAL_MS } from './poll-schedule';
 import { DmsRefusal, RefusalWatch } from './refusal';
 import { nextRunStep, NO_HISTORY, RunDesire, runHistory, StartType } from './replication-plan';
-import { AT_REST, describeReplication, describeTarget, isFullLoadOnlyFinished, ReplicationState, ReplicationTarget, requireReplication, stateDetail, UNDER_WAY } from './replication-state';
+import {
+  AT_REST, describeReplication, describeTarget, isFullLoadOnlyFinished, NEVER_RAN, ReplicationState, ReplicationTarget, requireReplication, stateDetail, UNDER_WAY,
+} from './replication-state';
 import { requestStop } from './replication-stop';
 import { realClock } from './wait';
 import { Attribute, ReplicationWaitTargetValue } from '../../src/private/handler-contract';
@@ -141,6 +145,8 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
   let startSentType: StartType | undefined;
   const current = () => requireReplication(client, target);
 
+  /** When this invocation began deciding: an ask by anyone else after it overtakes a forward start. */
+  let invocationBegan = Date.now();
   /** The record of intent, read once per invocation before the first decision (and kept as written since). */
   let record: IntentRecord | undefined;
   let recordRead = false;
@@ -157,7 +163,12 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
     const unwanted = desire === 'restore' ? undefined : await options.stillWanted?.();
     if (unwanted) throw new DmsOperationFailed(`Not starting the ${describeTarget(target)}: ${unwanted}`);
     // Recorded before it is sent: every later decision knows we asked, whatever becomes of this invocation.
-    if (options.intent) record = await recordAsk(target.arn, { action: startAction(startType, desire), startType, from, by: options.intent.by });
+    if (options.intent) {
+      record = await recordAsk(target.arn, { action: startAction(startType, desire), startType, from, by: options.intent.by });
+      // A forward start that someone asked something after (a Delete that fenced a cancelled create, a rollback, the CLI) is no longer wanted.
+      const later = desire === 'restore' ? undefined : askedSince(record, options.intent.by, invocationBegan);
+      if (later) throw new DmsOperationFailed(`Not starting the ${describeTarget(target)}: this request was overtaken (${describeAsk(later)} since it began)`);
+    }
     const cdc = startType === 'start-replication'
       ? { CdcStartTime: options.cdcStartTime, CdcStartPosition: options.cdcStartPosition }
       : {};
@@ -172,7 +183,7 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
       if (isNotFound(err)) await current(); // says it does not exist (or shows what it is now)
       if (isInvalidState(err)) {
         // Nothing happened: a later step may ask again (a rollback's restore that DMS refused is not "resumed once").
-        if (options.intent) await noteRefusal(target.arn, options.intent.by, (err as Error).message);
+        if (options.intent) record = await noteRefusal(target.arn, options.intent.by, (err as Error).message);
         throw new DmsRefusal(call, describeTarget(target), (err as Error).message);
       }
       // Unanswered (dropped, timed out, throttled): it may have landed; the caller retries, and a start under way then is ours.
@@ -234,6 +245,19 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
       let state = await current();
       let stopSent = false;
       const base: OperationMark = { desire: startDesire, goal: options.until, acceptAfter: state.startDate ?? 0, ...quiet };
+      invocationBegan = began;
+      if (options.intent && startSentAt === undefined) {
+        // A replay of this request finds its own ask: it starts nothing twice, answers as the first time
+        // did, and acts no more once others asked after it (its operation ended). Retries within this
+        // invocation (startSentAt) know what they sent. A first start DMS still shows never run did not land.
+        await history(state);
+        const asked = askedBy(record, options.intent.by, ['start', 'resume', 'reload', 'restore']);
+        const landed = asked !== undefined && asked.refused === undefined && !(asked.startType === 'start-replication' && NEVER_RAN.has(state.status));
+        const mine = landed ? asked : undefined;
+        const ended = askedBy(record, options.intent.by) !== undefined && overtaken(record, options.intent.by);
+        if (ended) return { ...base, startType: mine?.startType ?? 'none', overtaken: true, ...(mine ? { requested: true, requestedAt: mine.at } : {}) };
+        if (mine?.startType) return { ...base, startType: mine.startType, requested: true, requestedAt: mine.at };
+      }
       for (;;) {
         const step = nextRunStep(state, startDesire, await history(state));
         if (step.action === 'none' && startSentAt !== undefined && UNDER_WAY.has(state.status)) {
@@ -261,6 +285,11 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
       }
     },
     async check(mark): Promise<Progress> {
+      if (mark.overtaken === true) {
+        // Its operation ended (a later request asked since): report, act no more.
+        const state = await describeReplication(client, target);
+        return { done: true, status: state?.status ?? 'not-found', detail: 'a later request asked since; this one acts no more', attributes: replicationAttributes(state, String(mark.startType)) };
+      }
       if (mark.quiet !== true) return check(mark);
       // A rollback's restart never fails the rollback; it hands back what DMS said.
       try {

@@ -1,6 +1,6 @@
 import { DatabaseMigrationServiceClient, StopReplicationCommand, StopReplicationTaskCommand } from '@aws-sdk/client-database-migration-service';
 import { apiFailure, isInvalidState, isNotFound } from './errors';
-import { AskedBy, IntentAction, recordAsk } from './intent-record';
+import { askedBy, AskedBy, IntentAction, overtaken, readIntent, recordAsk } from './intent-record';
 import { DmsOperation, OperationMark, Progress } from './operation';
 import { DmsRefusal, RefusalWatch } from './refusal';
 import { describeReplication, ReplicationTarget, stateDetail, UNDER_WAY } from './replication-state';
@@ -88,9 +88,18 @@ export function replicationStop(
   return {
     subject,
     async start(): Promise<OperationMark> {
+      if (options.intent) {
+        // A replay of a request whose operation ended (others asked since) stops nothing any more.
+        const record = await readIntent(target.arn);
+        if (askedBy(record, options.intent.by) && overtaken(record, options.intent.by)) return { overtaken: true };
+      }
       const progress = await progressAndStop(true);
       return progress.stopRequested ? { stopRequested: true } : {};
     },
-    check: () => progressAndStop(false),
+    async check(mark) {
+      if (mark.overtaken !== true) return progressAndStop(false);
+      const state = await describeReplication(client, target);
+      return { done: true, status: state?.status ?? 'not-found', detail: 'a later request asked since; this one acts no more', attributes: { [Attribute.STATUS]: state?.status ?? 'not-found' } };
+    },
   };
 }

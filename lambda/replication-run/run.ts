@@ -9,12 +9,13 @@ import {
   graceMs,
   IntentAsker,
   OperationMark,
+  recordAsk,
+  recordOfStack,
   ReplicationStartOptions,
   ReplicationTarget,
   replicationStart,
   replicationAttributes,
   replicationStop,
-  startedSince,
   stopsForStayStopped,
   UNDER_WAY,
 } from '../dms';
@@ -155,33 +156,45 @@ function startOrRestore(
   };
 }
 
+/** What a create asks when it starts a replication. */
+const START_ACTIONS = ['start', 'resume', 'reload'] as const;
+
 /**
  * The Delete of a create CloudFormation cancelled (its physical id is one CloudFormation made
- * up): that create may still be about to start, so this waits out the fence's gap first, then
- * stops the replication if it goes away with the stack, or if DMS shows a start made during
- * this stack operation (the cancelled create's; a replication already running is left alone).
+ * up): that create may still be on its way to a start. First the fence: this Delete records its
+ * own ask, so a create that has not yet recorded its start finds an ask after it began and starts
+ * nothing. Then the record tells whether the create asked a start before the fence: if so (or if
+ * the replication goes away with the stack), this stops it, once the create's start had time to
+ * reach DMS (the read-lag grace after its ask: longer than one DMS request may take). A
+ * replication running before the create, that stays in the stack, is left alone.
  */
 function cancelledCreateDelete(
   client: DatabaseMigrationServiceClient,
   target: ReplicationTarget,
   event: CloudFormationCustomResourceEvent,
 ): DmsOperation {
-  const stop = replicationStop(client, target, { intent: askerOf(event) });
+  const asker = askerOf(event);
+  const stop = replicationStop(client, target, { intent: asker });
   return {
-    subject: `the start of a cancelled create to settle, then ${stop.subject} if that create started it`,
-    start: async () => ({ actAfter: Date.now() + graceMs('startFence') }),
+    subject: `what a cancelled create started (if anything) to stop: ${stop.subject}`,
+    async start(): Promise<OperationMark> {
+      const record = recordOfStack(await recordAsk(target.arn, { action: 'stop', by: asker.by }), event.StackId);
+      const mine = record?.asks.findIndex((a) => 'stack' in a.by && a.by.request === event.RequestId) ?? -1;
+      const createAsk = record?.asks.slice(0, Math.max(0, mine)).reverse()
+        .find((a) => 'stack' in a.by && a.by.resource === event.LogicalResourceId);
+      const createStarted = createAsk !== undefined && createAsk.refused === undefined && (START_ACTIONS as readonly string[]).includes(createAsk.action);
+      return createStarted ? { createStarted: true, actAfter: createAsk.at + graceMs('readLag') } : { actAfter: 0 };
+    },
     async check(mark) {
-      const actAfter = Number(mark.actAfter);
-      if (Date.now() < actAfter) return { done: false, status: 'waiting out the cancelled create', recheckAt: actAfter, holdUntil: actAfter };
-      // The one stack read in an isComplete check (every other is in onEvent, 10 min): throttling hands back to the waiter.
-      const stack = new StackReads(event.StackId, 'hand-back');
-      if (await replicationStaysReason(stack, target.arn)) {
-        const state = await describeReplication(client, target);
-        const since = await stack.lastUpdated('when this update began');
-        if (!state || since === undefined || !startedSince(state, since)) {
+      if (mark.createStarted !== true) {
+        // The one stack read in an isComplete check (every other is in onEvent, 10 min): throttling hands back to the waiter.
+        if (await replicationStaysReason(new StackReads(event.StackId, 'hand-back'), target.arn)) {
+          const state = await describeReplication(client, target);
           return { done: true, status: state?.status ?? 'not-found', detail: 'the cancelled create started nothing: left as it is' };
         }
       }
+      const actAfter = Number(mark.actAfter);
+      if (Date.now() < actAfter) return { done: false, status: 'waiting for the cancelled create\'s start to reach DMS', recheckAt: actAfter, holdUntil: actAfter };
       return stop.check({});
     },
   };

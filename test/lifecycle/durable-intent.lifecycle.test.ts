@@ -5,6 +5,7 @@
  */
 import { DatabaseMigrationServiceClient, StopReplicationCommand } from '@aws-sdk/client-database-migration-service';
 import { Duration, Stack } from 'aws-cdk-lib';
+import { recordAsk } from '../../lambda/dms';
 import { DmsReplicationRun, ReplicationDesiredState, ReplicationWaitFor } from '../../src';
 import { dmsResourceTypes, LifecycleDriver, ProgressEvent, StackOperationResult } from '../../tools/lifecycle';
 import { useEmulatedDms } from '../support/emulated-dms';
@@ -184,6 +185,50 @@ describe('item 6: no reload that nobody asked for', () => {
     expect(failuresOf(again)[0]).toMatch(/full-load only and its load did not finish.*Set reloadTrigger/);
     expect(startsOn(configArn)).toEqual(['start-replication']);
   }, 120_000);
+});
+
+describe('item 9: an operation that was cancelled or has ended does not act afterwards; replays answer as the first time', () => {
+  const runId = (driver: LifecycleDriver) => [...driver.resources.values()].find((r) => /^RunConfig[0-9A-F]{8}$/.test(r.logicalId))!;
+
+  test('a replayed create that finds its own start under way answers `…|start` and starts nothing twice', async () => {
+    const name = `Intent${n + 1}`;
+    const arn = dms().arnForIdentifier('replication-config', `${name}-config`);
+    dms().setRunBehavior(arn, { startDurationMs: 15_000 });
+    const { driver, created } = await deployed({ waitFor: ReplicationWaitFor.ACCEPTED });
+    expect(created.status).toBe('CREATE_COMPLETE');
+    const first = runId(driver).physicalId;
+    expect(first).toBe(`${arn}|start`);
+    const replayed = await driver.replay(runId(driver).logicalId);
+    expect(replayed).toMatchObject({ status: 'SUCCESS', physicalResourceId: first });
+    expect(startsOn(arn)).toEqual(['start-replication']);
+  }, 120_000);
+
+  test('a create replayed after its operation ended (someone asked since: a stop) answers the same physical id and starts nothing', async () => {
+    const { driver, configArn } = await deployed();
+    const first = runId(driver).physicalId;
+    // Later, someone (here the CLI) records a stop and stops it.
+    await recordAsk(configArn, { action: 'cutover-stop', from: 'running', by: { cli: 'cutover' } });
+    await stopByHand(configArn);
+    // The create request, delivered again long after its operation ended.
+    const replayed = await driver.replay(runId(driver).logicalId);
+    expect(replayed).toMatchObject({ status: 'SUCCESS', physicalResourceId: first });
+    expect(startsOn(configArn)).toEqual(['start-replication']);
+    expect(status(configArn)).toBe('stopped');
+  }, 120_000);
+
+  test('the stop before a reload: a reload update replayed after its operation ended stops nothing and reloads nothing', async () => {
+    const { name, driver, configArn } = await deployed({ reloadTrigger: '1' });
+    expect((await driver.update(app(name, { reloadTrigger: '2' }))).status).toBe('UPDATE_COMPLETE');
+    expect(startsOn(configArn)).toEqual(['start-replication', 'reload-target']);
+    await new Promise((r) => setTimeout(r, 1_500)); // loaded: running on CDC
+    await recordAsk(configArn, { action: 'resume', from: 'running', by: { cli: 'someone' } });
+    const stops = dms().callsTo('StopReplication').length;
+    const replayed = await driver.replay(runId(driver).logicalId);
+    expect(replayed.status).toBe('SUCCESS');
+    expect(dms().callsTo('StopReplication').length).toBe(stops);
+    expect(startsOn(configArn)).toEqual(['start-replication', 'reload-target']);
+    expect(status(configArn)).toBe('running');
+  }, 180_000);
 });
 
 async function stopByHand(arn: string) {
