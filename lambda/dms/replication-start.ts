@@ -10,7 +10,8 @@ import { QUICK_INTERVAL_MS } from './poll-schedule';
 import { DmsRefusal, RefusalWatch } from './refusal';
 import { nextRunStep, NO_HISTORY, RunDesire, runHistory, StartType } from './replication-plan';
 import {
-  AT_REST, describeReplication, describeTarget, isFullLoadOnlyFinished, NEVER_RAN, ReplicationState, ReplicationTarget, requireReplication, stateDetail, UNDER_WAY,
+  AT_REST, describeReplication, describeTarget, isFullLoadOnlyFinished, NEVER_RAN,
+  ReplicationState, ReplicationTarget, requireReplication, stateDetail, UNDER_WAY,
 } from './replication-state';
 import { requestStop } from './replication-stop';
 import { realClock } from './wait';

@@ -182,8 +182,8 @@ function cancelledCreateDelete(
       const mine = record?.asks.findIndex((a) => 'stack' in a.by && a.by.request === event.RequestId) ?? -1;
       const createAsk = record?.asks.slice(0, Math.max(0, mine)).reverse()
         .find((a) => 'stack' in a.by && a.by.resource === event.LogicalResourceId);
-      const createStarted = createAsk !== undefined && createAsk.refused === undefined && (START_ACTIONS as readonly string[]).includes(createAsk.action);
-      return createStarted ? { createStarted: true, actAfter: createAsk.at + graceMs('readLag') } : { actAfter: 0 };
+      const started = createAsk !== undefined && createAsk.refused === undefined && (START_ACTIONS as readonly string[]).includes(createAsk.action);
+      return started ? { createStarted: true, actAfter: createAsk.at + graceMs('readLag') } : { actAfter: 0 };
     },
     async check(mark) {
       if (mark.createStarted !== true) {
