@@ -32,7 +32,7 @@ export const NO_HISTORY: RunHistory = { neverRan: false, failedByOurResume: fals
 /** The history of a replication as its record and DMS's state tell it. */
 export function runHistory(record: IntentRecord | undefined, state: ReplicationState): RunHistory {
   if (!record) return NO_HISTORY;
-  const asks = record.asks.filter((a) => a.refused === undefined || a.action === 'restore'); // a refused request changed nothing
+  const asks = record.asks.filter((a) => a.refused === undefined); // a refused request changed nothing
   const last = asks[asks.length - 1];
   const before = asks[asks.length - 2];
   // DMS's own evidence that it ran wins over a record that missed it (a start judged once accepted).

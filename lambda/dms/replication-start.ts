@@ -268,7 +268,13 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
         if (step.action === 'none') return { ...base, startType: 'none', ...(step.reason ? { note: step.reason } : {}) };
         if (step.action === 'refuse') throw new DmsOperationFailed(`The ${describeTarget(target)} ${step.reason}`);
         if (step.action === 'start') {
-          await requestStart(step.startType, startDesire, state.status);
+          try {
+            await requestStart(step.startType, startDesire, state.status);
+          } catch (err) {
+            // A rollback's restore never fails the rollback: a refusal hands the restart to its checks, which ride it out.
+            if (startDesire === 'restore' && options.quiet && err instanceof DmsRefusal) return { ...base, startType: 'pending', pending: true };
+            throw err;
+          }
           return { ...base, startType: step.startType, requested: true, requestedAt: Date.now() };
         }
         if (step.action === 'stop-first') {

@@ -96,6 +96,31 @@ describe('item 1: a rollback restores the state before the update', () => {
   }, 180_000);
 });
 
+describe('item 1, refused: a rollback resume DMS refuses resumed nothing', () => {
+  test('the guard\'s cleanup asks once more, and reports DMS\'s refusal in its words; the rollback completes', async () => {
+    let name = '';
+    const { driver, ...rest } = await deployed({}, (e) => {
+      if (e.logicalId === name && e.status === 'UPDATE_ROLLBACK_IN_PROGRESS') {
+        dms().failNext('StartReplication', 'InvalidResourceStateFault', 'Replication config cannot be started: its source endpoint is being modified', 1_000);
+      }
+    });
+    name = rest.name;
+    const configArn = rest.configArn;
+    dms().setRunBehavior(configArn, { outcome: 'fails', failureStopReason: 'Stop Reason FATAL_ERROR', failureMessage: 'Source endpoint unreachable' });
+    try {
+      const updated = await driver.update(app(name, { schema: 'billing' }));
+      expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+      const guardDelete = updated.events.find((e) => e.logicalId.startsWith('RunConfigGuard') && e.status === 'DELETE_FAILED');
+      expect(guardDelete?.reason).toMatch(/^DMS StartReplication refused for replication config \S+: Replication config cannot be started: its source endpoint is being modified/);
+      // Accepted once (the forward resume); the rollback's and the cleanup's resumes were refused.
+      expect(startsOn(configArn).filter((s) => !s.includes('!'))).toEqual(['start-replication', 'resume-processing']);
+      expect(startsOn(configArn).filter((s) => s.includes('!')).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      dms().clearFaults('StartReplication');
+    }
+  }, 180_000);
+});
+
 describe('item 5: a replication that never reached running has never run', () => {
   test.each(['resumes-from-now', 'refuses-resume'] as const)('a first start that failed (DMS %s): the next deploy sends start-replication with the user\'s CDC start', async (reading) => {
     const cdcStartTime = '2026-11-01T00:00:00Z';
