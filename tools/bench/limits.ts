@@ -21,8 +21,11 @@ export const MAX_ROLE_INLINE_POLICY_BYTES = 10_240;
 /** IAM: a customer managed policy may have 6,144 characters, whitespace not counted. */
 export const MAX_MANAGED_POLICY_BYTES = 6_144;
 
-/** Target: each handler bundle (one per provider kind) stays this small. */
-export const MAX_BUNDLE_BYTES = 50 * 1024;
+/**
+ * Target: each handler bundle (one per provider kind) stays this small. 64 KB since the record
+ * of intent (issue 26): it took the replication-run bundle from 47.7 KB to 59.4 KB.
+ */
+export const MAX_BUNDLE_BYTES = 64 * 1024;
 
 /** Target: median time from DMS finishing a refresh to CloudFormation seeing CREATE_COMPLETE. */
 export const MAX_MEDIAN_DETECTION_LATENCY_MS = 2_000;
