@@ -217,6 +217,8 @@ export class DmsReplicationRun extends Construct {
       ReplicationProperties: Lazy.any({ produce: () => templateJson(cloudFormationProperties(replication)) }) as unknown as string,
       ReplicationKind: isConfig ? 'replication-config' : 'replication-task',
       ReplicationLogicalId: stack.getLogicalId(replication),
+      // The guard refuses to stop a full-load-only replication mid-load unless a reload is asked for.
+      ReloadTrigger: props.reloadTrigger,
     }, ReplicationRunResourceType.GUARD);
     replication.node.addDependency(guard);
 

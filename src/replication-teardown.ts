@@ -116,6 +116,7 @@ export class DmsReplicationTeardown extends Construct {
     // Delete runs, and that Delete must still be allowed to stop its replication.
     provider.grantStop('dms:StopReplication', 'replication-config', arn);
     provider.grantStop('dms:StopReplicationTask', 'task', arn);
+    provider.grantIntentRecord(arn);
     // IAM offers no resource-level scoping for DescribeReplications and DescribeReplicationTasks.
     provider.grantUnscoped('dms:DescribeReplications', 'dms:DescribeReplicationTasks');
     // A Delete stops only a replication that goes away: is its ARN still a resource of the stack?

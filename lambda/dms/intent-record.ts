@@ -46,6 +46,10 @@ export interface IntentAsk {
   readonly action: IntentAction;
   /** The DMS start type sent, for starts. */
   readonly startType?: string;
+  /** The DMS status seen when it was asked (a stop `from: running` stopped a running replication). */
+  readonly from?: string;
+  /** DMS refused the request (its message, clipped): nothing happened. */
+  readonly refused?: string;
   readonly by: AskedBy;
   /** Epoch ms (the asker's clock) when it was recorded, right before the request went to DMS. */
   readonly at: number;
@@ -57,10 +61,12 @@ export interface IntentRecord {
   /** The last few asks, oldest first. */
   readonly asks: readonly IntentAsk[];
   /**
-   * True once DMS was seen running (or done with a full load) after a start we asked for: a
-   * replication whose first start failed has never run, and its next start is `start-replication`.
+   * Whether it ever ran, as far as we saw: false from our first start (`start-replication`) until
+   * DMS is seen running (or done with a full load), true once it is; undefined when we never
+   * asked its first start (it was started before this record: DMS's status tells). A replication
+   * whose first start failed has never run, and its next start is `start-replication` again.
    */
-  readonly ran: boolean;
+  readonly ran?: boolean;
 }
 
 /** Asks kept: enough for a deploy, its rollback and a cleanup; the record stays far below SSM Standard's 4 KB. */
@@ -113,7 +119,7 @@ function parse(value: string | undefined): IntentRecord | undefined {
   try {
     const r = JSON.parse(value ?? '') as Partial<IntentRecord>;
     if (r.v !== 1 || !Array.isArray(r.asks)) return undefined;
-    return { v: 1, asks: r.asks, ran: r.ran === true };
+    return { v: 1, asks: r.asks, ...(typeof r.ran === 'boolean' ? { ran: r.ran } : {}) };
   } catch {
     return undefined; // not ours, or corrupt: read as no record (we asked nothing)
   }
@@ -163,10 +169,23 @@ async function write(arn: string, record: IntentRecord): Promise<number | undefi
 const sameAsker = (a: AskedBy, b: AskedBy) => JSON.stringify(a) === JSON.stringify(b);
 const sameAsk = (a: IntentAsk, b: IntentAsk) => a.action === b.action && a.at === b.at && sameAsker(a.by, b.by);
 
-function withAsk(record: IntentRecord | undefined, ask: IntentAsk): IntentRecord {
-  const asks = [...(record?.asks ?? []).filter((a) => !sameAsk(a, ask)), ask].sort((a, b) => a.at - b.at);
-  return { v: 1, asks, ran: record?.ran ?? false };
+/** `ran` after an ask: a first start (`start-replication`) has not run yet; a replication seen running has. */
+function ranAfter(record: IntentRecord | undefined, ask: IntentAsk): boolean | undefined {
+  if (ask.startType === 'start-replication') return false;
+  if (ask.from === 'running') return true;
+  return record?.ran;
 }
+
+function withAsk(record: IntentRecord | undefined, ask: IntentAsk): IntentRecord {
+  // The same asker's earlier ask of the same kind is replaced by its retry: retries never push out the asks that matter.
+  const superseded = (a: IntentAsk) => sameAsk(a, ask) || (a.action === ask.action && a.startType === ask.startType && sameAsker(a.by, ask.by));
+  const asks = [...(record?.asks ?? []).filter((a) => !superseded(a)), ask].sort((a, b) => a.at - b.at);
+  const ran = ranAfter(record, ask);
+  return { v: 1, asks, ...(ran === undefined ? {} : { ran }) };
+}
+
+/** Arns whose record says `ran` as far as this process knows (a warm Lambda writes it once). */
+const knownRan = new Set<string>();
 
 /**
  * Records an ask, before its request goes to DMS, and returns the record as read back
@@ -174,6 +193,7 @@ function withAsk(record: IntentRecord | undefined, ask: IntentAsk): IntentRecord
  */
 export async function recordAsk(arn: string, ask: Omit<IntentAsk, 'at'> & { at?: number }): Promise<IntentRecord> {
   const full: IntentAsk = { ...ask, at: ask.at ?? Date.now() };
+  if (full.startType === 'start-replication') knownRan.delete(arn);
   let { record } = await readWithVersion(arn);
   for (let round = 0; round < 2; round++) {
     const written = await write(arn, withAsk(record, full));
@@ -184,16 +204,27 @@ export async function recordAsk(arn: string, ask: Omit<IntentAsk, 'at'> & { at?:
   return withAsk(record, full);
 }
 
-/** Arns whose record says `ran` as far as this process knows (a warm Lambda writes it once). */
-const knownRan = new Set<string>();
-
 /** Records that DMS was seen running after a start we asked for (idempotent; one read, at most one write). */
 export async function markRan(arn: string): Promise<void> {
   if (knownRan.has(arn)) return;
   const record = await readIntent(arn);
-  if (record && !record.ran) await write(arn, { ...record, ran: true });
+  if (record && record.ran !== true) await write(arn, { ...record, ran: true });
   // Without a record nothing of ours started it: nothing to mark.
   if (record) knownRan.add(arn);
+}
+
+/** Longest refusal kept in the record. */
+const MAX_REFUSAL_CHARS = 200;
+
+/** Notes on `by`'s last ask that DMS refused it (nothing happened): a later step may ask again. */
+export async function noteRefusal(arn: string, by: AskedBy, message: string): Promise<IntentRecord | undefined> {
+  const record = await readIntent(arn);
+  const ask = askedBy(record, by);
+  if (!record || !ask) return record;
+  const refused = message.length > MAX_REFUSAL_CHARS ? `${message.slice(0, MAX_REFUSAL_CHARS - 1)}…` : message;
+  const noted: IntentRecord = { ...record, asks: record.asks.map((a) => (sameAsk(a, ask) ? { ...a, refused } : a)) };
+  await write(arn, noted);
+  return noted;
 }
 
 /** Deletes the record (the resource went away with its stack). */
@@ -217,6 +248,20 @@ export function latestAsk(record: IntentRecord | undefined, actions?: readonly I
 /** Whether `by` made an ask on record (of these actions, if given). */
 export function askedBy(record: IntentRecord | undefined, by: AskedBy, actions?: readonly IntentAction[]): IntentAsk | undefined {
   return [...(record?.asks ?? [])].reverse().find((a) => sameAsker(a.by, by) && (!actions || actions.includes(a.action)));
+}
+
+/**
+ * The first ask by someone other than `by` recorded at or after `since` (epoch ms): a request
+ * that began at `since` and meets one was overtaken (its operation was cancelled or has ended,
+ * a Delete fenced it, a rollback or the CLI came after it) and sends nothing more.
+ */
+export function askedSince(record: IntentRecord | undefined, by: AskedBy, since: number): IntentAsk | undefined {
+  return (record?.asks ?? []).find((a) => a.at >= since && !sameAsker(a.by, by));
+}
+
+/** Names an ask in reasons: "stop by RunConfig… (request …)" / "cutover-stop by the CLI". */
+export function describeAsk(ask: IntentAsk): string {
+  return 'cli' in ask.by ? `${ask.action} by the CLI` : `${ask.action} by ${ask.by.resource} (request ${ask.by.request})`;
 }
 
 /** The stack of a stack's ask (undefined for the CLI's). */

@@ -6,7 +6,43 @@
  * A new desire (issue 21's "stay stopped", say) is a new {@link RunDesire} and a branch
  * in {@link nextRunStep}; the start, wait and judging code around it stays as it is.
  */
+import type { IntentRecord } from './intent-record';
 import { AT_REST, isFullLoadOnlyFinished, NEVER_RAN, ReplicationState, UNDER_WAY } from './replication-state';
+
+/**
+ * What the record of intent (intent-record.ts) adds to DMS's state for the next step. Without
+ * a record (a stack deployed before it, or a record of another stack) all are false, and the
+ * step is decided from DMS's status alone, as before the record existed.
+ */
+export interface RunHistory {
+  /** Our first start (`start-replication`) never reached `running`: it has never run. */
+  readonly neverRan: boolean;
+  /** What DMS shows failed is our forward resume, made right after our stop of the running replication: a rollback resumes it once. */
+  readonly failedByOurResume: boolean;
+  /** A rollback asked DMS to resume it and DMS did not refuse: once is enough; later steps judge it. */
+  readonly restoreAsked: boolean;
+}
+
+/** Why a full-load-only replication that stopped mid-load is not started again without reloadTrigger. */
+export const FULL_LOAD_NOT_RESUMABLE = 'is full-load only and its load did not finish: DMS cannot resume it (resume-processing is not applicable to full-load), '
+  + 'and a reload-target is made only when reloadTrigger changes. Set reloadTrigger to load the target again';
+
+export const NO_HISTORY: RunHistory = { neverRan: false, failedByOurResume: false, restoreAsked: false };
+
+/** The history of a replication as its record and DMS's state tell it. */
+export function runHistory(record: IntentRecord | undefined, state: ReplicationState): RunHistory {
+  if (!record) return NO_HISTORY;
+  const asks = record.asks.filter((a) => a.refused === undefined); // a refused request changed nothing
+  const last = asks[asks.length - 1];
+  const before = asks[asks.length - 2];
+  // DMS's own evidence that it ran wins over a record that missed it (a start judged once accepted).
+  const dmsSawItRun = state.fullLoadFinished || (state.tablesLoaded ?? 0) > 0 || state.status === 'running';
+  return {
+    neverRan: record.ran === false && !dmsSawItRun,
+    failedByOurResume: state.status === 'failed' && last?.action === 'resume' && before?.action === 'stop' && UNDER_WAY.has(before.from ?? ''),
+    restoreAsked: last?.action === 'restore' && last.refused === undefined,
+  };
+}
 
 /**
  * What the deploy wants of the replication:
@@ -29,6 +65,8 @@ export type RunStep =
   | { readonly action: 'stop-first' }
   /** Start it now, with this start type. */
   | { readonly action: 'start'; readonly startType: Exclude<StartType, 'none'> }
+  /** Nothing the desire may do: the request fails with this reason (a reload nobody asked for). */
+  | { readonly action: 'refuse'; readonly reason: string }
   /** Nothing to start: it runs (or is on its way), or there is nothing the desire may start. */
   | { readonly action: 'none'; readonly reason?: string };
 
@@ -38,7 +76,7 @@ export type RunStep =
  * `modifying` or `creating` and that never ran still gets `start-replication` (with its
  * CDC start) once it rests. Callers ask again right before every start request.
  */
-export function nextRunStep(state: ReplicationState, desire: RunDesire): RunStep {
+export function nextRunStep(state: ReplicationState, desire: RunDesire, history: RunHistory = NO_HISTORY): RunStep {
   if (desire === 'reload' && state.status === 'running') return { action: 'stop-first' };
   if (UNDER_WAY.has(state.status)) {
     // A reload waits for a start under way to reach `running`, then stops it.
@@ -48,16 +86,20 @@ export function nextRunStep(state: ReplicationState, desire: RunDesire): RunStep
     const what = state.deprovisioning ? 'capacity is being deprovisioned' : `it is ${state.status}`;
     return { action: 'wait', reason: `DMS refuses a start while ${what}; it starts after` };
   }
-  if (desire === 'reload') return { action: 'start', startType: 'reload-target' };
+  const neverRan = NEVER_RAN.has(state.status) || history.neverRan;
+  // A first run is start-replication, with the user's CDC start, whatever the desire.
+  if (desire === 'reload') return { action: 'start', startType: neverRan ? 'start-replication' : 'reload-target' };
   if (isFullLoadOnlyFinished(state)) return { action: 'none', reason: 'its full load finished' };
   if (desire === 'restore') {
-    if (NEVER_RAN.has(state.status)) return { action: 'none', reason: 'it never ran, so it did not run before the update' };
-    if (state.status === 'failed') return { action: 'none', reason: 'it failed; a rollback does not start a failed replication again' };
+    if (history.restoreAsked) return { action: 'none', reason: 'the rollback resumed it once already' };
+    if (neverRan) return { action: 'none', reason: 'it never ran, so it did not run before the update' };
+    if (state.status === 'failed' && !history.failedByOurResume) return { action: 'none', reason: 'it failed before the update; a rollback does not start a failed replication again' };
     if (state.migrationType === 'full-load') return { action: 'none', reason: 'a rollback does not reload a full-load-only replication' };
   }
-  if (NEVER_RAN.has(state.status)) return { action: 'start', startType: 'start-replication' };
-  // DMS cannot resume a full-load-only replication that stopped before it finished.
-  return { action: 'start', startType: state.migrationType === 'full-load' ? 'reload-target' : 'resume-processing' };
+  if (neverRan) return { action: 'start', startType: 'start-replication' };
+  // DMS cannot resume a full-load-only replication that stopped before it finished, and a reload is only ever asked for.
+  if (state.migrationType === 'full-load') return { action: 'refuse', reason: FULL_LOAD_NOT_RESUMABLE };
+  return { action: 'start', startType: 'resume-processing' };
 }
 
 /**

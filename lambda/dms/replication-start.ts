@@ -2,11 +2,17 @@ import { DatabaseMigrationServiceClient, StartReplicationCommand, StartReplicati
 import { callDeadline } from './call-budget';
 import { apiFailure, DmsOperationFailed, isInvalidState, isNotFound, isTransient } from './errors';
 import { graceMs } from './grace';
+import {
+  askedBy, askedSince, AskedBy, describeAsk, IntentAction, IntentRecord, markRan, noteRefusal, overtaken, readIntent, recordAsk, recordOfStack,
+} from './intent-record';
 import { DmsOperation, OperationMark, Progress } from './operation';
 import { QUICK_INTERVAL_MS } from './poll-schedule';
 import { DmsRefusal, RefusalWatch } from './refusal';
-import { nextRunStep, RunDesire, StartType } from './replication-plan';
-import { AT_REST, describeReplication, describeTarget, isFullLoadOnlyFinished, ReplicationState, ReplicationTarget, requireReplication, stateDetail, UNDER_WAY } from './replication-state';
+import { nextRunStep, NO_HISTORY, RunDesire, runHistory, StartType } from './replication-plan';
+import {
+  AT_REST, describeReplication, describeTarget, isFullLoadOnlyFinished, NEVER_RAN,
+  ReplicationState, ReplicationTarget, requireReplication, stateDetail, UNDER_WAY,
+} from './replication-state';
 import { requestStop } from './replication-stop';
 import { classifyStop } from './stop-reason';
 import { realClock } from './wait';
@@ -35,6 +41,8 @@ export interface ReplicationStartOptions {
   /** Where CDC starts, on a replication's first run (exclusive with cdcStartPosition). */
   readonly cdcStartTime?: Date;
   readonly cdcStartPosition?: string;
+  /** Who asks, for the record of intent (intent-record.ts): read before the decision, written before every start request. */
+  readonly intent?: IntentAsker;
   /**
    * Where CDC stops (`commit_time:…` / `server_time:…`), sent with whatever start type DMS
    * requires (DMS takes a stop position only with a start). A stop there ends the wait done.
@@ -45,6 +53,25 @@ export interface ReplicationStartOptions {
    * (its stack is rolling back, so a cancelled create must not start anything), or undefined.
    */
   readonly stillWanted?: () => Promise<string | undefined>;
+}
+
+/** Who asks DMS, for the record of intent; `stackId`: only that stack's asks count (a record of another stack reads as none). */
+export interface IntentAsker {
+  readonly by: AskedBy;
+  readonly stackId?: string;
+}
+
+/** The record of intent as an asker's decisions read it (undefined without one: DMS's status alone decides). */
+export async function intentFor(asker: IntentAsker | undefined, arn: string): Promise<IntentRecord | undefined> {
+  if (!asker) return undefined;
+  const record = await readIntent(arn);
+  return asker.stackId ? recordOfStack(record, asker.stackId) : record;
+}
+
+/** The action recorded for a start request. */
+function startAction(startType: Exclude<StartType, 'none'>, desire: RunDesire): IntentAction {
+  if (desire === 'restore') return 'restore';
+  return startType === 'start-replication' ? 'start' : startType === 'reload-target' ? 'reload' : 'resume';
 }
 
 /** A forward start that found DMS in flux for all of onEvent's time: nothing was started. */
@@ -125,11 +152,30 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
   let startSentType: StartType | undefined;
   const current = () => requireReplication(client, target);
 
+  /** When this invocation began deciding: an ask by anyone else after it overtakes a forward start. */
+  let invocationBegan = Date.now();
+  /** The record of intent, read once per invocation before the first decision (and kept as written since). */
+  let record: IntentRecord | undefined;
+  let recordRead = false;
+  async function history(state: ReplicationState) {
+    if (!options.intent) return NO_HISTORY;
+    if (!recordRead) record = await intentFor(options.intent, target.arn);
+    recordRead = true;
+    return runHistory(record, state);
+  }
+
   /** StartReplication(Task), unless the request no longer wants it. A refusal although DMS showed it at rest is a DmsRefusal. */
-  async function requestStart(startType: Exclude<StartType, 'none'>, desire: RunDesire): Promise<void> {
+  async function requestStart(startType: Exclude<StartType, 'none'>, desire: RunDesire, from: string): Promise<void> {
     // A rollback's restart is always wanted; a forward start only while its deployment goes forward.
     const unwanted = desire === 'restore' ? undefined : await options.stillWanted?.();
     if (unwanted) throw new DmsOperationFailed(`Not starting the ${describeTarget(target)}: ${unwanted}`);
+    // Recorded before it is sent: every later decision knows we asked, whatever becomes of this invocation.
+    if (options.intent) {
+      record = await recordAsk(target.arn, { action: startAction(startType, desire), startType, from, by: options.intent.by });
+      // A forward start that someone asked something after (a Delete that fenced a cancelled create, a rollback, the CLI) is no longer wanted.
+      const later = desire === 'restore' ? undefined : askedSince(record, options.intent.by, invocationBegan);
+      if (later) throw new DmsOperationFailed(`Not starting the ${describeTarget(target)}: this request was overtaken (${describeAsk(later)} since it began)`);
+    }
     const cdc = {
       ...(startType === 'start-replication' ? { CdcStartTime: options.cdcStartTime, CdcStartPosition: options.cdcStartPosition } : {}),
       ...(options.cdcStopPosition ? { CdcStopPosition: options.cdcStopPosition } : {}),
@@ -143,15 +189,20 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
         : client.send(new StartReplicationTaskCommand({ ReplicationTaskArn: target.arn, StartReplicationTaskType: startType, ...cdc })));
     } catch (err) {
       if (isNotFound(err)) await current(); // says it does not exist (or shows what it is now)
-      if (isInvalidState(err)) throw new DmsRefusal(call, describeTarget(target), (err as Error).message);
+      if (isInvalidState(err)) {
+        // Nothing happened: a later step may ask again (a rollback's restore that DMS refused is not "resumed once").
+        if (options.intent) record = await noteRefusal(target.arn, options.intent.by, (err as Error).message);
+        throw new DmsRefusal(call, describeTarget(target), (err as Error).message);
+      }
       // Unanswered (dropped, timed out, throttled): it may have landed; the caller retries, and a start under way then is ours.
       if (isTransient(err)) throw err;
       throw apiFailure(call, describeTarget(target), err);
     }
   }
 
-  /** Progress of a start we asked for at `requestedAt` (epoch ms, our clock). */
-  function oursProgress(state: ReplicationState, mark: OperationMark, requestedAt: number): Progress {
+  /** Progress of a start we asked for at `requestedAt` (epoch ms, our clock); once DMS runs it, the record says it ran. */
+  async function oursProgress(state: ReplicationState, mark: OperationMark, requestedAt: number): Promise<Progress> {
+    if (options.intent && (state.status === 'running' || isFullLoadOnlyFinished(state))) await markRan(target.arn);
     const dated = (state.startDate ?? 0) > Number(mark.acceptAfter ?? 0);
     if (AT_REST.has(state.status) && !dated && Date.now() - requestedAt < graceMs('readLag')) {
       // Not yet visible, or over already and undated: only time tells, and only a little.
@@ -171,19 +222,20 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
     if (requestedHereAt !== undefined) return oursProgress(state, mark, requestedHereAt);
     if (mark.pending !== true) return goalProgress(target, state, goalOf(mark), 'none'); // nothing was started: judge it as it is
     // A restore whose DMS stayed in flux through `start` (a forward start failed there): the restart falls to a check.
-    const step = nextRunStep(state, desire);
+    const step = nextRunStep(state, desire, await history(state));
     // Ours once DMS dates a start after the one before `start`: a check of an earlier invocation made it.
     if ((state.startDate ?? 0) > Number(mark.acceptAfter ?? 0) || (step.action === 'none' && UNDER_WAY.has(state.status))) {
       return goalProgress(target, state, goalOf(mark), String(mark.startType));
     }
     if (step.action === 'none') return goalProgress(target, state, goalOf(mark), 'none');
+    if (step.action === 'refuse') throw new DmsOperationFailed(`The ${describeTarget(target)} ${step.reason}`);
     try {
       if (step.action === 'stop-first') {
         await requestStop(client, target);
         return { done: false, status: state.status, detail: refusals.detail('stopping it first, to reload the target') };
       }
       if (step.action === 'wait') return { done: false, status: state.status, detail: refusals.detail(step.reason) };
-      await requestStart(step.startType, desire);
+      await requestStart(step.startType, desire, state.status);
       refusals.accepted();
       requestedHereAt = Date.now();
       // Only this invocation knows it asked: stay until DMS can show it.
@@ -205,18 +257,39 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
       let state = await current();
       let stopSent = false;
       const base: OperationMark = { desire: startDesire, goal: options.until, acceptAfter: state.startDate ?? 0, ...quiet };
+      invocationBegan = began;
+      if (options.intent && startSentAt === undefined) {
+        // A replay of this request finds its own ask: it starts nothing twice, answers as the first time
+        // did, and acts no more once others asked after it (its operation ended). Retries within this
+        // invocation (startSentAt) know what they sent. A first start DMS still shows never run did not land.
+        await history(state);
+        const asked = askedBy(record, options.intent.by, ['start', 'resume', 'reload', 'restore']);
+        const landed = asked !== undefined && asked.refused === undefined && !(asked.startType === 'start-replication' && NEVER_RAN.has(state.status));
+        const mine = landed ? asked : undefined;
+        const ended = askedBy(record, options.intent.by) !== undefined && overtaken(record, options.intent.by);
+        if (ended) return { ...base, startType: mine?.startType ?? 'none', overtaken: true, ...(mine ? { requested: true, requestedAt: mine.at } : {}) };
+        if (mine?.startType) return { ...base, startType: mine.startType, requested: true, requestedAt: mine.at };
+      }
       for (;;) {
-        const step = nextRunStep(state, startDesire);
+        const step = nextRunStep(state, startDesire, await history(state));
         if (step.action === 'none' && startSentAt !== undefined && UNDER_WAY.has(state.status)) {
           // An earlier try's start landed although its answer was lost.
           return { ...base, startType: startSentType ?? 'none', requested: true, requestedAt: startSentAt };
         }
         if (step.action === 'none') return { ...base, startType: 'none', ...(step.reason ? { note: step.reason } : {}) };
+        if (step.action === 'refuse') throw new DmsOperationFailed(`The ${describeTarget(target)} ${step.reason}`);
         if (step.action === 'start') {
-          await requestStart(step.startType, startDesire);
+          try {
+            await requestStart(step.startType, startDesire, state.status);
+          } catch (err) {
+            // A rollback's restore never fails the rollback: a refusal hands the restart to its checks, which ride it out.
+            if (startDesire === 'restore' && options.quiet && err instanceof DmsRefusal) return { ...base, startType: 'pending', pending: true };
+            throw err;
+          }
           return { ...base, startType: step.startType, requested: true, requestedAt: Date.now() };
         }
         if (step.action === 'stop-first') {
+          if (options.intent && !stopSent) record = await recordAsk(target.arn, { action: 'reload', from: state.status, by: options.intent.by });
           await requestStop(client, target);
           stopSent = true;
         }
@@ -230,6 +303,11 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
       }
     },
     async check(mark): Promise<Progress> {
+      if (mark.overtaken === true) {
+        // Its operation ended (a later request asked since): report, act no more.
+        const state = await describeReplication(client, target);
+        return { done: true, status: state?.status ?? 'not-found', detail: 'a later request asked since; this one acts no more', attributes: replicationAttributes(state, String(mark.startType)) };
+      }
       if (mark.quiet !== true) return check(mark);
       // A rollback's restart never fails the rollback; it hands back what DMS said.
       try {

@@ -52,8 +52,12 @@ export const UNDER_WAY: ReadonlySet<string> = new Set([
 
 /** Statuses of a replication that never ran: serverless `created`, task `ready`. */
 export const NEVER_RAN = new Set(['created', 'ready']);
-/** Statuses from which DMS accepts a start or a modify. */
-export const AT_REST = new Set(['created', 'ready', 'stopped', 'failed']);
+/**
+ * Statuses from which DMS accepts a start or a modify. `deprovisioned`: a stopped serverless
+ * replication whose capacity DMS released (about 48 h after the stop), where DMS shows that in
+ * Status (it may show it in ProvisionData instead); `deprovisioning` is in flux, waited for.
+ */
+export const AT_REST = new Set(['created', 'ready', 'stopped', 'failed', 'deprovisioned']);
 /** Whether a full-load-only replication stopped because it loaded everything (stop-reason.ts). */
 export function isFullLoadOnlyFinished(state: ReplicationState): boolean {
   return classifyStop(state).kind === 'full-load-finished';
@@ -107,7 +111,7 @@ export async function describeReplication(client: DatabaseMigrationServiceClient
         migrationType: r.ReplicationType,
         startDate,
         stopDate: ms(r.ReplicationStats?.StopDate),
-        deprovisioning: r.ProvisionData?.ProvisionState === 'deprovisioning',
+        deprovisioning: r.ProvisionData?.ProvisionState === 'deprovisioning' || r.Status === 'deprovisioning',
         cdcStopPosition: r.CdcStopPosition || undefined,
         ...fromStats(r.ReplicationStats),
       };

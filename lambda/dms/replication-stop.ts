@@ -1,5 +1,6 @@
 import { DatabaseMigrationServiceClient, StopReplicationCommand, StopReplicationTaskCommand } from '@aws-sdk/client-database-migration-service';
 import { apiFailure, isInvalidState, isNotFound } from './errors';
+import { askedBy, AskedBy, IntentAction, overtaken, readIntent, recordAsk } from './intent-record';
 import { DmsOperation, OperationMark, Progress } from './operation';
 import { DmsRefusal, RefusalWatch } from './refusal';
 import { describeReplication, ReplicationTarget, stateDetail, UNDER_WAY } from './replication-state';
@@ -49,10 +50,15 @@ export async function requestStop(client: DatabaseMigrationServiceClient, target
 export function replicationStop(
   client: DatabaseMigrationServiceClient,
   target: ReplicationTarget,
-  options: { readonly refusalEndsWait?: boolean } = {},
+  options: {
+    readonly refusalEndsWait?: boolean;
+    /** Who asks, for the record of intent (intent-record.ts): written before the first stop request of each invocation. */
+    readonly intent?: { readonly by: AskedBy; readonly action?: IntentAction };
+  } = {},
 ): DmsOperation {
   const subject = `${STOP[target.kind].noun} ${target.arn} to stop`;
   const refusals = new RefusalWatch();
+  let recorded = false;
 
   /** One look, and a stop if it runs. In `start` a refusal throws (the caller retries it); in checks it is watched. */
   async function progressAndStop(inStart: boolean): Promise<Progress & { stopRequested?: boolean }> {
@@ -60,6 +66,10 @@ export function replicationStop(
     if (!state) return { done: true, status: 'not-found', attributes: { [Attribute.STATUS]: 'not-found' } };
     const detail = stateDetail(state);
     if (UNDER_WAY.has(state.status)) {
+      if (options.intent && !recorded) {
+        await recordAsk(target.arn, { action: options.intent.action ?? 'stop', from: state.status, by: options.intent.by });
+        recorded = true;
+      }
       try {
         await requestStop(client, target);
         refusals.accepted();
@@ -78,9 +88,18 @@ export function replicationStop(
   return {
     subject,
     async start(): Promise<OperationMark> {
+      if (options.intent) {
+        // A replay of a request whose operation ended (others asked since) stops nothing any more.
+        const record = await readIntent(target.arn);
+        if (askedBy(record, options.intent.by) && overtaken(record, options.intent.by)) return { overtaken: true };
+      }
       const progress = await progressAndStop(true);
       return progress.stopRequested ? { stopRequested: true } : {};
     },
-    check: () => progressAndStop(false),
+    async check(mark) {
+      if (mark.overtaken !== true) return progressAndStop(false);
+      const state = await describeReplication(client, target);
+      return { done: true, status: state?.status ?? 'not-found', detail: 'a later request asked since; this one acts no more', attributes: { [Attribute.STATUS]: state?.status ?? 'not-found' } };
+    },
   };
 }

@@ -1,7 +1,19 @@
 import { createHash } from 'crypto';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { describeReplication, dmsClientFor, DmsOperation, OperationMark, ReplicationTarget, replicationStart, replicationStop, stoppedSince } from '../dms';
-import { desiredStopped, startOptions } from './run';
+import {
+  describeReplication,
+  describeTarget,
+  dmsClientFor,
+  DmsOperation,
+  DmsOperationFailed,
+  OperationMark,
+  ReplicationTarget,
+  replicationStart,
+  replicationStop,
+  stoppedSince,
+  UNDER_WAY,
+} from '../dms';
+import { askerOf, desiredStopped, startOptions } from './run';
 import { replacesResource } from '../../src/private/replication-replacement';
 import { LifecycleResourceKind } from '../handler-kit/lifecycle-handler';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
@@ -80,6 +92,23 @@ function propertiesOf(json: string | undefined): Record<string, unknown> | undef
 }
 
 /**
+ * A forward update would stop a full-load-only replication in the middle of its load, and DMS
+ * cannot resume one (resume-processing is not applicable to full-load): refused before anything
+ * is stopped, unless reloadTrigger changed (the run then reloads it). Never a half-loaded target.
+ */
+async function refuseStopMidLoad(target: ReplicationTarget, props: ResourcePropertyReader, event: CloudFormationCustomResourceEvent): Promise<void> {
+  const old = event.RequestType === 'Update' ? new ResourcePropertyReader(event.OldResourceProperties) : undefined;
+  if (old && old.optionalString('ReloadTrigger') !== props.optionalString('ReloadTrigger')) return;
+  const state = await describeReplication(dmsClientFor(target.arn), target);
+  if (!state || state.migrationType !== 'full-load' || !UNDER_WAY.has(state.status) || state.fullLoadFinished) return;
+  throw new DmsOperationFailed(
+    `The ${describeTarget(target)} is full-load only and still loading (${state.fullLoadProgressPercent ?? 0} %): CloudFormation can modify it only once it is stopped, `
+    + 'and DMS cannot resume a full-load-only replication (resume-processing is not applicable to full-load), so nothing was stopped. '
+    + 'Wait for the load to finish, or set reloadTrigger to a new value to load the target again after the change.',
+  );
+}
+
+/**
  * The guard's Update. Forward: stop, and a refusal fails the update. Rollback after a
  * forward Update that completed: stop again for the modify back, but a refusal ends the
  * wait. Rollback after a forward Update that failed (its id still names the properties
@@ -89,8 +118,11 @@ function propertiesOf(json: string | undefined): Record<string, unknown> | undef
  */
 function guardUpdate(props: ResourcePropertyReader, event: CloudFormationCustomResourceEvent): DmsOperation {
   const logicalId = props.string('ReplicationLogicalId');
-  const stopOf = (target: ReplicationTarget, rollback: boolean) => replicationStop(dmsClientFor(target.arn), target, { refusalEndsWait: rollback });
-  const restartOf = (target: ReplicationTarget) => replicationStart(dmsClientFor(target.arn), { ...startOptions(props, target), until: 'accepted', restore: true, quiet: true });
+  const stopOf = (target: ReplicationTarget, rollback: boolean) =>
+    replicationStop(dmsClientFor(target.arn), target, { refusalEndsWait: rollback, intent: askerOf(event) });
+  const restartOf = (target: ReplicationTarget) => replicationStart(dmsClientFor(target.arn), {
+    ...startOptions(props, target), until: 'accepted', restore: true, quiet: true, intent: askerOf(event),
+  });
   const nothing = { done: true, status: 'nothing to do' };
   return {
     subject: `the replication of ${logicalId} to stop before CloudFormation modifies it`,
@@ -109,6 +141,7 @@ function guardUpdate(props: ResourcePropertyReader, event: CloudFormationCustomR
         return { ...(await restartOf(target).start()), arn: target.arn, kind: target.kind, mode: 'restart', keepId: true };
       }
       if (!target) return { arn: '' };
+      if (!rollback) await refuseStopMidLoad(target, props, event);
       return { ...(await stopOf(target, rollback).start()), arn: target.arn, kind: target.kind, mode: rollback ? 'rollback-stop' : 'stop' };
     },
     async check(mark) {
@@ -165,8 +198,8 @@ export const guardKind: LifecycleResourceKind = {
           if (!event.PhysicalResourceId.endsWith(STOPPED)) return undefined;
           return (await new StackReads(event.StackId).inRolledBackTemplate(event.LogicalResourceId)) ? findTarget(event, props) : undefined;
         },
-        // Checked until it runs; never a failed one again (its failure is the reason).
-        (target) => replicationStart(dmsClientFor(target.arn), { ...startOptions(props, target), until: 'running', restore: true }),
+        // Checked until it runs; resumed here only if the rollback did not resume it already (its failure is then the reason).
+        (target) => replicationStart(dmsClientFor(target.arn), { ...startOptions(props, target), until: 'running', restore: true, intent: askerOf(event) }),
       );
     }
     return guardUpdate(props, event);

@@ -8,15 +8,17 @@ import {
   DmsOperation,
   graceMs,
   OperationMark,
+  recordAsk,
+  recordOfStack,
   ReplicationStartOptions,
   ReplicationTarget,
   replicationStart,
   replicationAttributes,
   replicationStop,
-  startedSince,
   stopsForStayStopped,
   UNDER_WAY,
 } from '../dms';
+import { askerOf } from '../handler-kit/intent-asker';
 import { LifecycleResourceKind } from '../handler-kit/lifecycle-handler';
 import { replicationStaysReason, retentionOf } from '../handler-kit/replication-presence';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
@@ -26,6 +28,9 @@ export function targetOf(props: ResourcePropertyReader): ReplicationTarget {
   const config = props.optionalString('ReplicationConfigArn');
   return config ? { kind: 'replication-config', arn: config } : { kind: 'replication-task', arn: props.string('ReplicationTaskArn') };
 }
+
+/** This request, as the record of intent names who asked: only this stack's asks count in its decisions. */
+export { askerOf };
 
 /** The start options in the resource's properties (reload and rollback are decided per request). */
 export function startOptions(props: ResourcePropertyReader, target: ReplicationTarget): ReplicationStartOptions {
@@ -95,7 +100,7 @@ function stayStopped(
   target: ReplicationTarget,
   event: CloudFormationCustomResourceEvent,
 ): DmsOperation {
-  const stop = replicationStop(client, target);
+  const stop = replicationStop(client, target, { intent: askerOf(event) });
   const asItIs = currentReplicationStatus(client, target);
   return {
     subject: `${stop.subject} and stay stopped (desired state)`,
@@ -127,7 +132,7 @@ function startOrRestore(
   target: ReplicationTarget,
   event: CloudFormationCustomResourceEvent,
 ): DmsOperation {
-  const options = { ...startOptions(props, target), stillWanted: forwardStillWanted(event) };
+  const options = { ...startOptions(props, target), stillWanted: forwardStillWanted(event), intent: askerOf(event) };
   const checks = replicationStart(client, options);
   let decided: Promise<DmsOperation> | undefined; // once, however often onEvent retries the start
   return {
@@ -149,11 +154,17 @@ function startOrRestore(
   };
 }
 
+/** What a create asks when it starts a replication. */
+const START_ACTIONS = ['start', 'resume', 'reload'] as const;
+
 /**
  * The Delete of a create CloudFormation cancelled (its physical id is one CloudFormation made
- * up): that create may still be about to start, so this waits out the fence's gap first, then
- * stops the replication if it goes away with the stack, or if DMS shows a start made during
- * this stack operation (the cancelled create's; a replication already running is left alone).
+ * up): that create may still be on its way to a start. First the fence: this Delete records its
+ * own ask, so a create that has not yet recorded its start finds an ask after it began and starts
+ * nothing. Then the record tells whether the create asked a start before the fence: if so (or if
+ * the replication goes away with the stack), this stops it, once the create's start had time to
+ * reach DMS (the read-lag grace after its ask: longer than one DMS request may take). A
+ * replication running before the create, that stays in the stack, is left alone.
  */
 function cancelledCreateDelete(
   client: DatabaseMigrationServiceClient,
@@ -161,23 +172,29 @@ function cancelledCreateDelete(
   target: ReplicationTarget,
   event: CloudFormationCustomResourceEvent,
 ): DmsOperation {
-  const stop = replicationStop(client, target);
+  const asker = askerOf(event);
+  const stop = replicationStop(client, target, { intent: asker });
   return {
-    subject: `the start of a cancelled create to settle, then ${stop.subject} if that create started it`,
-    start: async () => ({ actAfter: Date.now() + graceMs('startFence') }),
+    subject: `what a cancelled create started (if anything) to stop: ${stop.subject}`,
+    async start(): Promise<OperationMark> {
+      const record = recordOfStack(await recordAsk(target.arn, { action: 'stop', by: asker.by }), event.StackId);
+      const mine = record?.asks.findIndex((a) => 'stack' in a.by && a.by.request === event.RequestId) ?? -1;
+      const createAsk = record?.asks.slice(0, Math.max(0, mine)).reverse()
+        .find((a) => 'stack' in a.by && a.by.resource === event.LogicalResourceId);
+      const started = createAsk !== undefined && createAsk.refused === undefined && (START_ACTIONS as readonly string[]).includes(createAsk.action);
+      return started ? { createStarted: true, actAfter: createAsk.at + graceMs('readLag') } : { actAfter: 0 };
+    },
     async check(mark) {
-      const actAfter = Number(mark.actAfter);
-      if (Date.now() < actAfter) return { done: false, status: 'waiting out the cancelled create', recheckAt: actAfter, holdUntil: actAfter };
-      // The one stack read in an isComplete check (every other is in onEvent, 10 min): throttling hands back to the waiter.
-      const stack = new StackReads(event.StackId, 'hand-back');
-      // The cancelled create may have started it: a retained replication the rolled-back operation created is stopped all the same.
-      if (await replicationStaysReason(stack, target.arn, retentionOf(props), true)) {
-        const state = await describeReplication(client, target);
-        const since = await stack.lastUpdated('when this update began');
-        if (!state || since === undefined || !startedSince(state, since)) {
+      if (mark.createStarted !== true) {
+        // The record says the create started nothing: what CloudFormation keeps (in the stack, or retained) is left as it is.
+        // The one stack read in an isComplete check (every other is in onEvent, 10 min): throttling hands back to the waiter.
+        if (await replicationStaysReason(new StackReads(event.StackId, 'hand-back'), target.arn, retentionOf(props), false)) {
+          const state = await describeReplication(client, target);
           return { done: true, status: state?.status ?? 'not-found', detail: 'the cancelled create started nothing: left as it is' };
         }
       }
+      const actAfter = Number(mark.actAfter);
+      if (Date.now() < actAfter) return { done: false, status: 'waiting for the cancelled create\'s start to reach DMS', recheckAt: actAfter, holdUntil: actAfter };
       return stop.check({});
     },
   };
@@ -195,8 +212,8 @@ function undoCreateStop(
   target: ReplicationTarget,
   event: CloudFormationCustomResourceEvent,
 ): DmsOperation {
-  const stop = replicationStop(client, target);
-  const restart = replicationStart(client, { ...startOptions(props, target), until: 'running', restore: true });
+  const stop = replicationStop(client, target, { intent: askerOf(event) });
+  const restart = replicationStart(client, { ...startOptions(props, target), until: 'running', restore: true, intent: askerOf(event) });
   return {
     subject: `${restart.subject} again if the update that added this run rolled back, otherwise ${stop.subject}`,
     async start(): Promise<OperationMark> {
@@ -235,7 +252,8 @@ export const runKind: LifecycleResourceKind = {
     const client = dmsClientFor(target.arn);
     if (event.RequestType === 'Delete') {
       if (!isOurId(event.PhysicalResourceId, target)) return cancelledCreateDelete(client, props, target, event);
-      return createStopped(event.PhysicalResourceId) ? undoCreateStop(client, props, target, event) : replicationStop(client, target);
+      if (createStopped(event.PhysicalResourceId)) return undoCreateStop(client, props, target, event);
+      return replicationStop(client, target, { intent: askerOf(event) });
     }
     if (intent === 'report') return currentReplicationStatus(client, target);
     if (desiredStopped(props)) return stayStopped(client, target, event);

@@ -1,4 +1,5 @@
 import { dmsClientFor, ReplicationTarget, replicationStop } from '../dms';
+import { askerOf } from '../handler-kit/intent-asker';
 import { lifecycleHandlers } from '../handler-kit/lifecycle-handler';
 import { replicationStaysReason, retentionOf } from '../handler-kit/replication-presence';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
@@ -21,9 +22,10 @@ function targetOf(props: ResourcePropertyReader): ReplicationTarget {
 export const { onEvent, isComplete } = lifecycleHandlers({
   actsOn: ['Delete'],
   physicalId: (props) => targetOf(props).arn,
-  operation(props) {
+  operation(props, _intent, event) {
     const target = targetOf(props);
-    return replicationStop(dmsClientFor(target.arn), target);
+    // Recorded before it is sent (lambda/dms/intent-record.ts), so a later decision knows this stop was ours.
+    return replicationStop(dmsClientFor(target.arn), target, { intent: askerOf(event) });
   },
   // It starts nothing, so a replication CloudFormation keeps (Retain) is always left running.
   skipReason: (event, props) => replicationStaysReason(new StackReads(event.StackId), targetOf(props).arn, retentionOf(props)),

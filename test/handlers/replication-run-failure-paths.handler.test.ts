@@ -12,7 +12,7 @@ import {
   StartReplicationTaskCommand,
   StopReplicationTaskCommand,
 } from '@aws-sdk/client-database-migration-service';
-import { waitForOperation } from '../../lambda/dms';
+import { recordAsk, waitForOperation } from '../../lambda/dms';
 import { ResourcePropertyReader } from '../../lambda/handler-kit/resource-properties';
 import * as handlers from '../../lambda/replication-run';
 import { runKind } from '../../lambda/replication-run/run';
@@ -220,6 +220,9 @@ describe('the run\'s Delete stops only what goes away, or what its own create st
     const before = config('running'); // dated a minute ago by the emulator
     const during = config('created');
     lastUpdated = Date.now() - 5_000;
+    // The cancelled create recorded its start (the record of intent) before it sent it.
+    const createEvent = cfnEvent('Create', runProps({ ReplicationConfigArn: during }), { resourceType: RUN });
+    await recordAsk(during, { action: 'start', startType: 'start-replication', from: 'created', by: { stack: createEvent.StackId, resource: createEvent.LogicalResourceId, request: createEvent.RequestId } });
     await new DatabaseMigrationServiceClient({}).send(new StartReplicationCommand({ ReplicationConfigArn: during, StartReplicationType: 'start-replication' }));
     stackStatus = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
     templateIds = ['ConfigA', 'ConfigB'];

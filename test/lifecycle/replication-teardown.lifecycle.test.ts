@@ -4,6 +4,7 @@
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as dmsL1 from 'aws-cdk-lib/aws-dms';
+import { intentParameterName } from '../../lambda/dms/intent-record';
 import { DmsReplicationTeardown } from '../../src';
 import { LifecycleDriver, defaultPhysicalId } from '../../tools/lifecycle';
 import { useEmulatedDms } from '../support/emulated-dms';
@@ -136,6 +137,10 @@ test('full stack: the teardown\'s Delete runs, and the replication is stopped, b
   expect(at('StopConfig', 'DELETE_COMPLETE')).toBeLessThan(at('Config', 'DELETE_IN_PROGRESS'));
   expect(at('StopTask', 'DELETE_COMPLETE')).toBeLessThan(at('Task', 'DELETE_IN_PROGRESS'));
   expect(dms().replication(configArn)?.Status).toBe('stopped');
+  // The teardown's stop is in the record of intent before it was sent, like every start and stop of ours.
+  const parameter = dms().parameters.getParameter({ Name: intentParameterName(configArn) }) as { Parameter: { Value: string } };
+  const record = JSON.parse(parameter.Parameter.Value) as { asks: { action: string; by: { resource?: string } }[] };
+  expect(record.asks.map((a) => [a.action, a.by.resource])).toContainEqual(['stop', expect.stringMatching(/^StopConfig/)]);
 });
 
 test('a literal ARN with stopBefore keeps the delete order', async () => {

@@ -21,7 +21,10 @@ export const MAX_ROLE_INLINE_POLICY_BYTES = 10_240;
 /** IAM: a customer managed policy may have 6,144 characters, whitespace not counted. */
 export const MAX_MANAGED_POLICY_BYTES = 6_144;
 
-/** Target: each handler bundle (one per provider kind) stays this small. */
+/**
+ * Target: each handler bundle (one per provider kind) stays this small. 64 KB since the record
+ * of intent (issue 26): it took the replication-run bundle from 47.7 KB to 59.4 KB.
+ */
 export const MAX_BUNDLE_BYTES = 64 * 1024;
 
 /** Target: median time from DMS finishing a refresh to CloudFormation seeing CREATE_COMPLETE. */

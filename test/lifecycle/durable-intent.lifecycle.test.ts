@@ -1,0 +1,262 @@
+/**
+ * Issue 26: the run and its guard decide from the durable record of intent (an SSM parameter
+ * per replication, lambda/dms/intent-record.ts), end to end on the BUNDLED handler assets
+ * against the DMS emulator (which also serves SSM). Each test names the issue's item.
+ */
+import { DatabaseMigrationServiceClient, StopReplicationCommand } from '@aws-sdk/client-database-migration-service';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { recordAsk } from '../../lambda/dms';
+import { DmsReplicationRun, ReplicationDesiredState, ReplicationWaitFor } from '../../src';
+import { dmsResourceTypes, LifecycleDriver, ProgressEvent, StackOperationResult } from '../../tools/lifecycle';
+import { useEmulatedDms } from '../support/emulated-dms';
+import { replicationConfig } from '../support/replication-stack';
+import { synthStack } from '../support/synth';
+
+const dms = useEmulatedDms({ runBehavior: { startDurationMs: 800, fullLoadDurationMs: 1_000, modifyDurationMs: 800, tables: 4 } });
+
+/** Short graces so that the tests do not wait out production ones. */
+const ENV = {
+  DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS: '3',
+  DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '2',
+  DMS_LIFECYCLE_START_FENCE_SECONDS: '2',
+  DMS_LIFECYCLE_POLL_BUDGET_SECONDS: '2',
+  DMS_LIFECYCLE_REST_WAIT_SECONDS: '20',
+};
+
+interface Shape {
+  readonly schema?: string;
+  /** The config's migration type. @default 'full-load-and-cdc' */
+  readonly replicationType?: string;
+  readonly waitFor?: ReplicationWaitFor;
+  readonly cdcStartTime?: string;
+  readonly desiredState?: ReplicationDesiredState;
+  readonly reloadTrigger?: string;
+}
+
+/** A stack with a serverless config and its run. */
+function app(name: string, shape: Shape = {}): string {
+  return synthStack((stack: Stack) => {
+    const config = replicationConfig(stack, name, shape.schema ?? 'sales');
+    if (shape.replicationType) config.replicationType = shape.replicationType;
+    DmsReplicationRun.forReplicationConfig(stack, 'RunConfig', config, {
+      waitFor: shape.waitFor ?? ReplicationWaitFor.RUNNING,
+      pollInterval: Duration.seconds(1),
+      cdcStartTime: shape.cdcStartTime,
+      desiredState: shape.desiredState,
+      reloadTrigger: shape.reloadTrigger,
+    });
+  }, name).assemblyDir;
+}
+
+let n = 0;
+async function deployed(shape: Shape = {}, onProgress?: (e: ProgressEvent) => void) {
+  const name = `Intent${++n}`;
+  const driver = new LifecycleDriver({
+    assemblyDir: app(name, shape), stackName: name, env: { ...dms().env(), ...ENV }, resourceTypes: dmsResourceTypes(dms()), onProgress,
+  });
+  const created = await driver.deploy();
+  return { name, driver, created, configArn: driver.resources.get('Config')?.physicalId ?? '' };
+}
+
+const status = (arn: string) => dms().replicationRun(arn)?.Status;
+const startsOn = (arn: string) => dms().callsTo('StartReplication')
+  .filter((c) => c.input?.ReplicationConfigArn === arn)
+  .map((c) => `${c.input?.StartReplicationType}${c.errorCode ? `!${c.errorCode}` : ''}`);
+const failuresOf = (r: StackOperationResult) => r.failures.map((f) => `${f.logicalId.replace(/[0-9A-F]{8}$/, '')}: ${f.reason.split('\n')[0]}`);
+
+describe('item 1: a rollback restores the state before the update', () => {
+  test('after a forward resume that DMS accepted and then failed, the rollback resumes it once, and it runs again', async () => {
+    let name = '';
+    let configArn = '';
+    const { driver, ...rest } = await deployed({}, (e) => {
+      // DMS would run it again: the forward failure is behind it once CloudFormation modified the config back.
+      if (e.logicalId === name && e.status === 'UPDATE_ROLLBACK_IN_PROGRESS') dms().setRunBehavior(configArn, { outcome: 'runs' });
+    });
+    name = rest.name;
+    configArn = rest.configArn;
+    dms().setRunBehavior(configArn, { outcome: 'fails', failureStopReason: 'Stop Reason FATAL_ERROR', failureMessage: 'Table mapping refers to a missing schema' });
+    const updated = await driver.update(app(name, { schema: 'billing' }));
+    expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(failuresOf(updated)[0]).toMatch(/^RunConfig: The replication config \S+ failed: stop reason: Stop Reason FATAL_ERROR; failure messages: Table mapping refers to a missing schema/);
+    expect(startsOn(configArn)).toEqual(['start-replication', 'resume-processing', 'resume-processing']);
+    expect(updated.events.filter((e) => e.status === 'DELETE_FAILED')).toEqual([]);
+    expect(status(configArn)).toBe('running');
+  }, 180_000);
+
+  test('when the rollback\'s resume fails too, the guard\'s cleanup says so in DMS\'s words (DELETE_FAILED) and resumes nothing more; the rollback completes', async () => {
+    const { name, driver, configArn } = await deployed();
+    dms().setRunBehavior(configArn, { outcome: 'fails', failureStopReason: 'Stop Reason FATAL_ERROR', failureMessage: 'Source endpoint unreachable' });
+    const updated = await driver.update(app(name, { schema: 'billing' }));
+    expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    const guardDelete = updated.events.find((e) => e.logicalId.startsWith('RunConfigGuard') && e.status === 'DELETE_FAILED');
+    expect(guardDelete?.reason).toMatch(/The replication config \S+ failed: stop reason: Stop Reason FATAL_ERROR; failure messages: Source endpoint unreachable/);
+    // Forward resume, the rollback's one resume; the cleanup starts nothing more.
+    expect(startsOn(configArn)).toEqual(['start-replication', 'resume-processing', 'resume-processing']);
+    expect(status(configArn)).toBe('failed');
+  }, 180_000);
+});
+
+describe('item 1, refused: a rollback resume DMS refuses resumed nothing', () => {
+  test('the guard\'s cleanup asks once more, and reports DMS\'s refusal in its words; the rollback completes', async () => {
+    let name = '';
+    const { driver, ...rest } = await deployed({}, (e) => {
+      if (e.logicalId === name && e.status === 'UPDATE_ROLLBACK_IN_PROGRESS') {
+        dms().failNext('StartReplication', 'InvalidResourceStateFault', 'Replication config cannot be started: its source endpoint is being modified', 1_000);
+      }
+    });
+    name = rest.name;
+    const configArn = rest.configArn;
+    dms().setRunBehavior(configArn, { outcome: 'fails', failureStopReason: 'Stop Reason FATAL_ERROR', failureMessage: 'Source endpoint unreachable' });
+    try {
+      const updated = await driver.update(app(name, { schema: 'billing' }));
+      expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+      const guardDelete = updated.events.find((e) => e.logicalId.startsWith('RunConfigGuard') && e.status === 'DELETE_FAILED');
+      expect(guardDelete?.reason).toMatch(/^DMS StartReplication refused for replication config \S+: Replication config cannot be started: its source endpoint is being modified/);
+      // Accepted once (the forward resume); the rollback's and the cleanup's resumes were refused.
+      expect(startsOn(configArn).filter((s) => !s.includes('!'))).toEqual(['start-replication', 'resume-processing']);
+      expect(startsOn(configArn).filter((s) => s.includes('!')).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      dms().clearFaults('StartReplication');
+    }
+  }, 180_000);
+});
+
+describe('item 5: a replication that never reached running has never run', () => {
+  test.each(['resumes-from-now', 'refuses-resume'] as const)('a first start that failed (DMS %s): the next deploy sends start-replication with the user\'s CDC start', async (reading) => {
+    const cdcStartTime = '2026-11-01T00:00:00Z';
+    const name = `Intent${n + 1}`;
+    const arn = dms().arnForIdentifier('replication-config', `${name}-config`);
+    // Slow enough to be seen accepted (starting) before it fails.
+    dms().setRunBehavior(arn, { outcome: 'fails', failedFirstStart: reading, failureMessage: 'Source endpoint unreachable', startDurationMs: 4_000 });
+    const { driver, created } = await deployed({ waitFor: ReplicationWaitFor.ACCEPTED, cdcStartTime });
+    expect(created.status).toBe('CREATE_COMPLETE'); // accepted; DMS failed it afterwards
+    await new Promise((r) => setTimeout(r, 4_200));
+    expect(status(arn)).toBe('failed');
+    dms().setRunBehavior(arn, { outcome: 'runs', startDurationMs: 800 });
+    const updated = await driver.update(app(name, { waitFor: ReplicationWaitFor.ACCEPTED, cdcStartTime, schema: 'billing' }));
+    expect(failuresOf(updated)).toEqual([]);
+    expect(updated.status).toBe('UPDATE_COMPLETE');
+    expect(startsOn(arn)).toEqual(['start-replication', 'start-replication']);
+    expect(dms().cdcStartOf(arn)?.time).toBe(Date.parse(cdcStartTime));
+  }, 180_000);
+
+  test('a replication that ran and then failed is resumed, as before', async () => {
+    const { name, driver, configArn } = await deployed();
+    dms().setRunBehavior(configArn, { outcome: 'fails' });
+    // Failed by DMS after it ran: stop it and start it again by hand would be the same; here a resume fails.
+    const failedUpdate = await driver.update(app(name, { schema: 'billing' }));
+    expect(failedUpdate.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    dms().setRunBehavior(configArn, { outcome: 'runs' });
+    const updated = await driver.update(app(name, { schema: 'orders' }));
+    expect(updated.status).toBe('UPDATE_COMPLETE');
+    expect(startsOn(configArn).slice(-1)).toEqual(['resume-processing']);
+  }, 240_000);
+});
+
+describe('item 10: serverless deprovisioning is waited for, deprovisioned is at rest', () => {
+  test.each(['status', 'provision-data'] as const)('a config DMS deprovisioned after a long stop (%s reading) runs again on the next deploy with a resume', async (reading) => {
+    const { name, driver, configArn } = await deployed();
+    dms().setRunBehavior(configArn, { deprovisionReading: reading });
+    expect((await driver.update(app(name, { desiredState: ReplicationDesiredState.STOPPED }))).status).toBe('UPDATE_COMPLETE');
+    expect(status(configArn)).toBe('stopped');
+    // About 48 hours later, DMS deprovisions it; the deploy comes while it still deprovisions.
+    dms().deprovision(configArn, 4_000);
+    const updated = await driver.update(app(name, { desiredState: ReplicationDesiredState.RUNNING }));
+    expect(failuresOf(updated)).toEqual([]);
+    expect(updated.status).toBe('UPDATE_COMPLETE');
+    expect(startsOn(configArn).slice(-1)).toEqual(['resume-processing']);
+    expect(status(configArn)).toBe('running');
+  }, 180_000);
+});
+
+describe('item 6: no reload that nobody asked for', () => {
+  const fullLoad = { replicationType: 'full-load', waitFor: ReplicationWaitFor.ACCEPTED };
+
+  test('an update that would stop a full-load-only replication mid-load is refused by the guard before it stops anything', async () => {
+    const name = `Intent${n + 1}`;
+    const arn = dms().arnForIdentifier('replication-config', `${name}-config`);
+    dms().setRunBehavior(arn, { fullLoadDurationMs: 120_000 });
+    const { driver, configArn } = await deployed(fullLoad);
+    dms().resetCalls();
+    const updated = await driver.update(app(name, { ...fullLoad, schema: 'billing' }));
+    expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(failuresOf(updated)[0]).toMatch(/^RunConfigGuard: The replication config \S+ is full-load only and still loading \(\d+ %\).*Wait for the load to finish, or set reloadTrigger/);
+    expect(dms().callsTo('StopReplication')).toEqual([]);
+    expect(dms().callsTo('ModifyReplicationConfig')).toEqual([]);
+    expect(status(configArn)).toBe('running');
+  }, 120_000);
+
+  test('with reloadTrigger changed, the same update stops it, modifies it and reloads it', async () => {
+    const name = `Intent${n + 1}`;
+    const arn = dms().arnForIdentifier('replication-config', `${name}-config`);
+    dms().setRunBehavior(arn, { fullLoadDurationMs: 120_000 });
+    const { driver, configArn } = await deployed({ ...fullLoad, reloadTrigger: '1' });
+    const updated = await driver.update(app(name, { ...fullLoad, schema: 'billing', reloadTrigger: '2' }));
+    expect(failuresOf(updated)).toEqual([]);
+    expect(startsOn(configArn)).toEqual(['start-replication', 'reload-target']);
+  }, 120_000);
+
+  test('a full-load-only replication stopped mid-load is not reloaded by a deploy that did not change reloadTrigger: it fails saying so', async () => {
+    const name = `Intent${n + 1}`;
+    const arn = dms().arnForIdentifier('replication-config', `${name}-config`);
+    dms().setRunBehavior(arn, { fullLoadDurationMs: 120_000 });
+    const { driver, configArn } = await deployed({ ...fullLoad, desiredState: ReplicationDesiredState.RUNNING });
+    // Stopped mid-load by hand; then a deploy asks for it to run.
+    await stopByHand(configArn);
+    const updated = await driver.update(app(name, { ...fullLoad, desiredState: ReplicationDesiredState.STOPPED }));
+    expect(updated.status).toBe('UPDATE_COMPLETE');
+    const again = await driver.update(app(name, { ...fullLoad, desiredState: ReplicationDesiredState.RUNNING }));
+    expect(again.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(failuresOf(again)[0]).toMatch(/full-load only and its load did not finish.*Set reloadTrigger/);
+    expect(startsOn(configArn)).toEqual(['start-replication']);
+  }, 120_000);
+});
+
+describe('item 9: an operation that was cancelled or has ended does not act afterwards; replays answer as the first time', () => {
+  const runId = (driver: LifecycleDriver) => [...driver.resources.values()].find((r) => /^RunConfig[0-9A-F]{8}$/.test(r.logicalId))!;
+
+  test('a replayed create that finds its own start under way answers `…|start` and starts nothing twice', async () => {
+    const name = `Intent${n + 1}`;
+    const arn = dms().arnForIdentifier('replication-config', `${name}-config`);
+    dms().setRunBehavior(arn, { startDurationMs: 15_000 });
+    const { driver, created } = await deployed({ waitFor: ReplicationWaitFor.ACCEPTED });
+    expect(created.status).toBe('CREATE_COMPLETE');
+    const first = runId(driver).physicalId;
+    expect(first).toBe(`${arn}|start`);
+    const replayed = await driver.replay(runId(driver).logicalId);
+    expect(replayed).toMatchObject({ status: 'SUCCESS', physicalResourceId: first });
+    expect(startsOn(arn)).toEqual(['start-replication']);
+  }, 120_000);
+
+  test('a create replayed after its operation ended (someone asked since: a stop) answers the same physical id and starts nothing', async () => {
+    const { driver, configArn } = await deployed();
+    const first = runId(driver).physicalId;
+    // Later, someone (here the CLI) records a stop and stops it.
+    await recordAsk(configArn, { action: 'cutover-stop', from: 'running', by: { cli: 'cutover' } });
+    await stopByHand(configArn);
+    // The create request, delivered again long after its operation ended.
+    const replayed = await driver.replay(runId(driver).logicalId);
+    expect(replayed).toMatchObject({ status: 'SUCCESS', physicalResourceId: first });
+    expect(startsOn(configArn)).toEqual(['start-replication']);
+    expect(status(configArn)).toBe('stopped');
+  }, 120_000);
+
+  test('the stop before a reload: a reload update replayed after its operation ended stops nothing and reloads nothing', async () => {
+    const { name, driver, configArn } = await deployed({ reloadTrigger: '1' });
+    expect((await driver.update(app(name, { reloadTrigger: '2' }))).status).toBe('UPDATE_COMPLETE');
+    expect(startsOn(configArn)).toEqual(['start-replication', 'reload-target']);
+    await new Promise((r) => setTimeout(r, 1_500)); // loaded: running on CDC
+    await recordAsk(configArn, { action: 'resume', from: 'running', by: { cli: 'someone' } });
+    const stops = dms().callsTo('StopReplication').length;
+    const replayed = await driver.replay(runId(driver).logicalId);
+    expect(replayed.status).toBe('SUCCESS');
+    expect(dms().callsTo('StopReplication').length).toBe(stops);
+    expect(startsOn(configArn)).toEqual(['start-replication', 'reload-target']);
+    expect(status(configArn)).toBe('running');
+  }, 180_000);
+});
+
+async function stopByHand(arn: string) {
+  await new DatabaseMigrationServiceClient({}).send(new StopReplicationCommand({ ReplicationConfigArn: arn }));
+  for (let i = 0; i < 50 && status(arn) !== 'stopped'; i++) await new Promise((r) => setTimeout(r, 200));
+}
