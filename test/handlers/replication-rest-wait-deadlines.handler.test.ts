@@ -33,9 +33,9 @@ afterAll(() => cloudFormation.close());
 
 let n = 0;
 /** A stopped config that DMS then shows `modifying` for three hours. */
-async function modifyingConfig(): Promise<string> {
+async function modifyingConfig(modifyDurationMs = 3 * 3600_000): Promise<string> {
   const arn = dms().replicationConfigArn(`REST${++n}`);
-  dms().addReplication(arn, { status: 'stopped', stopDurationMs: 400 });
+  dms().addReplication(arn, { status: 'stopped', stopDurationMs: 400, behavior: { modifyDurationMs } });
   await new DatabaseMigrationServiceClient({}).send(new ModifyReplicationConfigCommand({ ReplicationConfigArn: arn, TableMappings: '{"rules":[{}]}' }));
   resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
   return arn;
@@ -114,4 +114,22 @@ describe.each([[60], [300], [3600]])('with a %i-s timeout, DMS modifying for hou
     withinBoth(tookMs);
     expect(starts(arn)).toEqual([]);
   });
+});
+
+test('a read DMS throttles late in a long wait for rest is retried up to the wait\'s end, and the start follows', async () => {
+  // Modifying for 5 min; DescribeReplications throttled (past the SDK's own retries) 2 min in, after onEvent's 90 s of start retries.
+  const arn = await modifyingConfig(5 * 60_000);
+  stackStatus = 'UPDATE_IN_PROGRESS';
+  const throttleLater = setTimeout(() => dms().throttle('DescribeReplications', 3), 120_000);
+  try {
+    const next = props(arn, 900, { ReplicationProperties: '{"TableMappings":"v2"}' });
+    const { result, error, tookMs } = await timedOnEvent(cfnEvent('Update', next, { oldProperties: props(arn, 900), physicalId: arn, resourceType: 'Custom::DmsReplicationRun' }));
+    expect(error).toBeUndefined();
+    expect(tookMs).toBeGreaterThan(5 * 60_000);
+    expect(result?.Lifecycle?.mark).toMatchObject({ requested: true });
+    expect(dms().calls.filter((c) => c.operation === 'DescribeReplications' && c.errorCode === 'ThrottlingException').length).toBeGreaterThan(0);
+    expect(starts(arn).map((c) => c.input?.StartReplicationType)).toEqual(['resume-processing']);
+  } finally {
+    clearTimeout(throttleLater);
+  }
 });
