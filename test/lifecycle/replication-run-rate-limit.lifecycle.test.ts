@@ -16,7 +16,10 @@ import { synthStack } from '../support/synth';
 const CONFIGS = 20;
 // An account whose DMS budget other callers mostly spend: a burst of 5 and 0.2 calls per second left for this stack.
 // Modifies that take a while: the resumes wait for DMS to rest.
-const dms = useEmulatedDms({ rateLimit: { burst: 5, refillPerSecond: 0.2 }, runBehavior: { startDurationMs: 20_000, fullLoadDurationMs: 30_000, modifyDurationMs: 90_000, tables: 3 } });
+const dms = useEmulatedDms({
+  rateLimit: { burst: 5, refillPerSecond: 0.2 },
+  runBehavior: { startDurationMs: 20_000, fullLoadDurationMs: 30_000, modifyDurationMs: 90_000, tables: 3 },
+});
 
 function app(name: string, schema: string, failAfter = false) {
   return synthStack((stack: Stack) => {
