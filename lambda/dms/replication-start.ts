@@ -1,12 +1,12 @@
 import { DatabaseMigrationServiceClient, StartReplicationCommand, StartReplicationTaskCommand } from '@aws-sdk/client-database-migration-service';
 import { callDeadline } from './call-budget';
-import { apiFailure, DmsOperationFailed, isInvalidState, isNotFound, isTransient } from './errors';
+import { apiFailure, DmsOperationFailed, isInvalidState, isNotFound, isThrottling, isTransient } from './errors';
 import { graceMs } from './grace';
 import {
   askedBy, askedSince, AskedBy, describeAsk, IntentAction, IntentRecord, markRan, noteRefusal, overtaken, readIntent, recordAsk, recordOfStack,
 } from './intent-record';
 import { DmsOperation, OperationMark, Progress } from './operation';
-import { QUICK_INTERVAL_MS } from './poll-schedule';
+import { nextPollDelayMs } from './poll-schedule';
 import { DmsRefusal, RefusalWatch } from './refusal';
 import { nextRunStep, NO_HISTORY, RunDesire, runHistory, StartType } from './replication-plan';
 import {
@@ -34,8 +34,10 @@ export interface ReplicationStartOptions {
    * that fails, or a DMS still slow at `handOverAfterMs` end the wait with what was seen.
    */
   readonly quiet?: boolean;
-  /** Longest wait for DMS to rest before the start (the request's timeout, less room for its checks); onEvent's deadline cuts it too. */
+  /** Longest wait for DMS to rest before the start ({@link restWaitMs}: the request's timeout, less room for its checks); onEvent's deadline cuts it too. */
   readonly restWaitMs?: number;
+  /** The stack's share of the DMS call budget: reads while waiting for DMS to rest are at least this far apart. */
+  readonly minSpacingMs?: number;
   /** A quiet start hands back (done) this long after its start, rather than time out. */
   readonly handOverAfterMs?: number;
   /** Where CDC starts, on a replication's first run (exclusive with cdcStartPosition). */
@@ -79,6 +81,15 @@ export function stillInFluxReason(target: ReplicationTarget, state: ReplicationS
   const detail = stateDetail(state);
   return `The ${describeTarget(target)} was still ${state.status}${detail ? ` (${detail})` : ''} after ${Math.round(waitedMs / 1000)} s of waiting for it to be at rest; `
     + `nothing was started${stopped ? ' (it was stopped first, for the reload)' : ''}. Retry the deployment once DMS shows it stopped, failed or ready.`;
+}
+
+/**
+ * How long onEvent waits for DMS to rest before a start or restart, for a request of `timeoutMs`:
+ * half of it, or all but a minute, so a wait handed over (a restore's, the guard's restart) or a
+ * start made late still leaves the request's checks their time, for every timeout (1 min to 1 h).
+ */
+export function restWaitMs(timeoutMs: number): number {
+  return Math.max(timeoutMs / 2, timeoutMs - 60_000);
 }
 
 /** Kept free at the end of `start`'s invocation for the start call (and a throttled retry of it). */
@@ -270,8 +281,10 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
         if (ended) return { ...base, startType: mine?.startType ?? 'none', overtaken: true, ...(mine ? { requested: true, requestedAt: mine.at } : {}) };
         if (mine?.startType) return { ...base, startType: mine.startType, requested: true, requestedAt: mine.at };
       }
+      /** Reads in a row that DMS throttled (or that failed on something that passes): the wait backs off and the state is the last one read. */
+      let failedReads = 0;
       for (;;) {
-        const step = nextRunStep(state, startDesire, await history(state));
+        const step = failedReads > 0 ? { action: 'wait' as const } : nextRunStep(state, startDesire, await history(state));
         if (step.action === 'none' && startSentAt !== undefined && UNDER_WAY.has(state.status)) {
           // An earlier try's start landed although its answer was lost.
           return { ...base, startType: startSentType ?? 'none', requested: true, requestedAt: startSentAt };
@@ -293,13 +306,22 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
           await requestStop(client, target);
           stopSent = true;
         }
-        if (Date.now() + QUICK_INTERVAL_MS > restUntil) {
+        // Spaced like every other wait (the stack's share of DMS's call budget), backing off while throttled.
+        const pause = nextPollDelayMs(Date.now() - began, failedReads, Math.random, { minSpacingMs: options.minSpacingMs });
+        if (Date.now() + pause > restUntil) {
           // A forward start is made here or not at all (see above); a restore's checks make it, from DMS at rest.
           if (startDesire !== 'restore') throw new DmsOperationFailed(stillInFluxReason(target, state, Date.now() - began, stopSent));
           return { ...base, startType: 'pending', pending: true };
         }
-        await realClock.sleep(QUICK_INTERVAL_MS);
-        state = await current();
+        await realClock.sleep(pause);
+        try {
+          state = await current();
+          failedReads = 0;
+        } catch (err) {
+          // A throttled read late in a long wait is retried up to the wait's end, not fatal.
+          if (!isThrottling(err) && !isTransient(err)) throw err;
+          failedReads++;
+        }
       }
     },
     async check(mark): Promise<Progress> {

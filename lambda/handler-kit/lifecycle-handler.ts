@@ -151,7 +151,7 @@ export function lifecycleHandlers(kind: LifecycleResourceKind): LifecycleHandler
 }
 
 /** How far apart one resource's DMS checks must be so that all of the stack's stay within its call budget. */
-function stackCallSpacingMs(): number {
+export function stackCallSpacingMs(): number {
   return callSpacingMs(Number(process.env[HandlerEnv.STACK_RESOURCES]), Number(process.env[HandlerEnv.CALLS_PER_SECOND]));
 }
 

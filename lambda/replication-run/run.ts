@@ -13,13 +13,14 @@ import {
   ReplicationStartOptions,
   ReplicationTarget,
   replicationStart,
+  restWaitMs,
   replicationAttributes,
   replicationStop,
   stopsForStayStopped,
   UNDER_WAY,
 } from '../dms';
 import { askerOf } from '../handler-kit/intent-asker';
-import { LifecycleResourceKind } from '../handler-kit/lifecycle-handler';
+import { LifecycleResourceKind, stackCallSpacingMs } from '../handler-kit/lifecycle-handler';
 import { replicationStaysReason, retentionOf } from '../handler-kit/replication-presence';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
 import { isRollingBack, StackReads, stackStatus } from '../handler-kit/stack-status';
@@ -40,6 +41,9 @@ export function startOptions(props: ResourcePropertyReader, target: ReplicationT
     until: props.string('WaitFor') as ReplicationWaitTargetValue,
     cdcStartTime: cdcStartTime ? new Date(cdcStartTime) : undefined,
     cdcStartPosition: props.optionalString('CdcStartPosition'),
+    // Every wait for DMS to rest (a forward start's, a restore's, the guard's restart) hands over before the request's deadline.
+    restWaitMs: restWaitMs(props.secondsAsMs('TimeoutSeconds')),
+    minSpacingMs: stackCallSpacingMs(),
   };
 }
 
@@ -144,9 +148,7 @@ function startOrRestore(
           // A rollback only brings back what ran: resume, accept, never wait for a load, never fail for DMS.
           return replicationStart(client, { ...options, until: 'accepted', restore: true, quiet: true, handOverAfterMs: props.secondsAsMs('TimeoutSeconds') - 10_000 });
         }
-        // A start made late in the request's time would time out in its checks: wait for DMS to rest for at most what leaves them a minute.
-        const timeoutMs = props.secondsAsMs('TimeoutSeconds');
-        return replicationStart(client, { ...options, reload: reloadChanged(event, props), restWaitMs: Math.max(timeoutMs / 2, timeoutMs - 60_000) });
+        return replicationStart(client, { ...options, reload: reloadChanged(event, props) });
       })();
       return (await decided).start();
     },
