@@ -1,14 +1,17 @@
 import {
+  AskedBy,
   askedBy,
   forget,
   intentParameterName,
   IntentRecordUnavailable,
   latestAsk,
   markRan,
+  nextRunStep,
   overtaken,
   readIntent,
   recordAsk,
   recordOfStack,
+  runHistory,
 } from '../lambda/dms';
 import { useEmulatedDms } from './support/emulated-dms';
 
@@ -121,4 +124,25 @@ test('a value that is not a record (corrupt, or not ours) reads as no record', a
   const arn = newArn();
   dms().parameters.set(intentParameterName(arn), 'not json');
   await expect(readIntent(arn)).resolves.toBeUndefined();
+});
+
+test('a record of the CLI\'s asks alone is anyone\'s: every stack\'s decisions read it', async () => {
+  const arn = newArn();
+  await recordAsk(arn, { action: 'start', startType: 'start-replication', by: { cli: 'cli-1' } });
+  expect(recordOfStack(await readIntent(arn), STACK)).toMatchObject({ ran: false, asks: [{ action: 'start', by: { cli: 'cli-1' } }] });
+  // Once another stack asked (a retained resource reused), it is that stack's, not this one's.
+  await recordAsk(arn, { action: 'stop', by: by('r1', OTHER_STACK) });
+  expect(recordOfStack(await readIntent(arn), STACK)).toBeUndefined();
+});
+
+test('a CLI stop is not ours to undo: a failed resume after it is not the stack\'s to restore', () => {
+  const failed = { status: 'failed', migrationType: 'cdc', fullLoadFinished: false, deprovisioning: false };
+  const record = (stopBy: AskedBy) => ({
+    v: 1 as const,
+    ran: true,
+    asks: [{ action: 'stop' as const, from: 'running', by: stopBy, at: 1 }, { action: 'resume' as const, startType: 'resume-processing', from: 'stopped', by: by('r2'), at: 2 }],
+  });
+  expect(runHistory(record(by('r1')), failed).failedByOurResume).toBe(true);
+  expect(runHistory(record({ cli: 'cli-1' }), failed).failedByOurResume).toBe(false);
+  expect(nextRunStep(failed, 'restore', runHistory(record({ cli: 'cli-1' }), failed))).toMatchObject({ action: 'none' });
 });

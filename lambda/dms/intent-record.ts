@@ -279,13 +279,14 @@ export function overtaken(record: IntentRecord | undefined, by: AskedBy): boolea
 }
 
 /**
- * The asks of one stack only. A record whose asks all come from another stack belongs to
- * someone else (a retained resource reused by a new stack): for this stack's decisions it
- * reads as no record, and its `ran` is not trusted either.
+ * The asks of one stack, and the CLI's. A record with asks of another stack and none of this
+ * one belongs to someone else (a retained resource reused by a new stack): for this stack's
+ * decisions it reads as no record, and its `ran` is not trusted either. A record of the CLI's
+ * asks alone is anyone's: a deploy after the CLI started or stopped it decides from it.
  */
 export function recordOfStack(record: IntentRecord | undefined, stackId: string): IntentRecord | undefined {
   if (!record) return undefined;
   const asks = record.asks.filter((a) => askingStack(a) === stackId || !askingStack(a));
-  if (!asks.some((a) => askingStack(a) === stackId)) return undefined;
-  return { ...record, asks };
+  const someoneElses = asks.length < record.asks.length && !asks.some((a) => askingStack(a) === stackId);
+  return someoneElses ? undefined : { ...record, asks };
 }

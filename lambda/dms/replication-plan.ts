@@ -39,7 +39,8 @@ export function runHistory(record: IntentRecord | undefined, state: ReplicationS
   const dmsSawItRun = state.fullLoadFinished || (state.tablesLoaded ?? 0) > 0 || state.status === 'running';
   return {
     neverRan: record.ran === false && !dmsSawItRun,
-    failedByOurResume: state.status === 'failed' && last?.action === 'resume' && before?.action === 'stop' && UNDER_WAY.has(before.from ?? ''),
+    // Only a stack's stop is ours to undo: a stop by the CLI was someone's decision to keep it stopped.
+    failedByOurResume: state.status === 'failed' && last?.action === 'resume' && before?.action === 'stop' && 'stack' in before.by && UNDER_WAY.has(before.from ?? ''),
     restoreAsked: last?.action === 'restore' && last.refused === undefined,
   };
 }
