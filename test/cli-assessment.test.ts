@@ -63,7 +63,8 @@ describe('assess', () => {
     const record = JSON.parse(dms().parameters.value(intentParameterName(arn)) ?? 'null');
     const by = { cli: expect.stringMatching(/^cdk-dms-lifecycle assess /) };
     expect(record).toMatchObject({ ran: false, asks: [{ action: 'assessment-start', startType: 'start-replication', by }] });
-    const order = dms().calls.filter((c) => c.input?.Name === intentParameterName(arn) || c.input?.ReplicationConfigArn === arn).map((c) => c.operation);
+    const order = dms().calls
+      .filter((c) => c.input?.Name === intentParameterName(arn) || c.input?.ReplicationConfigArn === arn).map((c) => c.operation);
     expect(order.indexOf('PutParameter')).toBeGreaterThanOrEqual(0);
     expect(order.indexOf('PutParameter')).toBeLessThan(order.indexOf('StartReplication'));
   });
