@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
 import type { AssessCommand, WaitAssessmentCommand } from './arguments';
-import { assessmentWait, configAssessment, DmsOperation, taskAssessment } from '../lambda/dms';
+import { cliAsker } from './cli-asker';
+import { assessmentWait, configAssessment, DmsOperation, recordAsk, taskAssessment } from '../lambda/dms';
 
 /**
  * The operation of `assess` (the constructs' assessment, started from a pipeline step) or
@@ -27,5 +28,13 @@ export function assessmentRun(client: DatabaseMigrationServiceClient, command: A
   if (command.target.kind === 'replication-task') {
     return taskAssessment(client, { ...options, runName, resultBucket: command.resultBucket!, serviceAccessRoleArn: command.serviceRoleArn! });
   }
-  return configAssessment(client, { ...options, cdcStartTime: command.cdcStartTime, cdcStartPosition: command.cdcStartPosition });
+  // A serverless assessment's StartReplication starts the replication: recorded before it is sent, as every start.
+  const asker = cliAsker(command.name);
+  const target = command.target;
+  return configAssessment(client, {
+    ...options,
+    cdcStartTime: command.cdcStartTime,
+    cdcStartPosition: command.cdcStartPosition,
+    beforeStart: async (startType) => { await recordAsk(target.arn, { action: 'assessment-start', startType, by: asker.by }); },
+  });
 }

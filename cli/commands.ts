@@ -1,5 +1,6 @@
 import { CliCommand, CUTOVER_READY, CutoverCommand, StatusCommand } from './arguments';
 import { assessmentRun } from './assessment-run';
+import { cliAsker } from './cli-asker';
 import {
   cloudWatchClient,
   connectionTest,
@@ -32,8 +33,9 @@ export function operationFor(command: Exclude<CliCommand, StatusCommand | Cutove
         replicationInstanceArn: command.replicationInstanceArn,
         reuseSuccessful: false,
       });
+    // Starts and stops are recorded before they are sent, so a later deploy's decisions see them.
     case 'stop-replication':
-      return replicationStop(client, command.target);
+      return replicationStop(client, command.target, { intent: cliAsker(command.name) });
     case 'start-replication':
       return replicationStart(client, {
         target: command.target,
@@ -41,6 +43,7 @@ export function operationFor(command: Exclude<CliCommand, StatusCommand | Cutove
         reload: command.reload,
         cdcStartTime: command.cdcStartTime,
         cdcStartPosition: command.cdcStartPosition,
+        intent: cliAsker(command.name),
       });
     case 'wait-replication':
       if (command.until === CUTOVER_READY) {

@@ -1,4 +1,5 @@
 import { CutoverCommand } from './arguments';
+import { cliAsker } from './cli-asker';
 import { reportingChanges } from './run';
 import {
   classifyStop,
@@ -23,7 +24,7 @@ import {
   requireReplication,
   stateDetail,
   stopPosition,
-  tagCutoverRecords,
+  intentCutoverRecords,
   startOperation,
   waitForOperation,
   WaitTimedOut,
@@ -84,7 +85,8 @@ export async function runCutover(command: CutoverCommand, progress: (line: strin
   const deadline = began + command.wait!.timeoutMs;
   const dms = dmsClient(command.region);
   const clients = { dms, cloudWatch: cloudWatchClient(command.region) };
-  const records = tagCutoverRecords(dms);
+  // The record of intent (ssm): a rerun after a kill reads it, and so does every later deploy.
+  const records = intentCutoverRecords(cliAsker('cutover').by, dms);
   const { target } = command;
   const stopAtMs = command.freezeTime.getTime() + command.skewMarginMs;
   const primary = stopPosition(command.stopAt, stopAtMs);
@@ -122,7 +124,7 @@ export async function runCutover(command: CutoverCommand, progress: (line: strin
   let lastWait: string | undefined;
   for (;;) {
     const state = await call('DescribeReplication', () => requireReplication(dms, target));
-    const record = await call('ListTagsForResource', () => records.read(target));
+    const record = await call('reading the cut-over record', () => records.read(target));
     const next = nextCutoverStep(target, state, record, primary);
     switch (next.action) {
       case 'done': {
@@ -144,7 +146,7 @@ export async function runCutover(command: CutoverCommand, progress: (line: strin
         note('waiting until it is ready for cut-over');
         await step(cutoverReadiness(clients, target, command.readiness));
         // The record first: a run killed after the stop must find it, to resume rather than refuse.
-        await call('AddTagsToResource', () => records.write(target, { positions: [primary] }));
+        await call('recording the stop position', () => records.write(target, { positions: [primary] }));
         note(`recorded the stop position ${primary}; stopping it, to resume with it (DMS takes a stop position only with a start)`);
         await step(replicationStop(dms, target));
         break;
@@ -164,7 +166,7 @@ export async function runCutover(command: CutoverCommand, progress: (line: strin
         const outcome = await step(positionWait(next.position), `${idle}${ADVICE}`);
         if (outcome.status === FALLBACK) {
           const serverTime = stopPosition('server_time', Math.max(stopAtMs, Date.now() + command.skewMarginMs));
-          await call('AddTagsToResource', () => records.write(target, { positions: [...(record?.positions ?? [primary]), serverTime] }));
+          await call('recording the stop position', () => records.write(target, { positions: [...(record?.positions ?? [primary]), serverTime] }));
           note(`no commit reached ${next.position} within ${formatDuration(command.fallbackAfterMs!)} (the source is idle): falling back to ${serverTime}`);
         }
         break;

@@ -1,4 +1,5 @@
 import { DatabaseMigrationServiceClient, DescribeReplicationTaskAssessmentRunsCommand } from '@aws-sdk/client-database-migration-service';
+import { intentParameterName } from '../lambda/dms';
 import { assertCliBundleFresh, runCli } from './support/cli-process';
 import { useEmulatedDms } from './support/emulated-dms';
 
@@ -51,6 +52,21 @@ describe('assess', () => {
     expect(run.json).toMatchObject({ done: true, status: 'passed', attributes: { PassedCount: '1' } });
     const starts = dms().callsTo('StartReplication').filter((c) => c.input.ReplicationConfigArn === arn);
     expect(starts.map((c) => [c.input.StartReplicationType, JSON.parse(c.input.PremigrationAssessmentSettings).IncludeOnly])).toEqual([['start-replication', 'postgres-check-wal-level']]);
+  });
+
+  test('a serverless config: its StartReplication is recorded in the record of intent before it is sent', async () => {
+    const arn = dms().replicationConfigArn(`CLI-ASSESS${++n}`);
+    dms().addReplication(arn, { status: 'created' });
+    dms().setAssessmentBehavior(arn, { durationMs: 300 });
+    const run = await cli('assess', '--replication-config-arn', arn, '--wait', ...POLL);
+    expect(run.code).toBe(0);
+    const record = JSON.parse(dms().parameters.value(intentParameterName(arn)) ?? 'null');
+    const by = { cli: expect.stringMatching(/^cdk-dms-lifecycle assess /) };
+    expect(record).toMatchObject({ ran: false, asks: [{ action: 'assessment-start', startType: 'start-replication', by }] });
+    const order = dms().calls
+      .filter((c) => c.input?.Name === intentParameterName(arn) || c.input?.ReplicationConfigArn === arn).map((c) => c.operation);
+    expect(order.indexOf('PutParameter')).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('PutParameter')).toBeLessThan(order.indexOf('StartReplication'));
   });
 
   test('a running task: exit 1 with DMS\'s refusal', async () => {

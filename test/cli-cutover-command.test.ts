@@ -1,7 +1,9 @@
 /** `cutover`: the CLI process against the emulator, from readiness to DMS's stop at the position. */
+import { AddTagsToResourceCommand, DatabaseMigrationServiceClient, StopReplicationCommand } from '@aws-sdk/client-database-migration-service';
 import { assertCliBundleFresh, runCli, spawnCli } from './support/cli-process';
 import { cutoverReplication, CutoverScenario, SCENARIOS } from './support/cutover-scenarios';
 import { useEmulatedDms } from './support/emulated-dms';
+import { CUTOVER_TAG_KEY, intentParameterName } from '../lambda/dms';
 import { frozenSource, TableScenario } from '../tools/dms-emulator';
 
 const dms = useEmulatedDms();
@@ -53,9 +55,15 @@ describe('cutover', () => {
     });
     expect(run.stderr).toMatch(/SCHEMA +TABLE +LOAD STATE +ROWS LOADED +INSERTS +UPDATES +DELETES +VALIDATION\nsales +orders +Table completed +5000 +120 +7 +2 +Validated/);
     // The record before the stop, the stop before the resume, the resume with the position.
-    const order = dms().calls.filter((c) => JSON.stringify(c.input).includes(arn) && /^(AddTagsToResource|StopReplication|StartReplication)$/.test(c.operation));
-    expect(order.map((c) => c.operation)).toEqual(['AddTagsToResource', 'StopReplication', 'StartReplication']);
+    const mine = (c: { input?: any }) => c.input?.Name === intentParameterName(arn) || JSON.stringify(c.input ?? {}).includes(arn);
+    const order = dms().calls.filter((c) => mine(c) && /^(PutParameter|AddTagsToResource|StopReplication|StartReplication)$/.test(c.operation));
+    expect(order.map((c) => c.operation)).toEqual(['PutParameter', 'StopReplication', 'StartReplication']);
     expect(order[2].input).toMatchObject({ StartReplicationType: 'resume-processing', CdcStopPosition: position('commit_time', freeze) });
+    // The record of intent holds the cut-over's stop, for a rerun and for every later deploy.
+    expect(JSON.parse(dms().parameters.value(intentParameterName(arn))!)).toMatchObject({
+      ran: true,
+      asks: [{ action: 'cutover-stop', from: 'running', positions: [position('commit_time', freeze)], by: { cli: expect.stringMatching(/^cdk-dms-lifecycle cutover /) } }],
+    });
   }, 60_000);
 
   test('a rerun that finds it stopped at the position exits 0 with the statistics and touches nothing', async () => {
@@ -107,14 +115,28 @@ describe('cutover', () => {
     expect(calls(arn, 'StartReplication').map((c) => c.input.CdcStopPosition)).toEqual([position('commit_time', freeze)]);
   }, 60_000);
 
+  test('a cut-over begun by an earlier version (its record in a tag, stopped, resume pending): a rerun reads the tag and finishes it', async () => {
+    const arn = replication();
+    const freeze = freezeAgo();
+    const api = new DatabaseMigrationServiceClient({});
+    await api.send(new AddTagsToResourceCommand({ ResourceArn: arn, Tags: [{ Key: CUTOVER_TAG_KEY, Value: position('commit_time', freeze) }] }));
+    await api.send(new StopReplicationCommand({ ReplicationConfigArn: arn }));
+    for (let i = 0; i < 60 && dms().replicationRun(arn)?.Status !== 'stopped'; i++) await new Promise((r) => setTimeout(r, 100));
+    const rerun = await cutover(arn, freeze);
+    expect(rerun.code).toBe(0);
+    expect(rerun.stderr).toMatch(/resuming it with CdcStopPosition commit_time:/);
+    expect(calls(arn, 'StartReplication').map((c) => c.input.CdcStopPosition)).toEqual([position('commit_time', freeze)]);
+  }, 60_000);
+
   test('throttled and failing calls of its own are tried again', async () => {
     const arn = replication();
-    dms().throttle('ListTagsForResource', 1);
-    dms().failNext('AddTagsToResource', 'InternalFailure', 'We encountered an internal error. Please try again.');
+    dms().throttle('GetParameter', 1);
+    dms().failNext('PutParameter', 'InternalServerError', 'We encountered an internal error. Please try again.');
+    dms().throttle('DescribeReplications', 1);
     const run = await cutover(arn, freezeAgo());
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/ListTagsForResource failed \(ThrottlingException\); trying again/);
-    expect(run.stderr).toMatch(/AddTagsToResource failed \(InternalFailure\); trying again/);
+    expect(run.stderr).toMatch(/DescribeReplication failed \(ThrottlingException\); trying again/);
+    expect(dms().callsTo('PutParameter').filter((c) => c.input.Name === intentParameterName(arn)).map((c) => c.errorCode)).toEqual(['InternalServerError', undefined]);
   }, 60_000);
 
   test('a replication stopped by someone else is left alone: exit 1, DMS\'s stop reason quoted', async () => {
@@ -133,7 +155,7 @@ describe('cutover', () => {
     expect(run.code).toBe(1);
     expect(run.json.message).toMatch(/stopped and DMS does not restart it by itself: .*Stop Reason FATAL_ERROR.*Disk full/);
     expect(Date.now() - began).toBeLessThan(15_000);
-    expect(calls(arn, 'AddTagsToResource')).toHaveLength(0);
+    expect(dms().parameters.value(intentParameterName(arn))).toBeUndefined();
   }, 30_000);
 
   test('--criterion drained: ready once the backlog drained while writes are frozen (no latency data points)', async () => {
@@ -156,7 +178,7 @@ describe('cutover', () => {
     expect(run.code).toBe(3);
     expect(run.json.message).toMatch(/CDCLatencyTarget reached 42s/);
     expect(calls(arn, 'StopReplication')).toHaveLength(0);
-    expect(calls(arn, 'AddTagsToResource')).toHaveLength(0);
+    expect(dms().parameters.value(intentParameterName(arn))).toBeUndefined();
   }, 30_000);
 
   test('--stop-at server-time stops at the server time', async () => {

@@ -1,4 +1,5 @@
 import { assertCliBundleFresh, runCli } from './support/cli-process';
+import { intentParameterName, nextRunStep, recordOfStack, runHistory } from '../lambda/dms';
 import { useEmulatedDms } from './support/emulated-dms';
 
 const dms = useEmulatedDms({ runBehavior: { startDurationMs: 600, fullLoadDurationMs: 800, tables: 5 } });
@@ -6,6 +7,7 @@ beforeAll(assertCliBundleFresh);
 
 const cli = (...args: string[]) => runCli(args, dms().env());
 const POLL = ['--poll-interval', '1s'];
+const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/1111';
 let n = 0;
 const config = (status: string, extra: Record<string, unknown> = {}) => {
   const arn = dms().replicationConfigArn(`CLI-RUN${++n}`);
@@ -76,5 +78,47 @@ describe('wait-replication', () => {
     const run = await cli(...args);
     expect(run.code).toBe(2);
     expect(run.json.message).toMatch(message);
+  });
+});
+
+describe('the record of intent: the CLI\'s starts and stops are recorded before they are sent, for later deploys to see', () => {
+  const recordOf = (arn: string) => JSON.parse(dms().parameters.value(intentParameterName(arn)) ?? 'null');
+  const cliAsk = { cli: expect.stringMatching(/^cdk-dms-lifecycle /) };
+
+  test('start-replication --wait: a first start, recorded, then marked as run once DMS shows it running', async () => {
+    const arn = config('created');
+    expect(recordOf(arn)).toBeNull();
+    const run = await cli('start-replication', '--replication-config-arn', arn, '--wait', ...POLL);
+    expect(run.code).toBe(0);
+    expect(recordOf(arn)).toMatchObject({ v: 1, ran: true, asks: [{ action: 'start', startType: 'start-replication', from: 'created', by: cliAsk }] });
+    // A later deploy's decision reads it: this replication ran, so its next start is a resume.
+    const state = { status: 'stopped', migrationType: 'cdc', fullLoadFinished: false, deprovisioning: false };
+    expect(nextRunStep(state, 'start', runHistory(recordOfStack(recordOf(arn), STACK), state))).toEqual({ action: 'start', startType: 'resume-processing' });
+  });
+
+  test('start-replication whose first start fails: recorded as never run, so a deploy starts it with start-replication again', async () => {
+    const arn = config('created', { behavior: { outcome: 'fails', failureMessage: 'Failed to connect to the source database' } });
+    const run = await cli('start-replication', '--replication-config-arn', arn, '--wait', ...POLL);
+    expect(run.code).toBe(1);
+    expect(recordOf(arn)).toMatchObject({ ran: false, asks: [{ action: 'start', startType: 'start-replication', by: cliAsk }] });
+    const state = { status: 'failed', migrationType: 'cdc', fullLoadFinished: false, deprovisioning: false };
+    expect(nextRunStep(state, 'start', runHistory(recordOfStack(recordOf(arn), STACK), state))).toEqual({ action: 'start', startType: 'start-replication' });
+  });
+
+  test('start-replication without --wait on a stopped task: the resume is recorded', async () => {
+    const arn = task('stopped');
+    const run = await cli('start-replication', '--replication-task-arn', arn);
+    expect(run.code).toBe(0);
+    expect(recordOf(arn).asks).toEqual([expect.objectContaining({ action: 'resume', startType: 'resume-processing', from: 'stopped', by: cliAsk })]);
+  });
+
+  test('stop-replication: the stop of a running replication is recorded (it ran); nothing runs: nothing recorded', async () => {
+    const arn = config('running');
+    const run = await cli('stop-replication', '--replication-config-arn', arn);
+    expect(run.code).toBe(0);
+    expect(recordOf(arn)).toMatchObject({ ran: true, asks: [{ action: 'stop', from: 'running', by: cliAsk }] });
+    const idle = config('stopped');
+    expect((await cli('stop-replication', '--replication-config-arn', idle)).code).toBe(0);
+    expect(recordOf(idle)).toBeNull();
   });
 });

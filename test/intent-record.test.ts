@@ -1,14 +1,17 @@
 import {
+  AskedBy,
   askedBy,
   forget,
   intentParameterName,
   IntentRecordUnavailable,
   latestAsk,
   markRan,
+  nextRunStep,
   overtaken,
   readIntent,
   recordAsk,
   recordOfStack,
+  runHistory,
 } from '../lambda/dms';
 import { useEmulatedDms } from './support/emulated-dms';
 
@@ -121,4 +124,52 @@ test('a value that is not a record (corrupt, or not ours) reads as no record', a
   const arn = newArn();
   dms().parameters.set(intentParameterName(arn), 'not json');
   await expect(readIntent(arn)).resolves.toBeUndefined();
+});
+
+test('a record of the CLI\'s asks alone is anyone\'s: every stack\'s decisions read it', async () => {
+  const arn = newArn();
+  await recordAsk(arn, { action: 'start', startType: 'start-replication', by: { cli: 'cli-1' } });
+  expect(recordOfStack(await readIntent(arn), STACK)).toMatchObject({ ran: false, asks: [{ action: 'start', by: { cli: 'cli-1' } }] });
+  // Once another stack asked (a retained resource reused), it is that stack's, not this one's.
+  await recordAsk(arn, { action: 'stop', by: by('r1', OTHER_STACK) });
+  expect(recordOfStack(await readIntent(arn), STACK)).toBeUndefined();
+});
+
+test('a CLI stop is not ours to undo: a failed resume after it is not the stack\'s to restore', () => {
+  const failed = { status: 'failed', migrationType: 'cdc', fullLoadFinished: false, deprovisioning: false };
+  const record = (stopBy: AskedBy) => ({
+    v: 1 as const,
+    ran: true,
+    asks: [{ action: 'stop' as const, from: 'running', by: stopBy, at: 1 }, { action: 'resume' as const, startType: 'resume-processing', from: 'stopped', by: by('r2'), at: 2 }],
+  });
+  expect(runHistory(record(by('r1')), failed).failedByOurResume).toBe(true);
+  expect(runHistory(record({ cli: 'cli-1' }), failed).failedByOurResume).toBe(false);
+  expect(nextRunStep(failed, 'restore', runHistory(record({ cli: 'cli-1' }), failed))).toMatchObject({ action: 'none' });
+});
+
+test('the latest cut-over stop is kept however many asks come after it: a rerun and every later deploy read its positions', async () => {
+  const arn = newArn();
+  await recordAsk(arn, { action: 'cutover-stop', from: 'running', positions: ['commit_time:2026-11-01T22:00:01'], by: { cli: 'cutover-1' }, at: 1 });
+  for (let i = 0; i < 10; i++) await recordAsk(arn, { action: 'resume', by: by(`r${i}`), at: 2 + i });
+  const record = (await readIntent(arn))!;
+  expect(record.asks).toHaveLength(6);
+  expect(latestAsk(record, ['cutover-stop'])?.positions).toEqual(['commit_time:2026-11-01T22:00:01']);
+  expect(latestAsk(record)?.at).toBe(11);
+});
+
+describe('a cut-over on record', () => {
+  const stopped = { status: 'stopped', migrationType: 'cdc', fullLoadFinished: false, deprovisioning: false, stopReason: 'Stop Reason STOPPED_AT_COMMIT_TIME' };
+  const cutOver = { v: 1 as const, ran: true, asks: [{ action: 'cutover-stop' as const, from: 'running', positions: ['commit_time:2026-11-01T22:00:01'], by: { cli: 'c' }, at: 1 }] };
+
+  test('a deploy does not start or resume it: a forward start fails saying why, a rollback leaves it; a reload is asked for and goes ahead', () => {
+    const history = runHistory(recordOfStack(cutOver, STACK), stopped);
+    expect(nextRunStep(stopped, 'start', history)).toEqual({ action: 'refuse', reason: expect.stringMatching(/was cut over .*desiredState to STOPPED/) });
+    expect(nextRunStep(stopped, 'restore', history)).toMatchObject({ action: 'none' });
+    expect(nextRunStep(stopped, 'reload', history)).toEqual({ action: 'start', startType: 'reload-target' });
+  });
+
+  test('once someone started it again since (the CLI\'s start-replication), deploys resume it as usual', () => {
+    const started = { ...cutOver, asks: [...cutOver.asks, { action: 'resume' as const, startType: 'resume-processing', from: 'stopped', by: { cli: 'd' }, at: 2 }] };
+    expect(nextRunStep(stopped, 'start', runHistory(recordOfStack(started, STACK), stopped))).toEqual({ action: 'start', startType: 'resume-processing' });
+  });
 });

@@ -131,12 +131,13 @@ export class DmsMigrationPipelineStack extends Stack {
       rolePolicyStatements: [
         new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: freezeTime.slice(1) })] }),
         new iam.PolicyStatement({
-          actions: [
-            'dms:DescribeReplicationTableStatistics', 'dms:StopReplication', 'dms:StartReplication',
-            // The command's record of the stop position it asked for, on the replication config.
-            'dms:AddTagsToResource', 'dms:ListTagsForResource',
-          ],
+          actions: ['dms:DescribeReplicationTableStatistics', 'dms:StopReplication', 'dms:StartReplication'],
           resources: [this.dmsArn('replication-config')],
+        }),
+        // The command's record of the stop position it asks for: the record of intent (docs/durable-intent.md).
+        new iam.PolicyStatement({
+          actions: ['ssm:GetParameter', 'ssm:PutParameter'],
+          resources: [this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: 'cdk-dms-lifecycle/intent/*' })],
         }),
         // IAM offers no resource-level scoping for DescribeReplications nor CloudWatch's metric reads.
         new iam.PolicyStatement({ actions: ['dms:DescribeReplications', 'cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'], resources: ['*'] }),

@@ -1,18 +1,20 @@
 /**
- * The cut-over's record of what it asked DMS: the stop positions, written on the
- * replication itself (a tag) before the command stops it, so a rerun after a kill tells
- * "stopped by us for cut-over, resume pending" from a stop by anyone else. DMS shows
- * the stop position only once a start took it; between the stop and that start, this
- * record is all there is.
+ * The cut-over's record of what it asked DMS: the stop positions, written before the
+ * command stops the replication, so a rerun after a kill tells "stopped by us for
+ * cut-over, resume pending" from a stop by anyone else. DMS shows the stop position only
+ * once a start took it; between the stop and that start, this record is all there is.
  *
- * One small interface, so another store (a durable intent record) can replace the tag.
+ * It is a `cutover-stop` ask in the record of intent (intent-record.ts), which every later
+ * deploy reads too. Cut-overs begun before that kept it in a tag on the replication: read
+ * when the record has no cut-over (the transition), never written.
  */
 import {
   AddTagsToResourceCommand,
   DatabaseMigrationServiceClient,
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-database-migration-service';
-import { apiFailure } from './errors';
+import { apiFailure, isAccessDenied } from './errors';
+import { AskedBy, latestAsk, readIntent, recordAsk } from './intent-record';
 import type { ReplicationTarget } from './replication-state';
 
 /** What a cut-over asked: its stop positions, in order; the last is the one DMS should hold. */
@@ -26,10 +28,34 @@ export interface CutoverRecordStore {
   write(target: ReplicationTarget, intent: CutoverIntent): Promise<void>;
 }
 
-/** The tag's key; its value is the positions separated by spaces (tag values allow `: - T` and spaces). */
+/** The old tag's key; its value is the positions separated by spaces (tag values allow `: - T` and spaces). */
 export const CUTOVER_TAG_KEY = 'cdk-dms-lifecycle:cutover-stop-positions';
 
-/** The record as a tag on the replication config or task (dms:AddTagsToResource, dms:ListTagsForResource). */
+/**
+ * The record as the latest `cutover-stop` ask of the record of intent (ssm:GetParameter, ssm:PutParameter).
+ * Without one, the tag an earlier version wrote is read (dms:ListTagsForResource; denied reads as none).
+ * A write records a stop of a running replication (the cut-over stops only one that runs).
+ */
+export function intentCutoverRecords(by: AskedBy, client: DatabaseMigrationServiceClient): CutoverRecordStore {
+  const tags = tagCutoverRecords(client);
+  return {
+    async read(target) {
+      const ask = latestAsk(await readIntent(target.arn), ['cutover-stop']);
+      if (ask?.positions?.length) return { positions: ask.positions };
+      try {
+        return await tags.read(target);
+      } catch (err) {
+        if (isAccessDenied(err)) return undefined;
+        throw err;
+      }
+    },
+    async write(target, intent) {
+      await recordAsk(target.arn, { action: 'cutover-stop', from: 'running', positions: intent.positions, by });
+    },
+  };
+}
+
+/** The record as a tag on the replication config or task (dms:AddTagsToResource, dms:ListTagsForResource): before the record of intent. */
 export function tagCutoverRecords(client: DatabaseMigrationServiceClient): CutoverRecordStore {
   return {
     async read(target) {

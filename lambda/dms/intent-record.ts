@@ -48,6 +48,8 @@ export interface IntentAsk {
   readonly startType?: string;
   /** The DMS status seen when it was asked (a stop `from: running` stopped a running replication). */
   readonly from?: string;
+  /** A cut-over's stop positions, in order (the last is the one DMS should hold): `cutover-stop` only. */
+  readonly positions?: readonly string[];
   /** DMS refused the request (its message, clipped): nothing happened. */
   readonly refused?: string;
   readonly by: AskedBy;
@@ -142,13 +144,18 @@ export async function readIntent(arn: string): Promise<IntentRecord | undefined>
   return (await readWithVersion(arn)).record;
 }
 
-/** The value written: newest asks kept, oldest dropped first, under SSM Standard's 4 KB. */
+/**
+ * The value written: newest asks kept, oldest dropped first, under SSM Standard's 4 KB. The latest
+ * `cutover-stop` is kept whatever came after it: a rerun of the cut-over and every later deploy read it.
+ */
 function serialise(record: IntentRecord): string {
-  let asks = record.asks.slice(-ASKS_KEPT);
+  const cutover = latestAsk(record, ['cutover-stop']);
+  const keep = (asks: readonly IntentAsk[]) => (cutover && !asks.includes(cutover) ? [cutover, ...asks.slice(1)] : asks);
+  let asks = keep(record.asks.slice(-ASKS_KEPT));
   for (;;) {
     const value = JSON.stringify({ ...record, asks });
     if (Buffer.byteLength(value) <= MAX_VALUE_BYTES || asks.length <= 1) return value;
-    asks = asks.slice(1);
+    asks = keep(asks.slice(1));
   }
 }
 
@@ -279,13 +286,14 @@ export function overtaken(record: IntentRecord | undefined, by: AskedBy): boolea
 }
 
 /**
- * The asks of one stack only. A record whose asks all come from another stack belongs to
- * someone else (a retained resource reused by a new stack): for this stack's decisions it
- * reads as no record, and its `ran` is not trusted either.
+ * The asks of one stack, and the CLI's. A record with asks of another stack and none of this
+ * one belongs to someone else (a retained resource reused by a new stack): for this stack's
+ * decisions it reads as no record, and its `ran` is not trusted either. A record of the CLI's
+ * asks alone is anyone's: a deploy after the CLI started or stopped it decides from it.
  */
 export function recordOfStack(record: IntentRecord | undefined, stackId: string): IntentRecord | undefined {
   if (!record) return undefined;
   const asks = record.asks.filter((a) => askingStack(a) === stackId || !askingStack(a));
-  if (!asks.some((a) => askingStack(a) === stackId)) return undefined;
-  return { ...record, asks };
+  const someoneElses = asks.length < record.asks.length && !asks.some((a) => askingStack(a) === stackId);
+  return someoneElses ? undefined : { ...record, asks };
 }

@@ -21,7 +21,17 @@ export interface RunHistory {
   readonly failedByOurResume: boolean;
   /** A rollback asked DMS to resume it and DMS did not refuse: once is enough; later steps judge it. */
   readonly restoreAsked: boolean;
+  /**
+   * The last ask on record is a cut-over's stop (the CLI's `cutover`): it was cut over, or is being cut over.
+   * Nothing has started it since (the guard and a stop record nothing for a replication at rest).
+   */
+  readonly cutOver?: boolean;
 }
+
+/** Why a deploy starts nothing after a cut-over. */
+export const CUT_OVER = 'was cut over (the CLI\'s cutover stopped it at a stop position), so this deploy does not start or resume it. '
+  + 'Set its run\'s desiredState to STOPPED to keep it stopped, start it with the CLI\'s start-replication if it is to run again, '
+  + 'or set reloadTrigger to load the target again';
 
 /** Why a full-load-only replication that stopped mid-load is not started again without reloadTrigger. */
 export const FULL_LOAD_NOT_RESUMABLE = 'is full-load only and its load did not finish: DMS cannot resume it (resume-processing is not applicable to full-load), '
@@ -39,8 +49,10 @@ export function runHistory(record: IntentRecord | undefined, state: ReplicationS
   const dmsSawItRun = state.fullLoadFinished || (state.tablesLoaded ?? 0) > 0 || state.status === 'running';
   return {
     neverRan: record.ran === false && !dmsSawItRun,
-    failedByOurResume: state.status === 'failed' && last?.action === 'resume' && before?.action === 'stop' && UNDER_WAY.has(before.from ?? ''),
+    // Only a stack's stop is ours to undo: a stop by the CLI was someone's decision to keep it stopped.
+    failedByOurResume: state.status === 'failed' && last?.action === 'resume' && before?.action === 'stop' && 'stack' in before.by && UNDER_WAY.has(before.from ?? ''),
     restoreAsked: last?.action === 'restore' && last.refused === undefined,
+    cutOver: last?.action === 'cutover-stop',
   };
 }
 
@@ -90,6 +102,8 @@ export function nextRunStep(state: ReplicationState, desire: RunDesire, history:
   // A first run is start-replication, with the user's CDC start, whatever the desire.
   if (desire === 'reload') return { action: 'start', startType: neverRan ? 'start-replication' : 'reload-target' };
   if (isFullLoadOnlyFinished(state)) return { action: 'none', reason: 'its full load finished' };
+  // A reload is asked for (reloadTrigger changed); a start or a rollback's resume would silently undo the cut-over.
+  if (history.cutOver) return desire === 'restore' ? { action: 'none', reason: CUT_OVER } : { action: 'refuse', reason: CUT_OVER };
   if (desire === 'restore') {
     if (history.restoreAsked) return { action: 'none', reason: 'the rollback resumed it once already' };
     if (neverRan) return { action: 'none', reason: 'it never ran, so it did not run before the update' };

@@ -260,3 +260,17 @@ async function stopByHand(arn: string) {
   await new DatabaseMigrationServiceClient({}).send(new StopReplicationCommand({ ReplicationConfigArn: arn }));
   for (let i = 0; i < 50 && status(arn) !== 'stopped'; i++) await new Promise((r) => setTimeout(r, 200));
 }
+
+describe('a replication the CLI cut over (a cutover-stop ask on record)', () => {
+  test('a later deploy does not resume it: the update fails saying it was cut over, and the rollback leaves it stopped', async () => {
+    const { name, driver, configArn } = await deployed();
+    // What the CLI's cutover records before it stops the replication (the stop and its resume to the position are one ask).
+    await recordAsk(configArn, { action: 'cutover-stop', from: 'running', positions: ['commit_time:2026-11-01T22:00:01'], by: { cli: 'cdk-dms-lifecycle cutover test' } });
+    await stopByHand(configArn);
+    const updated = await driver.update(app(name, { schema: 'billing' }));
+    expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(failuresOf(updated)[0]).toMatch(/^RunConfig: The replication config \S+ was cut over .*desiredState to STOPPED/);
+    expect(startsOn(configArn)).toEqual(['start-replication']);
+    expect(status(configArn)).toBe('stopped');
+  }, 120_000);
+});

@@ -2,13 +2,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { migrationConfig } from '../../examples/dms-migration/migration-config';
-import { DmsMigrationStack } from '../../examples/dms-migration/migration-stack';
-import { CheckOutcome, DEFAULT_CHECKS, DmsEmulator } from '../dms-emulator';
-import { dmsResourceTypes, LifecycleDriver, ProgressEvent, StackOperationResult } from '../lifecycle';
 import { CutoverOutcome, demoCutover, stoppedAtOrAfter } from './cutover-demo';
 import { DmsWatcher } from './dms-watcher';
 import { DemoScenario, emulatedAccount } from './emulated-account';
+import { migrationConfig } from '../../examples/dms-migration/migration-config';
+import { DmsMigrationStack } from '../../examples/dms-migration/migration-stack';
+import { intentParameterName } from '../../lambda/dms/intent-record';
+import { CheckOutcome, DEFAULT_CHECKS, DmsEmulator } from '../dms-emulator';
+import { dmsResourceTypes, LifecycleDriver, ProgressEvent, StackOperationResult } from '../lifecycle';
 
 export interface DemoOptions extends Partial<DemoScenario> {
   /** Where the demo prints (default: stdout). */
@@ -182,10 +183,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
  * (Checked before the destroy deletes the replications: see demoCutover's outcomes.)
  */
 function cutoverChecks(cutovers: CutoverOutcome[], emulator: DmsEmulator): DemoSummary['checks'] {
-  const calls = (arn: string) => emulator.calls.filter((c) => JSON.stringify(c.input ?? {}).includes(arn)).map((c) => c.operation);
+  const calls = (arn: string) => emulator.calls
+    .filter((c) => c.input?.Name === intentParameterName(arn) || JSON.stringify(c.input ?? {}).includes(arn)).map((c) => c.operation);
   const ordered = (arn: string) => {
     const ops = calls(arn);
-    const tag = ops.indexOf('AddTagsToResource');
+    // The record of intent's write (the cut-over's stop positions) comes first.
+    const tag = ops.indexOf('PutParameter');
     const stop = ops.findIndex((op, i) => i > tag && /^StopReplication/.test(op));
     const resume = ops.findIndex((op, i) => i > stop && /^StartReplication/.test(op));
     return tag >= 0 && stop > tag && resume > stop;
