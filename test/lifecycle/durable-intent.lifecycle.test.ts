@@ -199,7 +199,8 @@ describe('item 6: no reload that nobody asked for', () => {
   test('a full-load-only replication stopped mid-load is not reloaded by a deploy that did not change reloadTrigger: it fails saying so', async () => {
     const name = `Intent${n + 1}`;
     const arn = dms().arnForIdentifier('replication-config', `${name}-config`);
-    dms().setRunBehavior(arn, { fullLoadDurationMs: 120_000 });
+    // A load far longer than the deploy's simulated waits (jittered), so it is surely mid-load when stopped.
+    dms().setRunBehavior(arn, { fullLoadDurationMs: 6 * 3600_000 });
     const { driver, configArn } = await deployed({ ...fullLoad, desiredState: ReplicationDesiredState.RUNNING });
     // Stopped mid-load by hand; then a deploy asks for it to run.
     await stopByHand(configArn);
