@@ -1,10 +1,15 @@
+import { runCliInProcess } from './support/cli-in-process';
 import { assertCliBundleFresh, runCli } from './support/cli-process';
 import { useEmulatedDms } from './support/emulated-dms';
+import { useSimulatedTime } from './support/simulated-time';
+
+useSimulatedTime();
 
 const dms = useEmulatedDms({ runBehavior: { startDurationMs: 600, fullLoadDurationMs: 800, tables: 5 } });
 beforeAll(assertCliBundleFresh);
 
-const cli = (...args: string[]) => runCli(args, dms().env());
+/** main() in-process on simulated time; the smoke case below runs the bundle in a child process. */
+const cli = (...args: string[]) => runCliInProcess(args, dms().env());
 const POLL = ['--poll-interval', '1s'];
 let n = 0;
 const config = (status: string, extra: Record<string, unknown> = {}) => {
@@ -76,5 +81,15 @@ describe('wait-replication', () => {
     const run = await cli(...args);
     expect(run.code).toBe(2);
     expect(run.json.message).toMatch(message);
+  });
+});
+
+describe('the bundled CLI in a child process', () => {
+  test('start-replication --wait exits 0 once running; wait-replication past --timeout exits 3', async () => {
+    const started = await runCli(['start-replication', '--replication-config-arn', config('created'), '--wait', ...POLL], dms().env());
+    expect(started.code).toBe(0);
+    expect(started.json).toMatchObject({ command: 'start-replication', done: true, status: 'running' });
+    const timedOut = await runCli(['wait-replication', '--replication-config-arn', config('created'), '--until', 'running', '--timeout', '2s', ...POLL], dms().env());
+    expect(timedOut.code).toBe(3);
   });
 });
