@@ -1,15 +1,19 @@
 import { DatabaseMigrationServiceClient, DescribeReplicationTaskAssessmentRunsCommand } from '@aws-sdk/client-database-migration-service';
 import { intentParameterName } from '../lambda/dms';
+import { runCliInProcess } from './support/cli-in-process';
 import { assertCliBundleFresh, runCli } from './support/cli-process';
 import { useEmulatedDms } from './support/emulated-dms';
+import { useSimulatedTime } from './support/simulated-time';
 
+useSimulatedTime();
 const dms = useEmulatedDms({ runBehavior: { startDurationMs: 400, fullLoadDurationMs: 400 } });
 beforeAll(assertCliBundleFresh);
 
 const GRACES = { DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '1', DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS: '1' };
-const cli = (...args: string[]) => runCli(args, { ...dms().env(), ...GRACES });
+/** main() in-process on simulated time; the smoke case below runs the bundle in a child process. */
+const cli = (...args: string[]) => runCliInProcess(args, { ...dms().env(), ...GRACES });
 /** The CLI with its default read-lag grace (10 s): DMS's reads may lag its writes. */
-const cliWithReadLag = (...args: string[]) => runCli(args, { ...dms().env(), ...GRACES, DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '10' });
+const cliWithReadLag = (...args: string[]) => runCliInProcess(args, { ...dms().env(), ...GRACES, DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '10' });
 const POLL = ['--poll-interval', '1s'];
 const TASK_RESULTS = ['--result-bucket', 'assessments', '--service-role-arn', 'arn:aws:iam::123456789012:role/dms-assessments'];
 let n = 0;
@@ -246,5 +250,19 @@ describe('wait-assessment', () => {
     const late = await cli('wait-assessment', '--replication-task-arn', arn, '--assessment-run-arn', started.json.attributes.AssessmentRunArn, '--timeout', '2s', ...POLL);
     expect(late.code).toBe(3);
     expect(late.json).toMatchObject({ error: 'WaitTimedOut', message: expect.stringMatching(/last status: (starting|provisioning|running)/) });
+  });
+});
+
+describe('the bundled CLI in a child process', () => {
+  test('assess --wait: a passed assessment exits 0, a failed check exits 1', async () => {
+    const spawned = (arn: string) => runCli(['assess', '--replication-task-arn', arn, ...TASK_RESULTS, '--wait', ...POLL], { ...dms().env(), ...GRACES });
+    const passed = await spawned(task());
+    expect(passed.code).toBe(0);
+    expect(passed.json).toMatchObject({ command: 'assess', done: true, status: 'passed' });
+    const failing = task();
+    dms().setAssessmentBehavior(failing, { checks: { 'postgres-check-wal-level': 'failed' } });
+    const failed = await spawned(failing);
+    expect(failed.code).toBe(1);
+    expect(failed.json.message).toMatch(/postgres-check-wal-level/);
   });
 });

@@ -1,15 +1,19 @@
 /** `cutover`: the CLI process against the emulator, from readiness to DMS's stop at the position. */
 import { AddTagsToResourceCommand, DatabaseMigrationServiceClient, StopReplicationCommand } from '@aws-sdk/client-database-migration-service';
+import { runCliInProcess } from './support/cli-in-process';
 import { assertCliBundleFresh, runCli, spawnCli } from './support/cli-process';
 import { cutoverReplication, CutoverScenario, SCENARIOS } from './support/cutover-scenarios';
 import { useEmulatedDms } from './support/emulated-dms';
+import { useSimulatedTime } from './support/simulated-time';
 import { CUTOVER_TAG_KEY, intentParameterName } from '../lambda/dms';
 import { frozenSource, TableScenario } from '../tools/dms-emulator';
 
+useSimulatedTime();
 const dms = useEmulatedDms();
 beforeAll(assertCliBundleFresh);
 
-const cli = (...args: string[]) => runCli(args, dms().env());
+/** main() in-process on simulated time; the kill test and the smoke case run the bundle in a child process. */
+const cli = (...args: string[]) => runCliInProcess(args, dms().env());
 const flag = (arn: string) => (arn.includes(':task:') ? '--replication-task-arn' : '--replication-config-arn');
 const MINUTE = 60_000;
 const counted = (table: string, inserts: number): TableScenario => ({
@@ -31,6 +35,19 @@ function replication(kind: 'replication-config' | 'replication-task' = 'replicat
 }
 const cutover = (arn: string, freeze: Date, ...extra: string[]) =>
   cli('cutover', flag(arn), arn, '--freeze-time', iso(freeze), '--skew-margin', '1s', '--poll-interval', '1s', ...(extra.includes('--timeout') ? [] : ['--timeout', '40s']), ...extra);
+
+describe('the bundled CLI in a child process', () => {
+  test('cutover: stops at the position and resumes, exit 0; not ready, exit 3', async () => {
+    const arn = replication();
+    const freeze = freezeAgo();
+    const args = (a: string, timeout: string) => ['cutover', flag(a), a, '--freeze-time', iso(freeze), '--skew-margin', '1s', '--poll-interval', '1s', '--timeout', timeout];
+    const done = await runCli(args(arn, '40s'), dms().env());
+    expect(done.code).toBe(0);
+    expect(done.json).toMatchObject({ command: 'cutover', done: true, stopReason: 'Stop Reason STOPPED_AT_COMMIT_TIME', stopPosition: position('commit_time', freeze) });
+    const notReady = replication('replication-config', {}, { tables: READY.tables, latency: SCENARIOS.latencyOver.latency });
+    expect((await runCli(args(notReady, '3s'), dms().env())).code).toBe(3);
+  }, 60_000);
+});
 
 describe('cutover', () => {
   test('waits for readiness, records the position, stops, resumes with CdcStopPosition, and prints the final statistics', async () => {
@@ -98,8 +115,10 @@ describe('cutover', () => {
     const args = ['cutover', flag(arn), arn, '--freeze-time', iso(freeze), '--skew-margin', '1s', '--poll-interval', '1s', '--timeout', '40s'];
     const first = spawnCli(args, dms().env());
     await first.stderrMatches(/recorded the stop position/);
-    // Once DMS took the stop, before the resume (the stop takes 3 s).
-    for (let i = 0; i < 50 && calls(arn, 'StopReplication').length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    // Once DMS took the stop, before the resume (the stop takes 3 s). The child runs in real time and this file on
+    // simulated time, where a timer would not wait for it: poll on setImmediate, bounded by the real clock.
+    const since = performance.now();
+    while (calls(arn, 'StopReplication').length === 0 && performance.now() - since < 2_500) await new Promise((r) => setImmediate(r));
     first.kill();
     expect((await first.ended).code).toBeNull();
     expect(calls(arn, 'StopReplication')).toHaveLength(1);

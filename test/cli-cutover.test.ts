@@ -2,20 +2,35 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { CutoverCriterion, DmsCutoverReadiness } from '../src';
 import { MAX_WINDOW_SECONDS } from '../src/private/readiness-bounds';
 import { BACKLOG_METRIC_NAMES, frozenSource, IdleLatencyReading, Interruption } from '../tools/dms-emulator';
+import { runCliInProcess } from './support/cli-in-process';
 import { assertCliBundleFresh, runCli } from './support/cli-process';
 import { cutoverReplication, CutoverScenario, SCENARIOS } from './support/cutover-scenarios';
 import { useEmulatedDms } from './support/emulated-dms';
+import { useSimulatedTime } from './support/simulated-time';
 
+useSimulatedTime();
 const dms = useEmulatedDms();
 beforeAll(assertCliBundleFresh);
 
-const cli = (...args: string[]) => runCli(args, dms().env());
+/** main() in-process on simulated time; the smoke case below runs the bundle in a child process. */
+const cli = (...args: string[]) => runCliInProcess(args, dms().env());
 const flag = (arn: string) => (arn.includes(':task:') ? '--replication-task-arn' : '--replication-config-arn');
 const wait = (scenario: CutoverScenario, ...extra: string[]) => {
   const arn = cutoverReplication(dms(), scenario);
   const timeout = extra.includes('--timeout') ? [] : ['--timeout', '3s'];
   return cli('wait-replication', flag(arn), arn, '--until', 'cutover-ready', '--poll-interval', '1s', ...timeout, ...extra);
 };
+
+describe('the bundled CLI in a child process', () => {
+  test('wait-replication: ready exits 0, a replication DMS does not know exits 1', async () => {
+    const arn = cutoverReplication(dms(), SCENARIOS.ready);
+    const ready = await runCli(['wait-replication', flag(arn), arn, '--until', 'cutover-ready', '--poll-interval', '1s', '--timeout', '3s'], dms().env());
+    expect(ready.code).toBe(0);
+    expect(ready.json).toMatchObject({ command: 'wait-replication', done: true, status: 'ready' });
+    const missing = await runCli(['status', '--replication-config-arn', dms().replicationConfigArn('MISSING')], dms().env());
+    expect(missing.code).toBe(1);
+  });
+});
 
 describe('wait-replication --until cutover-ready', () => {
   test('ready: exit 0 with the counts', async () => {

@@ -1,11 +1,16 @@
+import { runCliInProcess } from './support/cli-in-process';
 import { assertCliBundleFresh, runCli } from './support/cli-process';
 import { intentParameterName, nextRunStep, recordOfStack, runHistory } from '../lambda/dms';
 import { useEmulatedDms } from './support/emulated-dms';
+import { useSimulatedTime } from './support/simulated-time';
+
+useSimulatedTime();
 
 const dms = useEmulatedDms({ runBehavior: { startDurationMs: 600, fullLoadDurationMs: 800, tables: 5 } });
 beforeAll(assertCliBundleFresh);
 
-const cli = (...args: string[]) => runCli(args, dms().env());
+/** main() in-process on simulated time; the smoke case below runs the bundle in a child process. */
+const cli = (...args: string[]) => runCliInProcess(args, dms().env());
 const POLL = ['--poll-interval', '1s'];
 const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/1111';
 let n = 0;
@@ -120,5 +125,15 @@ describe('the record of intent: the CLI\'s starts and stops are recorded before 
     const idle = config('stopped');
     expect((await cli('stop-replication', '--replication-config-arn', idle)).code).toBe(0);
     expect(recordOf(idle)).toBeNull();
+  });
+});
+
+describe('the bundled CLI in a child process', () => {
+  test('start-replication --wait exits 0 once running; wait-replication past --timeout exits 3', async () => {
+    const started = await runCli(['start-replication', '--replication-config-arn', config('created'), '--wait', ...POLL], dms().env());
+    expect(started.code).toBe(0);
+    expect(started.json).toMatchObject({ command: 'start-replication', done: true, status: 'running' });
+    const timedOut = await runCli(['wait-replication', '--replication-config-arn', config('created'), '--until', 'running', '--timeout', '2s', ...POLL], dms().env());
+    expect(timedOut.code).toBe(3);
   });
 });

@@ -2,14 +2,19 @@ import * as commands from '../cli/commands';
 import { CliIo, main } from '../cli/main';
 import { parseDuration } from '../cli/option-values';
 import { version } from '../package.json';
+import { runCliInProcess } from './support/cli-in-process';
 import { assertCliBundleFresh, runCli } from './support/cli-process';
 import { useEmulatedDms } from './support/emulated-dms';
+import { useSimulatedTime } from './support/simulated-time';
 
+useSimulatedTime();
 const dms = useEmulatedDms();
 beforeAll(assertCliBundleFresh);
 
-/** The bundled CLI, pointed at the emulator. Polls every second so the file stays fast. */
-const cli = (...args: string[]) => runCli(args, dms().env());
+/** main() in-process on simulated time, pointed at the emulator. */
+const cli = (...args: string[]) => runCliInProcess(args, dms().env());
+/** The bundled CLI in a child process: its usage errors, help and version (its exit codes as a shell sees them). */
+const bundled = (...args: string[]) => runCli(args, dms().env());
 const POLL = ['--poll-interval', '1s'];
 
 let n = 0;
@@ -129,7 +134,7 @@ describe('test-connection', () => {
     const p = untested();
     // Persistent: a start retries AccessDenied (IAM propagation) for a while, shortened here.
     dms().failNext('DescribeConnections', 'AccessDeniedFault', 'not authorized to perform dms:DescribeConnections', 100);
-    const run = await runCli(['test-connection', ...pairArgs(p), '--wait', ...POLL], { ...dms().env(), DMS_LIFECYCLE_IAM_PROPAGATION_SECONDS: '1' });
+    const run = await runCliInProcess(['test-connection', ...pairArgs(p), '--wait', ...POLL], { ...dms().env(), DMS_LIFECYCLE_IAM_PROPAGATION_SECONDS: '1' });
     dms().clearFaults('DescribeConnections');
     expect(run.code).toBe(1);
     expect(run.json).toMatchObject({ error: 'DmsOperationFailed', code: 'AccessDeniedFault' });
@@ -191,7 +196,7 @@ describe('usage', () => {
     ['an unknown flag', ['test-connection', '--endpoint-arn', endpoint, '--replication-instance-arn', instance, '--wiat'], /^Unknown option '--wiat'/],
   ])('the bundled CLI exits 2 for %s', async (_case, args, message) => {
     dms().resetCalls();
-    const run = await cli(...args);
+    const run = await bundled(...args);
     expect(run.code).toBe(2);
     expect(run.json).toMatchObject({ error: 'UsageError' });
     expect(run.json.message).toMatch(message);
@@ -200,14 +205,14 @@ describe('usage', () => {
   });
 
   test('--help exits 0 and documents every exit code', async () => {
-    const run = await cli('--help');
+    const run = await bundled('--help');
     expect(run.code).toBe(0);
     for (const command of ['refresh-schemas', 'test-connection', 'stop-replication']) expect(run.stdout).toContain(command);
     expect(run.stdout).toMatch(/Exit codes:\n {2}0 {2}success.*\n {2}1 {2}DMS reported a failure[^]*\n {2}2 {2}bad usage[^]*\n {2}3 {2}timed out[^]*\n {2}4 {2}unexpected/);
   });
 
   test('<command> --help exits 0 and lists its options', async () => {
-    const run = await cli('stop-replication', '--help');
+    const run = await bundled('stop-replication', '--help');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Usage: cdk-dms-lifecycle stop-replication/);
     expect(run.stdout).toContain('--replication-task-arn ARN');
@@ -215,7 +220,7 @@ describe('usage', () => {
   });
 
   test('--version prints the package version', async () => {
-    const run = await cli('--version');
+    const run = await bundled('--version');
     expect(run.code).toBe(0);
     expect(run.stdout.trim()).toBe(version);
   });
