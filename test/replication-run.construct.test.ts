@@ -1,33 +1,14 @@
-import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as dms from 'aws-cdk-lib/aws-dms';
 import { DmsReplicationRun, ReplicationDesiredState, ReplicationWaitFor } from '../src';
+import { stackWithConfigAndTask } from './support/config-and-task-stack';
 import { handlerStatements } from './support/dms-policy';
 
-function stackWithConfig() {
-  const stack = new Stack(new App(), 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
-  const config = new dms.CfnReplicationConfig(stack, 'Config', {
-    replicationConfigIdentifier: 'sales',
-    replicationType: 'full-load-and-cdc',
-    sourceEndpointArn: 'arn:aws:dms:us-east-1:123456789012:endpoint:S',
-    targetEndpointArn: 'arn:aws:dms:us-east-1:123456789012:endpoint:T',
-    computeConfig: { maxCapacityUnits: 4 },
-    tableMappings: { rules: [{ 'rule-type': 'selection' }] },
-  });
-  const task = new dms.CfnReplicationTask(stack, 'Task', {
-    migrationType: 'full-load',
-    replicationInstanceArn: 'arn:aws:dms:us-east-1:123456789012:rep:I',
-    sourceEndpointArn: 'arn:aws:dms:us-east-1:123456789012:endpoint:S',
-    targetEndpointArn: 'arn:aws:dms:us-east-1:123456789012:endpoint:T',
-    tableMappings: '{"rules":[]}',
-  });
-  return { stack, config, task };
-}
 
 const resourcesOf = (t: Template, type: string) => Object.entries(t.findResources(type));
 
 test('the guard comes before the config and carries its properties; the run references the config', () => {
-  const { stack, config } = stackWithConfig();
+  const { stack, config } = stackWithConfigAndTask();
   DmsReplicationRun.forReplicationConfig(stack, 'Run', config, { waitFor: ReplicationWaitFor.RUNNING, cdcStartTime: '2026-11-01T00:00:00Z' });
   const t = Template.fromStack(stack);
   const [[guardId, guard]] = resourcesOf(t, 'Custom::DmsReplicationGuard');
@@ -44,7 +25,7 @@ test('the guard comes before the config and carries its properties; the run refe
 });
 
 test('references in the config\'s properties stay references in the guard\'s copy (an endpoint replaced modifies the config)', () => {
-  const { stack, config } = stackWithConfig();
+  const { stack, config } = stackWithConfigAndTask();
   const source = new dms.CfnEndpoint(stack, 'Source', { endpointType: 'source', engineName: 'postgres' });
   config.sourceEndpointArn = source.ref;
   DmsReplicationRun.forReplicationConfig(stack, 'Run', config);
@@ -56,7 +37,7 @@ test('references in the config\'s properties stay references in the guard\'s cop
 });
 
 test('escape-hatch overrides of the config reach the guard, so the guard updates whenever the config does', () => {
-  const { stack, config } = stackWithConfig();
+  const { stack, config } = stackWithConfigAndTask();
   config.addPropertyOverride('ReplicationSettings', { Logging: { EnableLogging: true } });
   DmsReplicationRun.forReplicationConfig(stack, 'Run', config);
   const [[, guard]] = resourcesOf(Template.fromStack(stack), 'Custom::DmsReplicationGuard');
@@ -64,13 +45,13 @@ test('escape-hatch overrides of the config reach the guard, so the guard updates
 });
 
 test('by default it waits only until DMS accepted the start', () => {
-  const { stack, task } = stackWithConfig();
+  const { stack, task } = stackWithConfigAndTask();
   DmsReplicationRun.forReplicationTask(stack, 'Run', task);
   Template.fromStack(stack).hasResourceProperties('Custom::DmsReplicationRun', { WaitFor: 'accepted', ReplicationTaskArn: { Ref: 'Task' }, TimeoutSeconds: '1800' });
 });
 
 test('the desired state reaches the run and the guard; RUNNING by default', () => {
-  const { stack, config, task } = stackWithConfig();
+  const { stack, config, task } = stackWithConfigAndTask();
   DmsReplicationRun.forReplicationConfig(stack, 'Stopped', config, { desiredState: ReplicationDesiredState.STOPPED });
   DmsReplicationRun.forReplicationTask(stack, 'Plain', task);
   const t = Template.fromStack(stack);
@@ -80,7 +61,7 @@ test('the desired state reaches the run and the guard; RUNNING by default', () =
 });
 
 test('attributes are the run\'s Data: status, start type and full-load progress', () => {
-  const { stack, task } = stackWithConfig();
+  const { stack, task } = stackWithConfigAndTask();
   const run = DmsReplicationRun.forReplicationTask(stack, 'Run', task);
   const id = resourcesOf(Template.fromStack(stack), 'Custom::DmsReplicationRun')[0][0];
   expect(stack.resolve(run.status)).toEqual({ 'Fn::GetAtt': [id, 'Status'] });
@@ -92,7 +73,7 @@ test('attributes are the run\'s Data: status, start type and full-load progress'
 });
 
 test('least privilege: start and stop on the account/region\'s configs and tasks, describe on *, stack reads on the stack only', () => {
-  const { stack, config } = stackWithConfig();
+  const { stack, config } = stackWithConfigAndTask();
   DmsReplicationRun.forReplicationConfig(stack, 'Run', config);
   const statements = handlerStatements(Template.fromStack(stack));
   // Both kinds, whichever this run is: removing the last run of one kind must not take away its Delete's stop.
@@ -120,7 +101,7 @@ test('least privilege: start and stop on the account/region\'s configs and tasks
 });
 
 test('two runs share one provider', () => {
-  const { stack, config, task } = stackWithConfig();
+  const { stack, config, task } = stackWithConfigAndTask();
   DmsReplicationRun.forReplicationConfig(stack, 'RunConfig', config);
   DmsReplicationRun.forReplicationTask(stack, 'RunTask', task);
   Template.fromStack(stack).resourceCountIs('AWS::StepFunctions::StateMachine', 1);
@@ -142,7 +123,7 @@ describe('bad input fails at synth time, naming the prop and showing an example'
     [{ cdcStartTime: 'yesterday' }, /cdcStartTime must be an ISO 8601 time such as 2026-11-01T00:00:00Z; got "yesterday"/],
     [{ desiredState: 'paused' }, /desiredState must be ReplicationDesiredState\.RUNNING or ReplicationDesiredState\.STOPPED; got "paused"\. For example desiredState: ReplicationDesiredState\.STOPPED/],
   ])('%j', (input: any, error) => {
-    const { stack, config, task } = stackWithConfig();
+    const { stack, config, task } = stackWithConfigAndTask();
     const { both, ...options } = input;
     const none = Object.keys(input).length === 0;
     const targets = both ? { replicationConfig: config, replicationTask: task } : none ? {} : { replicationConfig: config };

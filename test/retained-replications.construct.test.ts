@@ -1,34 +1,15 @@
-import { App, CfnDeletionPolicy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnDeletionPolicy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as dms from 'aws-cdk-lib/aws-dms';
 import { DmsReplicationRun, DmsReplicationTeardown } from '../src';
+import { stackWithConfigAndTask } from './support/config-and-task-stack';
 
-function stackWithConfig() {
-  const stack = new Stack(new App(), 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
-  const config = new dms.CfnReplicationConfig(stack, 'Config', {
-    replicationConfigIdentifier: 'sales',
-    replicationType: 'full-load-and-cdc',
-    sourceEndpointArn: 'arn:aws:dms:us-east-1:123456789012:endpoint:S',
-    targetEndpointArn: 'arn:aws:dms:us-east-1:123456789012:endpoint:T',
-    computeConfig: { maxCapacityUnits: 4 },
-    tableMappings: { rules: [{ 'rule-type': 'selection' }] },
-  });
-  const task = new dms.CfnReplicationTask(stack, 'Task', {
-    migrationType: 'full-load',
-    replicationInstanceArn: 'arn:aws:dms:us-east-1:123456789012:rep:I',
-    sourceEndpointArn: 'arn:aws:dms:us-east-1:123456789012:endpoint:S',
-    targetEndpointArn: 'arn:aws:dms:us-east-1:123456789012:endpoint:T',
-    tableMappings: '{"rules":[]}',
-  });
-  return { stack, config, task };
-}
 
 const propertiesOf = (stack: Stack, type: string) => Object.values(Template.fromStack(stack).findResources(type)).map((r) => r.Properties);
 const LITERAL = 'arn:aws:dms:us-east-1:123456789012:replication-config:LITERAL';
 
 describe('runs and teardowns carry the policies of the config or task they stop', () => {
   test('none set: Delete, as CloudFormation', () => {
-    const { stack, config } = stackWithConfig();
+    const { stack, config } = stackWithConfigAndTask();
     DmsReplicationRun.forReplicationConfig(stack, 'Run', config);
     DmsReplicationTeardown.forReplicationConfig(stack, 'Teardown', config);
     for (const type of ['Custom::DmsReplicationRun', 'Custom::DmsReplicationTeardown']) {
@@ -37,7 +18,7 @@ describe('runs and teardowns carry the policies of the config or task they stop'
   });
 
   test('a policy applied after the run and teardown were created counts (RETAIN on the task)', () => {
-    const { stack, task } = stackWithConfig();
+    const { stack, task } = stackWithConfigAndTask();
     DmsReplicationRun.forReplicationTask(stack, 'Run', task);
     new DmsReplicationTeardown(stack, 'Teardown', { replicationTaskArn: task.ref });
     task.applyRemovalPolicy(RemovalPolicy.RETAIN);
@@ -47,7 +28,7 @@ describe('runs and teardowns carry the policies of the config or task they stop'
   });
 
   test('RetainExceptOnCreate, and an escape-hatch override', () => {
-    const { stack, config } = stackWithConfig();
+    const { stack, config } = stackWithConfigAndTask();
     config.cfnOptions.deletionPolicy = CfnDeletionPolicy.RETAIN_EXCEPT_ON_CREATE;
     config.addOverride('UpdateReplacePolicy', 'Retain');
     DmsReplicationRun.forReplicationConfig(stack, 'Run', config);
@@ -55,7 +36,7 @@ describe('runs and teardowns carry the policies of the config or task they stop'
   });
 
   test('a literal ARN: Delete, or what replicationRemovalPolicy says', () => {
-    const { stack } = stackWithConfig();
+    const { stack } = stackWithConfigAndTask();
     new DmsReplicationTeardown(stack, 'Plain', { replicationConfigArn: LITERAL });
     new DmsReplicationTeardown(stack, 'Kept', { replicationConfigArn: LITERAL, replicationRemovalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE });
     expect(propertiesOf(stack, 'Custom::DmsReplicationTeardown')).toEqual([
@@ -67,7 +48,7 @@ describe('runs and teardowns carry the policies of the config or task they stop'
 
 describe('synth-time errors and warnings', () => {
   test('replicationRemovalPolicy that contradicts the resource\'s own policies is refused', () => {
-    const { stack, config } = stackWithConfig();
+    const { stack, config } = stackWithConfigAndTask();
     new DmsReplicationTeardown(stack, 'Teardown', { replicationConfigArn: config.ref, replicationRemovalPolicy: RemovalPolicy.RETAIN });
     expect(() => Template.fromStack(stack)).toThrow(
       /replicationRemovalPolicy RemovalPolicy\.retain gives DeletionPolicy Retain and UpdateReplacePolicy Retain, but Stack\/Config has DeletionPolicy Delete and UpdateReplacePolicy Delete: CloudFormation follows the resource\. Set the policy on the resource \(applyRemovalPolicy\)/,
@@ -75,20 +56,20 @@ describe('synth-time errors and warnings', () => {
   });
 
   test('replicationRemovalPolicy that agrees with the resource is accepted', () => {
-    const { stack, config } = stackWithConfig();
+    const { stack, config } = stackWithConfigAndTask();
     config.applyRemovalPolicy(RemovalPolicy.RETAIN);
     new DmsReplicationTeardown(stack, 'Teardown', { replicationConfigArn: config.ref, replicationRemovalPolicy: RemovalPolicy.RETAIN });
     expect(() => Template.fromStack(stack)).not.toThrow();
   });
 
   test('SNAPSHOT does not apply to DMS', () => {
-    const { stack } = stackWithConfig();
+    const { stack } = stackWithConfigAndTask();
     expect(() => new DmsReplicationTeardown(stack, 'Teardown', { replicationConfigArn: LITERAL, replicationRemovalPolicy: RemovalPolicy.SNAPSHOT }))
       .toThrow(/replicationRemovalPolicy snapshot does not apply to a DMS replication: give RemovalPolicy\.RETAIN, RETAIN_ON_UPDATE_OR_DELETE or DESTROY/);
   });
 
   test('UpdateReplacePolicy Retain warns, on the run and on the teardown, that the old replication keeps writing to the same target', () => {
-    const { stack, config, task } = stackWithConfig();
+    const { stack, config, task } = stackWithConfigAndTask();
     DmsReplicationRun.forReplicationConfig(stack, 'Run', config);
     DmsReplicationTeardown.forReplicationTask(stack, 'Teardown', task);
     config.applyRemovalPolicy(RemovalPolicy.RETAIN);
@@ -101,7 +82,7 @@ describe('synth-time errors and warnings', () => {
   });
 
   test('no warning without UpdateReplacePolicy Retain', () => {
-    const { stack, config } = stackWithConfig();
+    const { stack, config } = stackWithConfigAndTask();
     DmsReplicationRun.forReplicationConfig(stack, 'Run', config);
     config.cfnOptions.deletionPolicy = CfnDeletionPolicy.RETAIN;
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('UpdateReplacePolicy Retain'));
