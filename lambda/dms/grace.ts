@@ -23,11 +23,6 @@ const GRACES = {
    * always cut at onEvent's own deadline (its 10-min timeout, less room for the start call).
    */
   restWait: { defaultMs: 10 * 60_000, env: 'DMS_LIFECYCLE_REST_WAIT_SECONDS' },
-  /**
-   * How long a cancelled create's Delete waits before it looks at DMS: longer than the create
-   * may take from its last look at the stack (still deploying) to DMS receiving its start call.
-   */
-  startFence: { defaultMs: 20_000, env: 'DMS_LIFECYCLE_START_FENCE_SECONDS' },
 } as const;
 
 export type GraceKind = keyof typeof GRACES;

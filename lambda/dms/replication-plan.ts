@@ -6,7 +6,7 @@
  * A new desire (issue 21's "stay stopped", say) is a new {@link RunDesire} and a branch
  * in {@link nextRunStep}; the start, wait and judging code around it stays as it is.
  */
-import type { IntentRecord } from './intent-record';
+import type { IntentAction, IntentRecord } from './intent-record';
 import { AT_REST, isFullLoadOnlyFinished, NEVER_RAN, ReplicationState, UNDER_WAY } from './replication-state';
 
 /**
@@ -117,29 +117,30 @@ export function nextRunStep(state: ReplicationState, desire: RunDesire, history:
 }
 
 /**
- * Whether a run whose desired state is *stopped* stops the replication now. A forward create
- * or update stops it (whatever ran it: a previous deploy, or a start by hand). A rollback
- * to *stopped* (of an update that switched it to running) stops only a start made during the
- * rolled-back update, at or after `since`: the replication was stopped before it; one that
- * ran before is left running. Without `since` a rollback stops nothing.
+ * Whether the newest ask on record that DMS did not refuse is one of these `actions`, made by
+ * `resource` of `stackId`: what a rollback undoes is its own stack's step, read back from the
+ * record, and only while nobody (the CLI, another resource or stack) asked anything since.
+ * Never decided from DMS's start or stop dates or the stack's LastUpdatedTime: DMS documents
+ * neither against CloudFormation's clock, and neither says who asked. Without a record (a stack
+ * deployed before it) the answer is false: a rollback then undoes nothing.
  */
-export function stopsForStayStopped(state: ReplicationState, rollback: boolean, since?: number): boolean {
-  if (!rollback) return true;
-  return since !== undefined && startedSince(state, since);
+export function lastAskWas(record: IntentRecord | undefined, stackId: string, resource: string, actions: readonly IntentAction[]): boolean {
+  const honoured = (record?.asks ?? []).filter((a) => a.refused === undefined);
+  const last = honoured[honoured.length - 1];
+  return last !== undefined && 'stack' in last.by && last.by.stack === stackId && last.by.resource === resource && actions.includes(last.action);
 }
+
+/** What a run asks when it starts a replication. */
+export const RUN_STARTS: readonly IntentAction[] = ['start', 'resume', 'reload'];
 
 /**
- * Whether DMS shows a start that happened at or after `since` (epoch ms): one under way
- * that DMS has not dated yet, or dated at or after `since`. Used where no request of ours
- * is on record (a cancelled create's Delete), to tell a start made during this stack
- * operation from a replication that was already running.
+ * Whether a run whose desired state is *stopped* stops the replication now. A forward create
+ * or update stops it (whatever ran it: a previous deploy, or a start by hand). A rollback
+ * to *stopped* (of an update that switched it to running) stops it only when the rolled-back
+ * update's run started it (`startedByRolledBack`: its start is the last ask on record) and
+ * DMS shows it under way; one that ran before, or that someone started since, is left running.
  */
-export function startedSince(state: ReplicationState, since: number): boolean {
-  return UNDER_WAY.has(state.status) && (state.startDate === undefined || state.startDate >= since || state.status !== 'running');
-}
-
-/** Whether DMS shows a stop under way, or one that ended at or after `since` (epoch ms). */
-export function stoppedSince(state: ReplicationState, since: number): boolean {
-  if (state.status === 'stopping') return true;
-  return state.status === 'stopped' && !isFullLoadOnlyFinished(state) && (state.stopDate ?? 0) >= since;
+export function stopsForStayStopped(state: ReplicationState, rollback: boolean, startedByRolledBack: boolean): boolean {
+  if (!rollback) return true;
+  return startedByRolledBack && UNDER_WAY.has(state.status);
 }

@@ -95,11 +95,12 @@ export async function stackStatus(stackId: string, question: string): Promise<st
   return (await describeStack(stackId, question)).status;
 }
 
-/** What DescribeStacks says of the stack: its status, and when its current (or last) update began. */
+/**
+ * What DescribeStacks says of the stack: its status and flags. Not its LastUpdatedTime: who asked
+ * DMS for what is read from the record of intent, never guessed from when the stack changed.
+ */
 export interface StackDescriptionRead {
   readonly status: string;
-  /** Epoch ms of LastUpdatedTime; undefined for a stack never updated. */
-  readonly lastUpdated?: number;
   /** The stack-level flag set by the last CreateStack/UpdateStack: its rollback deletes what it created, Retain or not. */
   readonly retainExceptOnCreate: boolean;
 }
@@ -111,7 +112,6 @@ export async function describeStack(stackId: string, question: string, mode?: Re
     const stack = out.Stacks?.[0];
     return {
       status: stack?.StackStatus ?? 'UNKNOWN',
-      lastUpdated: stack?.LastUpdatedTime ? new Date(stack.LastUpdatedTime).getTime() : undefined,
       retainExceptOnCreate: stack?.RetainExceptOnCreate === true,
     };
   }, mode);
@@ -172,11 +172,6 @@ export class StackReads {
 
   public async status(question: string): Promise<string> {
     return (await this.describe(question)).status;
-  }
-
-  /** When the stack's current (or last) update began, epoch ms; undefined if never updated. */
-  public async lastUpdated(question: string): Promise<number | undefined> {
-    return (await this.describe(question)).lastUpdated;
   }
 
   /** The stack-level RetainExceptOnCreate flag of the current (or last) operation. */

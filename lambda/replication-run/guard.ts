@@ -10,7 +10,8 @@ import {
   ReplicationTarget,
   replicationStart,
   replicationStop,
-  stoppedSince,
+  lastAskWas,
+  readIntent,
   UNDER_WAY,
 } from '../dms';
 import { askerOf, desiredStopped, startOptions } from './run';
@@ -113,7 +114,7 @@ async function refuseStopMidLoad(target: ReplicationTarget, props: ResourcePrope
  * forward Update that completed: stop again for the modify back, but a refusal ends the
  * wait. Rollback after a forward Update that failed (its id still names the properties
  * rolled back to, so CloudFormation never modified the config): stop nothing, and start
- * again what that failed Update had stopped (DMS shows a stop during this update), and only that.
+ * again what that failed Update had stopped (its stop is the last ask on record), and only that.
  * Which of these is decided in `start`; the mark carries it to the checks.
  */
 function guardUpdate(props: ResourcePropertyReader, event: CloudFormationCustomResourceEvent): DmsOperation {
@@ -135,9 +136,8 @@ function guardUpdate(props: ResourcePropertyReader, event: CloudFormationCustomR
       if (rollback && fingerprintOf(currentId) === fingerprint(props.string('ReplicationProperties'))) {
         // Rolled back to a desired state of stopped: nothing runs it again.
         if (!target || desiredStopped(props)) return { arn: '', keepId: true };
-        const since = await new StackReads(event.StackId).lastUpdated('when the rolled-back update began');
-        const state = await describeReplication(dmsClientFor(target.arn), target);
-        if (!state || since === undefined || !stoppedSince(state, since)) return { arn: '', keepId: true };
+        // Only this guard's own stop, the last ask on record, is started again: not a stop by the CLI or anyone since.
+        if (!lastAskWas(await readIntent(target.arn), event.StackId, event.LogicalResourceId, ['stop'])) return { arn: '', keepId: true };
         return { ...(await restartOf(target).start()), arn: target.arn, kind: target.kind, mode: 'restart', keepId: true };
       }
       if (!target) return { arn: '' };

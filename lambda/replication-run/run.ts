@@ -7,13 +7,16 @@ import {
   dmsClientFor,
   DmsOperation,
   graceMs,
+  lastAskWas,
   OperationMark,
+  readIntent,
   recordAsk,
   recordOfStack,
   ReplicationStartOptions,
   ReplicationTarget,
   replicationStart,
   restWaitMs,
+  RUN_STARTS,
   replicationAttributes,
   replicationStop,
   stopsForStayStopped,
@@ -78,9 +81,10 @@ function reloadChanged(event: CloudFormationCustomResourceEvent, props: Resource
 
 /**
  * Asked right before every start a forward request makes: once the stack rolls back (another
- * resource failed, CloudFormation cancelled this create), the start is no longer wanted.
- * This fence, and the cancelled create's Delete waiting longer than the fence's gap, keep a
- * Delete and a still-running create of the same run from both acting.
+ * resource failed, CloudFormation cancelled this create), the start is no longer wanted. A
+ * second check only: the record of intent decides (a Delete or a rollback that asked after this
+ * request began overtakes it, see replicationStart); this also stops a forward start whose
+ * rollback has not asked anything yet.
  */
 function forwardStillWanted(event: CloudFormationCustomResourceEvent): () => Promise<string | undefined> {
   return async () => {
@@ -96,8 +100,8 @@ export function desiredStopped(props: ResourcePropertyReader): boolean {
 
 /**
  * Create or Update with the desired state *stopped*: stop it and wait until it is stopped,
- * starting nothing; a rollback stops only a start made during the rolled-back update
- * (see stopsForStayStopped). Whether it stops is decided in `start`; the mark carries it.
+ * starting nothing; a rollback stops only the rolled-back update's own start, as the record
+ * of intent shows it (see stopsForStayStopped). Whether it stops is decided in `start`; the mark carries it.
  */
 function stayStopped(
   client: DatabaseMigrationServiceClient,
@@ -111,8 +115,8 @@ function stayStopped(
     async start(): Promise<OperationMark> {
       const rollback = event.RequestType === 'Update' && (await isRollingBack(event.StackId));
       const state = await describeReplication(client, target);
-      const since = rollback ? await new StackReads(event.StackId).lastUpdated('when the rolled-back update began') : undefined;
-      if (!state || !stopsForStayStopped(state, rollback, since)) return { mode: 'leave' };
+      const startedByRolledBack = rollback && lastAskWas(await readIntent(target.arn), event.StackId, event.LogicalResourceId, RUN_STARTS);
+      if (!state || !stopsForStayStopped(state, rollback, startedByRolledBack)) return { mode: 'leave' };
       // A create that stops a replication that ran records it (physical id), so its rollback can undo it.
       return { ...(await stop.start()), mode: 'stop', stoppedRunning: UNDER_WAY.has(state.status) };
     },

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'crypto';
 import { DatabaseMigrationServiceClient, StopReplicationCommand } from '@aws-sdk/client-database-migration-service';
+import { recordAsk } from '../../lambda/dms';
 import * as handlers from '../../lambda/replication-run';
 import { CloudFormationEndpoint, StackResourceSummary } from '../../tools/lifecycle';
 import { cfnEvent } from '../support/cfn-events';
@@ -15,13 +16,12 @@ const dms = useEmulatedDms({ runBehavior: { startDurationMs: 300, fullLoadDurati
 
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Test/guid';
 let stackStatus = 'UPDATE_IN_PROGRESS';
-let lastUpdated: number | undefined;
 let resources: StackResourceSummary[] = [];
 let cloudFormation: CloudFormationEndpoint;
 beforeAll(async () => {
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   cloudFormation = await CloudFormationEndpoint.start({
-    stacks: () => [{ stackId: STACK_ID, stackName: 'Test', stackStatus, creationTime: 0, lastUpdatedTime: lastUpdated }],
+    stacks: () => [{ stackId: STACK_ID, stackName: 'Test', stackStatus, creationTime: 0 }],
     resources: () => resources,
     template: () => ({ Resources: {} }),
   });
@@ -30,7 +30,6 @@ beforeAll(async () => {
 afterAll(() => cloudFormation.close());
 beforeEach(() => {
   stackStatus = 'UPDATE_IN_PROGRESS';
-  lastUpdated = undefined;
   resources = [];
 });
 
@@ -96,15 +95,16 @@ describe('the run', () => {
     expect(starts(arn)).toEqual([]);
   });
 
-  test('a rollback to STOPPED stops only a start made during the rolled-back update', async () => {
+  test('a rollback to STOPPED stops only the rolled-back update\'s own start, as the record of intent shows it', async () => {
+    // The forward Update (RUNNING) resumes it: its start is on record.
+    const startedDuring = config('stopped');
+    await runHandlers(handlers, cfnEvent('Update', runProps(startedDuring, 'running'), { oldProperties: runProps(startedDuring, 'stopped'), physicalId: startedDuring, resourceType: RUN }));
+    expect(dms().replication(startedDuring)?.Status).toBe('running');
     stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
-    // The emulator dates a running replication's start a minute ago.
-    const startedDuring = config('running');
-    lastUpdated = Date.now() - 120_000;
     const rolledBack = await runHandlers(handlers, cfnEvent('Update', runProps(startedDuring, 'stopped'), { oldProperties: runProps(startedDuring, 'running'), physicalId: startedDuring, resourceType: RUN }));
     expect(rolledBack.data).toMatchObject({ Status: 'stopped' });
+    // Running before the update, whatever DMS's dates say: no start of this stack on record, nothing stopped.
     const ranBefore = config('running');
-    lastUpdated = Date.now() - 10_000;
     const left = await runHandlers(handlers, cfnEvent('Update', runProps(ranBefore, 'stopped'), { oldProperties: runProps(ranBefore, 'running'), physicalId: ranBefore, resourceType: RUN }));
     expect(left.data).toMatchObject({ Status: 'running' });
     expect(calls('StopReplication', ranBefore)).toEqual([]);
@@ -131,17 +131,35 @@ describe('the guard', () => {
     expect(dms().replication(arn)?.Status).toBe('stopped');
   });
 
-  test('the rollback of a failed forward Update restarts what it stopped only towards RUNNING', async () => {
+  test('the rollback of a failed forward Update restarts what it stopped (its stop on record) only towards RUNNING', async () => {
     for (const [desired, expected] of [['stopped', []], ['running', ['resume-processing']]] as const) {
       const arn = config('running');
       resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
-      lastUpdated = Date.now() - 1_000;
-      await new DatabaseMigrationServiceClient({}).send(new StopReplicationCommand({ ReplicationConfigArn: arn }));
+      const forward = cfnEvent('Update', { ...guardProps(desired), ReplicationProperties: 'v2' }, { oldProperties: guardProps(desired), physicalId: idOf('v1'), resourceType: GUARD });
+      await runHandlers(handlers, forward);
       stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
       // The id still names the properties rolled back to: CloudFormation never modified the config.
       const rolledBack = await runHandlers(handlers, cfnEvent('Update', guardProps(desired), { oldProperties: { ...guardProps(desired), ReplicationProperties: 'v2' }, physicalId: idOf('v1'), resourceType: GUARD }));
       expect(rolledBack.physicalId).toBe(idOf('v1'));
       expect(starts(arn)).toEqual(expected);
+      stackStatus = 'UPDATE_IN_PROGRESS';
+    }
+  });
+
+  test('the rollback of a failed forward Update leaves a stop that is not its own (none on record, or the CLI\'s since)', async () => {
+    for (const stopBy of ['unrecorded', 'cli'] as const) {
+      const arn = config('running');
+      resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
+      if (stopBy === 'cli') {
+        await runHandlers(handlers, cfnEvent('Update', { ...guardProps('running'), ReplicationProperties: 'v2' }, { oldProperties: guardProps('running'), physicalId: idOf('v1'), resourceType: GUARD }));
+        await recordAsk(arn, { action: 'stop', from: 'stopped', by: { cli: 'stop-replication' } });
+      } else {
+        await new DatabaseMigrationServiceClient({}).send(new StopReplicationCommand({ ReplicationConfigArn: arn }));
+      }
+      stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
+      await runHandlers(handlers, cfnEvent('Update', guardProps('running'), { oldProperties: { ...guardProps('running'), ReplicationProperties: 'v2' }, physicalId: idOf('v1'), resourceType: GUARD }));
+      expect(starts(arn)).toEqual([]);
+      stackStatus = 'UPDATE_IN_PROGRESS';
     }
   });
 

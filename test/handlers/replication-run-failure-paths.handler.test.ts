@@ -23,7 +23,6 @@ import { runHandlers } from '../support/handler-loop';
 
 process.env.DMS_LIFECYCLE_POLL_BUDGET_SECONDS = '2';
 process.env.DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS = '2';
-process.env.DMS_LIFECYCLE_START_FENCE_SECONDS = '2';
 process.env.DMS_LIFECYCLE_REST_WAIT_SECONDS = '30';
 const dms = useEmulatedDms({ runBehavior: { startDurationMs: 300, fullLoadDurationMs: 600, modifyDurationMs: 800, tables: 4 } });
 

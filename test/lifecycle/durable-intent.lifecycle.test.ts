@@ -7,8 +7,8 @@ import { DatabaseMigrationServiceClient, StopReplicationCommand } from '@aws-sdk
 import { Duration, Stack } from 'aws-cdk-lib';
 import { recordAsk } from '../../lambda/dms';
 import { DmsReplicationRun, ReplicationDesiredState, ReplicationWaitFor } from '../../src';
-import { dmsResourceTypes, LifecycleDriver, ProgressEvent, StackOperationResult } from '../../tools/lifecycle';
-import { useEmulatedDms } from '../support/emulated-dms';
+import { dmsResourceTypes, LifecycleDriver, LifecycleDriverOptions, ProgressEvent, StackOperationResult } from '../../tools/lifecycle';
+import { statusOnceSettled, useEmulatedDms } from '../support/emulated-dms';
 import { replicationConfig } from '../support/replication-stack';
 import { synthStack } from '../support/synth';
 
@@ -18,7 +18,6 @@ const dms = useEmulatedDms({ runBehavior: { startDurationMs: 800, fullLoadDurati
 const ENV = {
   DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS: '3',
   DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '2',
-  DMS_LIFECYCLE_START_FENCE_SECONDS: '2',
   DMS_LIFECYCLE_POLL_BUDGET_SECONDS: '2',
   DMS_LIFECYCLE_REST_WAIT_SECONDS: '20',
 };
@@ -49,10 +48,19 @@ function app(name: string, shape: Shape = {}): string {
 }
 
 let n = 0;
-async function deployed(shape: Shape = {}, onProgress?: (e: ProgressEvent) => void) {
+async function deployed(
+  shape: Shape = {},
+  onProgress?: (e: ProgressEvent) => void,
+  driverOptions: Partial<LifecycleDriverOptions> = {},
+) {
   const name = `Intent${++n}`;
   const driver = new LifecycleDriver({
-    assemblyDir: app(name, shape), stackName: name, env: { ...dms().env(), ...ENV }, resourceTypes: dmsResourceTypes(dms()), onProgress,
+    assemblyDir: app(name, shape),
+    stackName: name,
+    env: { ...dms().env(), ...ENV },
+    resourceTypes: dmsResourceTypes(dms()),
+    onProgress,
+    ...driverOptions,
   });
   const created = await driver.deploy();
   return { name, driver, created, configArn: driver.resources.get('Config')?.physicalId ?? '' };
@@ -93,6 +101,39 @@ describe('item 1: a rollback restores the state before the update', () => {
     // Forward resume, the rollback's one resume; the cleanup starts nothing more.
     expect(startsOn(configArn)).toEqual(['start-replication', 'resume-processing', 'resume-processing']);
     expect(status(configArn)).toBe('failed');
+  }, 180_000);
+});
+
+describe('item 1: the guard\'s own stop, on record, is what its rollback starts again', () => {
+  // The guard's forward Update stops the config, then fails before the modify (DMS denies its next read): CloudFormation
+  // never modified the config, so the rollback starts again what the guard stopped, decided from the record alone.
+  test.each(['update-start', 'rollback-start'] as const)('LastUpdatedTime read as the %s: the replication runs again after the rollback', async (reading) => {
+    const { name, driver, configArn } = await deployed({}, undefined, { lastUpdatedTimeOnRollback: reading });
+    // Stopped long before the rollback begins: DMS's StopDate is earlier than any time the rollback shows.
+    dms().setRunBehavior(configArn, { stopDurationMs: 50 });
+    dms().afterNextCall('StopReplication', () => dms().failNext('DescribeReplications', 'AccessDeniedFault', 'User is not authorized to perform: dms:DescribeReplications', 1, configArn), configArn);
+    const updated = await driver.update(app(name, { schema: 'billing' }));
+    expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(failuresOf(updated)[0]).toMatch(/^RunConfigGuard.*AccessDeniedFault.*not authorized to perform: dms:DescribeReplications/);
+    expect(dms().callsTo('ModifyReplicationConfig').filter((c) => c.input?.ReplicationConfigArn === configArn)).toEqual([]);
+    expect(startsOn(configArn)).toEqual(['start-replication', 'resume-processing']);
+    // The guard's restart in the rollback is done once DMS accepted the resume.
+    expect(await statusOnceSettled(dms(), configArn, 'running')).toBe('running');
+  }, 180_000);
+
+  test('a stop someone else asked during the update (the CLI, on record after the guard\'s) is left as it is', async () => {
+    let configArn = '';
+    const { name, driver, ...rest } = await deployed();
+    configArn = rest.configArn;
+    dms().setRunBehavior(configArn, { stopDurationMs: 50 });
+    dms().afterNextCall('StopReplication', () => {
+      dms().failNext('DescribeReplications', 'AccessDeniedFault', 'User is not authorized to perform: dms:DescribeReplications', 1, configArn);
+      void recordAsk(configArn, { action: 'stop', from: 'stopping', by: { cli: 'stop-replication' } });
+    }, configArn);
+    const updated = await driver.update(app(name, { schema: 'billing' }));
+    expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(startsOn(configArn)).toEqual(['start-replication']);
+    expect(status(configArn)).toBe('stopped');
   }, 180_000);
 });
 
@@ -199,8 +240,8 @@ describe('item 6: no reload that nobody asked for', () => {
   test('a full-load-only replication stopped mid-load is not reloaded by a deploy that did not change reloadTrigger: it fails saying so', async () => {
     const name = `Intent${n + 1}`;
     const arn = dms().arnForIdentifier('replication-config', `${name}-config`);
-    // A load far longer than the deploy's simulated waits (jittered), so it is surely mid-load when stopped.
-    dms().setRunBehavior(arn, { fullLoadDurationMs: 6 * 3600_000 });
+    // A load far longer than any simulated time the suite's leftover waits can skip to, so it is surely mid-load when stopped.
+    dms().setRunBehavior(arn, { fullLoadDurationMs: 365 * 24 * 3600_000 });
     const { driver, configArn } = await deployed({ ...fullLoad, desiredState: ReplicationDesiredState.RUNNING });
     // Stopped mid-load by hand; then a deploy asks for it to run.
     await stopByHand(configArn);

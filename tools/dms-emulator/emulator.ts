@@ -53,11 +53,15 @@ export class DmsEmulator {
       latencyMs: options.latencyMs ?? 0,
       dispatch: (operation, input, service) => emulator.dispatch(operation, input, service),
       // Unknown operations keep their faults queued: they answer UnknownOperationException.
-      takeFault: operation => (emulator.operations[operation] || emulator.cloudWatchOperations[operation] || emulator.ssmOperations[operation]
-        ? emulator.faults.take(operation)
-        : undefined),
+      takeFault: (operation, input) => (emulator.knows(operation) ? emulator.faults.take(operation, input) : undefined),
       admit: emulator.rateLimit && ((caller, at) => emulator.rateLimit!.admit(caller, at)),
-      record: call => emulator.calls.push(call),
+      record: call => {
+        emulator.calls.push(call);
+        const waiting = call.errorCode ? [] : emulator.observers.get(call.operation) ?? [];
+        const due = waiting.filter(o => o.about === undefined || JSON.stringify(call.input ?? {}).includes(o.about));
+        emulator.observers.set(call.operation, waiting.filter(o => !due.includes(o)));
+        due.forEach(o => o.fn(call));
+      },
     });
     return emulator;
   }
@@ -68,6 +72,7 @@ export class DmsEmulator {
   readonly account: string;
   /** Every request answered (or dropped), in arrival order, including injected faults. */
   readonly calls: EmulatorCall[] = [];
+  private readonly observers = new Map<string, Array<{ readonly fn: (call: EmulatorCall) => void; readonly about?: string }>>();
 
   private server!: DmsHttpServer;
   private readonly rateLimit?: AccountRateLimit;
@@ -160,6 +165,11 @@ export class DmsEmulator {
     };
   }
 
+  /** Whether some service this emulator speaks has `operation`. */
+  private knows(operation: string): boolean {
+    return Boolean(this.operations[operation] || this.cloudWatchOperations[operation] || this.ssmOperations[operation]);
+  }
+
   /** Base URL, e.g. `http://127.0.0.1:40123`: the `endpoint` of an SDK client. */
   get url(): string {
     return this.server.url;
@@ -192,6 +202,15 @@ export class DmsEmulator {
   /** The recorded calls to one operation. */
   callsTo(operation: string): EmulatorCall[] {
     return this.calls.filter(c => c.operation === operation);
+  }
+
+  /**
+   * Runs `fn` once, right after the next successful call to `operation` is answered: a test
+   * injects what happens next (a fault, say) at the exact point of a handler's sequence. With
+   * `about`, only a call whose input mentions it (an ARN) counts.
+   */
+  afterNextCall(operation: string, fn: (call: EmulatorCall) => void, about?: string): void {
+    this.observers.set(operation, [...(this.observers.get(operation) ?? []), { fn, ...(about !== undefined ? { about } : {}) }]);
   }
 
   /** Forgets recorded calls (the same array is emptied, so held references see it) and the per-caller counts. */
@@ -380,9 +399,10 @@ export class DmsEmulator {
   /**
    * The next `times` (default 1) calls to `operation` answer this error. Server faults
    * (InternalFailure, ServiceUnavailable, ...) are answered with HTTP 500/503, others with 400.
+   * With `about`, only calls whose input mentions it (an ARN) suffer it: other tests' calls pass.
    */
-  failNext(operation: string, code: string, message: string, times: number = 1): void {
-    this.faults.failNext(operation, code, message, times);
+  failNext(operation: string, code: string, message: string, times: number = 1, about?: string): void {
+    this.faults.failNext(operation, code, message, times, about);
   }
 
   /**

@@ -17,6 +17,8 @@ export const CONNECTION_DROPPED = 'ConnectionDropped';
 interface QueuedFault {
   readonly make: () => Fault;
   remaining: number;
+  /** Only a request whose input mentions this (an ARN, say) suffers it; others pass it by. */
+  readonly about?: string;
 }
 
 /** Faults queued per operation, applied before the operation runs (first queued, first applied). */
@@ -27,8 +29,8 @@ export class FaultInjector {
     this.enqueue(operation, () => ({ kind: 'error', error: throttled() }), times);
   }
 
-  failNext(operation: string, code: string, message: string, times: number): void {
-    this.enqueue(operation, () => ({ kind: 'error', error: new DmsError(code, message) }), times);
+  failNext(operation: string, code: string, message: string, times: number, about?: string): void {
+    this.enqueue(operation, () => ({ kind: 'error', error: new DmsError(code, message) }), times, about);
   }
 
   dropNext(operation: string, times: number): void {
@@ -46,20 +48,21 @@ export class FaultInjector {
     else this.queues.delete(operation);
   }
 
-  /** The fault the next call to `operation` must suffer, if any; consumes it. */
-  take(operation: string): Fault | undefined {
+  /** The fault this call to `operation` (with this input) must suffer, if any; consumes it. */
+  take(operation: string, input?: unknown): Fault | undefined {
     const queue = this.queues.get(operation);
-    const head = queue?.[0];
-    if (!queue || !head) return undefined;
-    head.remaining -= 1;
-    if (head.remaining <= 0) queue.shift();
-    return head.make();
+    const i = queue?.findIndex((f) => f.about === undefined || JSON.stringify(input ?? {}).includes(f.about)) ?? -1;
+    if (!queue || i < 0) return undefined;
+    const fault = queue[i];
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) queue.splice(i, 1);
+    return fault.make();
   }
 
-  private enqueue(operation: string, make: () => Fault, times: number): void {
+  private enqueue(operation: string, make: () => Fault, times: number, about?: string): void {
     if (!Number.isInteger(times) || times < 1) return;
     const queue = this.queues.get(operation) ?? [];
-    queue.push({ make, remaining: times });
+    queue.push({ make, remaining: times, ...(about !== undefined ? { about } : {}) });
     this.queues.set(operation, queue);
   }
 }

@@ -111,8 +111,12 @@ export class ReplicationRuns<O extends { readonly status: string }> {
   /** How starts of the replication with this ARN go, including one CloudFormation creates later. */
   setBehavior(arn: string, behavior: RunBehavior): void {
     this.behaviors.set(arn, { ...this.behaviors.get(arn), ...behavior });
-    const run = this.registry.record(arn)?.run;
-    if (run) run.behavior = { ...run.behavior, ...behavior };
+    const record = this.registry.record(arn);
+    if (record?.run) record.run.behavior = { ...record.run.behavior, ...behavior };
+    // How long its next stop lasts, for one that exists already.
+    if (record && behavior.stopDurationMs !== undefined) {
+      (record as { options: O }).options = { ...record.options, stopDurationMs: behavior.stopDurationMs };
+    }
   }
 
   /**

@@ -30,7 +30,7 @@ export interface DmsHttpServerOptions {
   readonly latencyMs: number;
   readonly dispatch: OperationDispatcher;
   /** The injected fault the request must suffer, if any (consumed); asked once the body parsed. */
-  readonly takeFault: (operation: string) => Fault | undefined;
+  readonly takeFault: (operation: string, input?: RequestInput) => Fault | undefined;
   /** False when the account's API rate is used up for this caller's call (answered ThrottlingException). */
   readonly admit?: (caller: string, atMs: number) => boolean;
   /** Told about every request once its answer is decided. */
@@ -107,7 +107,7 @@ export class DmsHttpServer {
       input = parseBody(body);
       // DMS's account-wide rate is DMS's own: CloudWatch calls do not draw on it.
       if (service === 'dms' && this.options.admit && !this.options.admit(callerOf(headerValue(req, 'authorization')), at)) throw throttled();
-      fault = this.options.takeFault(operation);
+      fault = this.options.takeFault(operation, input);
       if (fault?.kind === 'error') throw fault.error;
       if (fault?.kind === 'drop') {
         this.options.record({ operation, input, at, errorCode: CONNECTION_DROPPED, signingRegion: region });

@@ -34,12 +34,14 @@ export interface StopPlan {
 /** Moves the record to `stopping`, and to `stopped` after the plan's duration unless it never stops. */
 export function beginStop(record: StoppableRecord, plan: StopPlan): void {
   record.status = 'stopping';
+  const dueAtMs = nowMs() + (plan.stopDurationMs ?? DEFAULT_STOP_DURATION_MS);
   record.pending = plan.neverStops ? undefined : {
-    dueAtMs: nowMs() + (plan.stopDurationMs ?? DEFAULT_STOP_DURATION_MS),
+    dueAtMs,
     apply: () => {
       record.status = 'stopped';
       record.stopReason = plan.stopReason ?? DEFAULT_STOP_REASON;
-      if (record.run) runStopped(record.run, nowMs());
+      // Dated when it stopped, not when a later read first saw it.
+      if (record.run) runStopped(record.run, dueAtMs);
     },
   };
 }

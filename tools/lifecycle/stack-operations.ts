@@ -177,6 +177,7 @@ export class StackOperations {
     reason: string,
   ): Promise<StackOperationResult> {
     this.stackEvent(op, 'UPDATE_ROLLBACK_IN_PROGRESS', reason);
+    if (this.options.lastUpdatedTimeOnRollback === 'rollback-start') this.stack.lastUpdatedTime = this.clock.now();
     this.stack.model = previousModel;
     const failuresBefore = op.failures.length;
     const replaced: DeployedResource[] = [];

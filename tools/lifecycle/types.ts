@@ -103,6 +103,13 @@ export interface LifecycleDriverOptions {
    */
   readonly getTemplateDuringUpdate?: 'target' | 'last-completed';
   /**
+   * What DescribeStacks shows as LastUpdatedTime once an update rolls back (CloudFormation does
+   * not document it): 'update-start' = when the update began; 'rollback-start' = when its
+   * rollback began. Nothing of ours may decide from it; tests run both readings.
+   * @default 'update-start'
+   */
+  readonly lastUpdatedTimeOnRollback?: 'update-start' | 'rollback-start';
+  /**
    * Runs every Lambda function with this timeout (seconds) instead of its template's, so that
    * tests can exercise a handler racing its function timeout quickly.
    * @default the template's `Timeout`
