@@ -45,8 +45,9 @@ export function runHistory(record: IntentRecord | undefined, state: ReplicationS
   const asks = record.asks.filter((a) => a.refused === undefined); // a refused request changed nothing
   const last = asks[asks.length - 1];
   const before = asks[asks.length - 2];
-  // DMS's own evidence that it ran wins over a record that missed it (a start judged once accepted).
-  const dmsSawItRun = state.fullLoadFinished || (state.tablesLoaded ?? 0) > 0 || state.status === 'running';
+  // DMS's own evidence that it ran wins over a record that missed it (a start judged once accepted, then stopped
+  // by someone before a check of ours saw it running): a full load it began, loaded tables, or running now.
+  const dmsSawItRun = state.fullLoadFinished || state.fullLoadStarted === true || (state.tablesLoaded ?? 0) > 0 || state.status === 'running';
   return {
     neverRan: record.ran === false && !dmsSawItRun,
     // Only a stack's stop is ours to undo: a stop by the CLI was someone's decision to keep it stopped.

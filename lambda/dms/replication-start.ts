@@ -233,12 +233,10 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
     if (requestedHereAt !== undefined) return oursProgress(state, mark, requestedHereAt);
     if (mark.pending !== true) return goalProgress(target, state, goalOf(mark), 'none'); // nothing was started: judge it as it is
     // A restore whose DMS stayed in flux through `start` (a forward start failed there): the restart falls to a check.
+    // A restart an earlier check of this request made is on record (restoreAsked): the step is then `none`, and
+    // DMS's state is judged as it is. Never guessed from DMS's start date.
     const step = nextRunStep(state, desire, await history(state));
-    // Ours once DMS dates a start after the one before `start`: a check of an earlier invocation made it.
-    if ((state.startDate ?? 0) > Number(mark.acceptAfter ?? 0) || (step.action === 'none' && UNDER_WAY.has(state.status))) {
-      return goalProgress(target, state, goalOf(mark), String(mark.startType));
-    }
-    if (step.action === 'none') return goalProgress(target, state, goalOf(mark), 'none');
+    if (step.action === 'none') return goalProgress(target, state, goalOf(mark), UNDER_WAY.has(state.status) ? String(mark.startType) : 'none');
     if (step.action === 'refuse') throw new DmsOperationFailed(`The ${describeTarget(target)} ${step.reason}`);
     try {
       if (step.action === 'stop-first') {

@@ -32,6 +32,8 @@ export interface ReplicationState {
   /** True once the full load finished (DMS's FullLoadFinishDate is at or after the last fresh start, or progress is 100 %). */
   readonly fullLoadFinished: boolean;
   readonly fullLoadProgressPercent?: number;
+  /** DMS dated a full load's start (FullLoadStartDate): the replication ran, whether or not a check of ours saw it running. */
+  readonly fullLoadStarted?: boolean;
   readonly tablesLoaded?: number;
   readonly tablesErrored?: number;
   /** Serverless: capacity still being deprovisioned after a stop (a start waits for it). */
@@ -85,6 +87,7 @@ function fromStats(stats: ReplicationStats | ReplicationTaskStats | undefined) {
   return {
     fullLoadFinished: (finish !== undefined && (fresh === undefined || finish >= fresh)) || stats?.FullLoadProgressPercent === 100,
     fullLoadProgressPercent: stats?.FullLoadProgressPercent,
+    fullLoadStarted: ms(stats?.FullLoadStartDate) !== undefined,
     tablesLoaded: stats?.TablesLoaded,
     tablesErrored: stats?.TablesErrored,
   };

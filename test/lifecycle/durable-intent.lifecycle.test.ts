@@ -181,6 +181,21 @@ describe('item 5: a replication that never reached running has never run', () =>
     expect(dms().cdcStartOf(arn)?.time).toBe(Date.parse(cdcStartTime));
   }, 180_000);
 
+  test('a first start the deploy saw only accepted, that DMS ran (its full load began) and someone stopped: the next start resumes it', async () => {
+    const name = `Intent${n + 1}`;
+    const arn = dms().arnForIdentifier('replication-config', `${name}-config`);
+    dms().setRunBehavior(arn, { fullLoadDurationMs: 365 * 24 * 3600_000, startDurationMs: 5_000 });
+    const { driver } = await deployed({ waitFor: ReplicationWaitFor.ACCEPTED });
+    // No check of ours saw it running (the deploy was done at "accepted"); DMS ran it and began the load.
+    expect(status(arn)).not.toBe('running');
+    await new Promise((r) => setTimeout(r, 6_000));
+    expect(status(arn)).toBe('running');
+    await stopByHand(arn);
+    const updated = await driver.update(app(name, { waitFor: ReplicationWaitFor.ACCEPTED, schema: 'billing' }));
+    expect(failuresOf(updated)).toEqual([]);
+    expect(startsOn(arn)).toEqual(['start-replication', 'resume-processing']);
+  }, 180_000);
+
   test('a replication that ran and then failed is resumed, as before', async () => {
     const { name, driver, configArn } = await deployed();
     dms().setRunBehavior(configArn, { outcome: 'fails' });
