@@ -6,63 +6,18 @@
  */
 import { DatabaseMigrationServiceClient, StartReplicationCommand } from '@aws-sdk/client-database-migration-service';
 import { Duration, Stack } from 'aws-cdk-lib';
-import { DmsConnectionTest, DmsPremigrationAssessment, DmsPremigrationAssessmentOptions, DmsReplicationRun, ReplicationWaitFor } from '../../src';
-import { dmsResourceTypes, LifecycleDriver, StackOperationResult } from '../../tools/lifecycle';
+import { DmsConnectionTest, DmsPremigrationAssessment } from '../../src';
+import { dmsResourceTypes, LifecycleDriver } from '../../tools/lifecycle';
+import { assessmentGatedRunStacks, failureReasonsOf, nonDescribeCallsOn, SHORT_GRACES } from '../support/assessment-gated-runs';
 import { useEmulatedDms } from '../support/emulated-dms';
 import { EP, INSTANCE_ARN, replicationConfig, replicationTask } from '../support/replication-stack';
 import { synthStack } from '../support/synth';
 
 const dms = useEmulatedDms({ runBehavior: { startDurationMs: 600, fullLoadDurationMs: 800, modifyDurationMs: 600 } });
 
-interface Shape {
-  /** Which of the two to build. @default both */
-  readonly kinds?: ReadonlyArray<'Config' | 'Task'>;
-  readonly assessment?: DmsPremigrationAssessmentOptions;
-}
-
-let n = 0;
-function app(name: string, shape: Shape = {}) {
-  return synthStack((stack: Stack) => {
-    const config = replicationConfig(stack, name, 'sales');
-    const task = replicationTask(stack, name, 'sales');
-    const wait = { pollInterval: Duration.seconds(1) };
-    const runOptions = { ...wait, waitFor: ReplicationWaitFor.RUNNING, cdcStartTime: '2026-11-01T00:00:00Z' };
-    const kinds = shape.kinds ?? ['Config', 'Task'];
-    if (kinds.includes('Config')) {
-      DmsPremigrationAssessment.forReplicationConfig(stack, 'AssessConfig', config, { ...wait, ...shape.assessment })
-        .gate(DmsReplicationRun.forReplicationConfig(stack, 'RunConfig', config, runOptions));
-    }
-    if (kinds.includes('Task')) {
-      DmsPremigrationAssessment.forReplicationTask(stack, 'AssessTask', task, { ...wait, ...shape.assessment })
-        .gate(DmsReplicationRun.forReplicationTask(stack, 'RunTask', task, runOptions));
-    }
-  }, name);
-}
-
-const SHORT = { DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '2', DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS: '2', DMS_LIFECYCLE_START_RETRY_SECONDS: '1' };
-
-function driverFor(name: string, shape: Shape = {}, env: Record<string, string> = {}) {
-  return new LifecycleDriver({
-    assemblyDir: app(name, shape).assemblyDir,
-    stackName: name,
-    env: { ...dms().env(), ...SHORT, ...env },
-    resourceTypes: dmsResourceTypes(dms()),
-  });
-}
-
-/** A fresh stack name, with the config's and task's ARNs known before CloudFormation creates them. */
-function next() {
-  const name = `AssessFail${++n}`;
-  return { name, configArn: dms().arnForIdentifier('replication-config', `${name}-config`), taskArn: dms().arnForIdentifier('task', `${name}-task`) };
-}
-
-/** The first line of each failure reason, by logical id without its hash. */
-const reasonsOf = (result: StackOperationResult) => Object.fromEntries(result.failures.map((f) => [f.logicalId.replace(/[A-F0-9]{8}$/, ''), f.reason.split('\n')[0]]));
+const { app, driverFor, next } = assessmentGatedRunStacks(dms, 'AssessFail');
 const status = (arn: string) => dms().replicationRun(arn)?.Status;
-const callsOn = (arn: string) => dms().calls
-  .filter((c) => (c.input?.ReplicationConfigArn ?? c.input?.ReplicationTaskArn) === arn && !c.operation.startsWith('Describe'))
-  .map((c) => `${c.operation}${c.input?.StartReplicationType ?? c.input?.StartReplicationTaskType ? `(${c.input?.StartReplicationType ?? c.input?.StartReplicationTaskType})` : ''}`
-    + `${c.input?.PremigrationAssessmentSettings ? '+assessment' : ''}${c.errorCode ? `!${c.errorCode}` : ''}`);
+const callsOn = (arn: string) => nonDescribeCallsOn(dms(), arn);
 /** The record of intent's asks of a config or task, as `action:logicalId`. */
 const asksOn = (arn: string) => {
   const name = dms().parameters.names().find((p) => p.endsWith(`/${arn.split(':').pop()}`));
@@ -117,7 +72,7 @@ describe('item 11: IAM propagation right after the stack created the role and bu
     dms().setIamPropagation({ durationMs: 600_000, fault: 'S3AccessDeniedFault' });
     const created = await driverFor(name, { kinds: ['Task'] }, { DMS_LIFECYCLE_IAM_PROPAGATION_SECONDS: '3' }).deploy();
     expect(created.status).toBe('CREATE_FAILED');
-    expect(reasonsOf(created)).toEqual({
+    expect(failureReasonsOf(created)).toEqual({
       AssessTask: expect.stringMatching(new RegExp(`^DMS StartReplicationTaskAssessmentRun failed for replication task ${taskArn}: S3AccessDeniedFault: `
         + 'Access Denied: the role \\S+ cannot write to the S3 bucket \\S+ \\(still denied after \\d+ s, retried while IAM may propagate\\)$')),
     });
@@ -164,7 +119,7 @@ describe('item 12: a serverless assessment never takes a run it did not start as
     const { updated, configArn } = await stackThenAssessment(false);
     expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
     const [foreign] = dms().assessmentRuns(configArn);
-    expect(reasonsOf(updated)).toEqual({
+    expect(failureReasonsOf(updated)).toEqual({
       AssessConfig: `The premigration assessment ${foreign.arn} of the replication config ${configArn}, which this deployment did not start, started the replication: `
         + 'it is left running, without a verdict of this gate. Stop it (cdk-dms-lifecycle stop-replication --wait) and deploy again to assess it.',
     });
@@ -191,7 +146,7 @@ describe('item 2: a serverless assessment\'s StartReplication is our start; the 
       const driver = driverFor(name, { kinds: ['Config'] });
       const created = await driver.deploy({ cancelAfterMs: 3_000, onFailure: 'ROLLBACK' });
       await driver.settle();
-      expect({ status: created.status, failures: reasonsOf(created) }).toEqual({ status: 'ROLLBACK_COMPLETE', failures: { AssessConfig: 'Resource creation cancelled' } });
+      expect({ status: created.status, failures: failureReasonsOf(created) }).toEqual({ status: 'ROLLBACK_COMPLETE', failures: { AssessConfig: 'Resource creation cancelled' } });
       expect(configCalls(configArn)).toEqual(['StartReplication(start-replication)+assessment', 'StopReplication', 'DeleteReplicationConfig']);
       expect(status(configArn)).toBeUndefined();
       // Recorded before each was sent: the create's start, then its Delete's stop.
@@ -207,7 +162,7 @@ describe('item 2: a serverless assessment\'s StartReplication is our start; the 
     const driver = driverFor(name, { kinds: ['Config'], assessment: { timeout: Duration.minutes(1) } }, { DMS_LIFECYCLE_POLL_BUDGET_SECONDS: '5' });
     const created = await driver.deploy({ onFailure: 'ROLLBACK' });
     expect(created.status).toBe('ROLLBACK_COMPLETE');
-    expect(reasonsOf(created)).toEqual({ AssessConfig: expect.stringMatching(/^Timed out after 1m 0s waiting for The premigration assessment of the replication config \S+; last status: running \(\d of 5 checks done\)/) });
+    expect(failureReasonsOf(created)).toEqual({ AssessConfig: expect.stringMatching(/^Timed out after 1m 0s waiting for The premigration assessment of the replication config \S+; last status: running \(\d of 5 checks done\)/) });
     expect(configCalls(configArn)).toEqual(['StartReplication(start-replication)+assessment', 'StopReplication', 'DeleteReplicationConfig']);
     expect(status(configArn)).toBeUndefined();
   }, 150_000);
@@ -221,10 +176,12 @@ describe('item 2: a serverless assessment\'s StartReplication is our start; the 
       // Fails after the assessment: a connection test of an endpoint DMS does not know.
       new DmsConnectionTest(stack, 'FailsLater', { endpointArn: `${EP}MISSING`, replicationInstanceArn: INSTANCE_ARN }).node.addDependency(assess);
     }, name).assemblyDir;
-    const driver = new LifecycleDriver({ assemblyDir, stackName: name, env: { ...dms().env(), ...SHORT }, resourceTypes: dmsResourceTypes(dms()) });
+    const driver = new LifecycleDriver({
+      assemblyDir, stackName: name, env: { ...dms().env(), ...SHORT_GRACES }, resourceTypes: dmsResourceTypes(dms()),
+    });
     const created = await driver.deploy({ onFailure: 'ROLLBACK' });
     expect(created.status).toBe('ROLLBACK_COMPLETE');
-    expect(Object.keys(reasonsOf(created))).toEqual(['FailsLater']);
+    expect(Object.keys(failureReasonsOf(created))).toEqual(['FailsLater']);
     expect(configCalls(configArn)).toEqual(['StartReplication(start-replication)+assessment', 'StopReplication', 'DeleteReplicationConfig']);
     expect(status(configArn)).toBeUndefined();
   }, 90_000);

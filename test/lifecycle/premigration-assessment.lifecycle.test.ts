@@ -3,61 +3,19 @@
  * DmsReplicationRun: the driver's CloudFormation creates and modifies the config and task
  * through the DMS emulator, which runs the assessments with DMS's statuses.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { DmsPremigrationAssessment, DmsPremigrationAssessmentOptions, DmsReplicationRun, ReplicationWaitFor } from '../../src';
+import { DmsPremigrationAssessment, DmsReplicationRun } from '../../src';
 import { dmsResourceTypes, LifecycleDriver, StackOperationResult } from '../../tools/lifecycle';
+import { assessmentGatedRunStacks, failureReasonsOf, nonDescribeCallsOn } from '../support/assessment-gated-runs';
 import { useEmulatedDms } from '../support/emulated-dms';
-import { replicationConfig, replicationTask } from '../support/replication-stack';
+import { replicationTask } from '../support/replication-stack';
 import { synthStack } from '../support/synth';
 
 const dms = useEmulatedDms({ runBehavior: { startDurationMs: 600, fullLoadDurationMs: 800, modifyDurationMs: 600 } });
 
-
-interface Shape {
-  readonly schema?: string;
-  /** Which of the two to build. @default both */
-  readonly kinds?: ReadonlyArray<'Config' | 'Task'>;
-  readonly assessment?: DmsPremigrationAssessmentOptions;
-}
-
-let n = 0;
-function app(name: string, shape: Shape = {}) {
-  return synthStack((stack: Stack) => {
-    const config = replicationConfig(stack, name, shape.schema ?? 'sales');
-    const task = replicationTask(stack, name, shape.schema ?? 'sales');
-    const wait = { pollInterval: Duration.seconds(1) };
-    const runOptions = { ...wait, waitFor: ReplicationWaitFor.RUNNING, cdcStartTime: '2026-11-01T00:00:00Z' };
-    const kinds = shape.kinds ?? ['Config', 'Task'];
-    if (kinds.includes('Config')) {
-      DmsPremigrationAssessment.forReplicationConfig(stack, 'AssessConfig', config, { ...wait, ...shape.assessment })
-        .gate(DmsReplicationRun.forReplicationConfig(stack, 'RunConfig', config, runOptions));
-    }
-    if (kinds.includes('Task')) {
-      DmsPremigrationAssessment.forReplicationTask(stack, 'AssessTask', task, { ...wait, ...shape.assessment })
-        .gate(DmsReplicationRun.forReplicationTask(stack, 'RunTask', task, runOptions));
-    }
-  }, name);
-}
-
-function driverFor(name: string, shape: Shape = {}) {
-  const env = { ...dms().env(), DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '2', DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS: '2', DMS_LIFECYCLE_START_RETRY_SECONDS: '1' };
-  return new LifecycleDriver({ assemblyDir: app(name, shape).assemblyDir, stackName: name, env, resourceTypes: dmsResourceTypes(dms()) });
-}
-
-/** A fresh stack name, with the config's and task's ARNs known before CloudFormation creates them. */
-function next() {
-  const name = `Assess${++n}`;
-  return { name, configArn: dms().arnForIdentifier('replication-config', `${name}-config`), taskArn: dms().arnForIdentifier('task', `${name}-task`) };
-}
-
-/** The first line of each failure reason (the framework adds the log group), by logical id without its hash. */
-const reasonsOf = (result: StackOperationResult) => Object.fromEntries(result.failures.map((f) => [f.logicalId.replace(/[A-F0-9]{8}$/, ''), f.reason.split('\n')[0]]));
+const { app, driverFor, next } = assessmentGatedRunStacks(dms, 'Assess');
 const status = (arn: string) => dms().replicationRun(arn)?.Status;
-const callsOn = (arn: string) => dms().calls
-  .filter((c) => (c.input?.ReplicationConfigArn ?? c.input?.ReplicationTaskArn) === arn && !c.operation.startsWith('Describe'))
-  .map((c) => `${c.operation}${c.input?.StartReplicationType ?? c.input?.StartReplicationTaskType ? `(${c.input?.StartReplicationType ?? c.input?.StartReplicationTaskType})` : ''}`
-    + `${c.input?.PremigrationAssessmentSettings ? '+assessment' : ''}${c.errorCode ? `!${c.errorCode}` : ''}`);
+const callsOn = (arn: string) => nonDescribeCallsOn(dms(), arn);
 const at = (result: StackOperationResult, prefix: string, statusName: string, from = 0) => result.events.findIndex((e, i) =>
   i >= from && e.logicalId.startsWith(prefix) && !e.logicalId.includes('Guard') && e.status === statusName);
 const resourceOf = (driver: LifecycleDriver, type: string, prefix: string) =>
@@ -106,7 +64,7 @@ test('a failed check of a task fails the deploy before the run: the reason names
   expect(created.status).toBe('CREATE_FAILED');
   const bucket = dms().calls.find((c) => c.operation === 'StartReplicationTaskAssessmentRun' && c.input.ReplicationTaskArn === taskArn)!.input.ResultLocationBucket;
   const [run] = dms().assessmentRuns(taskArn);
-  expect(reasonsOf(created)).toEqual({
+  expect(failureReasonsOf(created)).toEqual({
     AssessTask: `The premigration assessment of the replication task ${taskArn} (${run.name}) failed: 2 of 3 checks failed: `
       + `unsupported-data-types-in-source (failed), postgres-check-wal-level (error); report: s3://${bucket}/premigration-assessments/${run.name}/; `
       + 'DMS: One or more individual assessments failed. See the assessment report in Amazon S3.',
@@ -120,7 +78,7 @@ test('a failed check of a serverless config fails the deploy; DMS never starts t
   dms().setAssessmentBehavior(configArn, FAILING);
   const created = await driverFor(name, { kinds: ['Config'] }).deploy();
   expect(created.status).toBe('CREATE_FAILED');
-  expect(reasonsOf(created)).toEqual({
+  expect(failureReasonsOf(created)).toEqual({
     AssessConfig: expect.stringMatching(new RegExp(`^The premigration assessment of the replication config ${configArn} failed: 2 of 3 checks failed: `
       + 'unsupported-data-types-in-source \\(failed\\), postgres-check-wal-level \\(error\\); report: s3://dms-serverless-premigration-results-\\S+/premigration-assessments/assessconfig\\w+-\\w+/; DMS: ')),
   });
@@ -131,7 +89,7 @@ test('failOnWarning: a warning fails the deploy, for a task and for a config (th
   const task = next();
   dms().setAssessmentBehavior(task.taskArn, WARNING);
   const taskResult = await driverFor(task.name, { kinds: ['Task'], assessment: { failOnWarning: true } }).deploy();
-  expect(reasonsOf(taskResult)).toEqual({
+  expect(failureReasonsOf(taskResult)).toEqual({
     AssessTask: expect.stringMatching(/^The premigration assessment of the replication task \S+ \(\S+\) ended warning \(1 warning\(s\)\) and failOnWarning is set: table-with-lob-but-without-primary-key-or-unique-constraint \(warning\); report: s3:\/\//),
   });
   expect(dms().calls.filter((c) => c.operation === 'StartReplicationTask' && c.input.ReplicationTaskArn === task.taskArn)).toEqual([]);
@@ -139,7 +97,7 @@ test('failOnWarning: a warning fails the deploy, for a task and for a config (th
   const config = next();
   dms().setAssessmentBehavior(config.configArn, WARNING);
   const configResult = await driverFor(config.name, { kinds: ['Config'], assessment: { failOnWarning: true } }).deploy();
-  expect(reasonsOf(configResult)).toEqual({ AssessConfig: expect.stringMatching(/^The premigration assessment of the replication config \S+ ended warning .* failOnWarning is set/) });
+  expect(failureReasonsOf(configResult)).toEqual({ AssessConfig: expect.stringMatching(/^The premigration assessment of the replication config \S+ ended warning .* failOnWarning is set/) });
   expect(callsOn(config.configArn)).toEqual(['StartReplication(start-replication)+assessment', 'StopReplication']);
 }, 60_000);
 
@@ -175,7 +133,7 @@ test('a trigger change while the replications run: DMS refuses to assess a runni
   // Only the trigger changes: nothing stops the running task, and DMS refuses to assess it.
   const updated = await driver.update(app(name, { kinds: ['Task'], assessment: { assessmentTrigger: 'v2' } }).assemblyDir);
   expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
-  expect(reasonsOf(updated)).toEqual({
+  expect(failureReasonsOf(updated)).toEqual({
     AssessTask: expect.stringMatching(new RegExp(`^DMS StartReplicationTaskAssessmentRun refused for replication task ${taskArn}: Replication task \\S+ is running: a premigration assessment run cannot start until it is stopped \\(still refused after \\d+ s\\)$`)),
   });
   expect(status(taskArn)).toBe('running');
@@ -185,7 +143,7 @@ test('a trigger change while the replications run: DMS refuses to assess a runni
   const configDriver = driverFor(config.name, { kinds: ['Config'] });
   expect((await configDriver.deploy()).status).toBe('CREATE_COMPLETE');
   const configUpdate = await configDriver.update(app(config.name, { kinds: ['Config'], assessment: { assessmentTrigger: 'v2' } }).assemblyDir);
-  expect(reasonsOf(configUpdate)).toEqual({ AssessConfig: expect.stringMatching(/^The replication config \S+ is running, and DMS Serverless assesses only within StartReplication: stop it first/) });
+  expect(failureReasonsOf(configUpdate)).toEqual({ AssessConfig: expect.stringMatching(/^The replication config \S+ is running, and DMS Serverless assesses only within StartReplication: stop it first/) });
   expect(status(config.configArn)).toBe('running');
 
 }, 90_000);
@@ -205,7 +163,7 @@ test('a refused start fails at once in DMS\'s words: the user\'s bucket does not
   });
   const created = await driver.deploy();
   expect(created.status).toBe('CREATE_FAILED');
-  expect(reasonsOf(created)).toEqual({
+  expect(failureReasonsOf(created)).toEqual({
     AssessTask: `DMS StartReplicationTaskAssessmentRun failed for replication task ${taskArn}: S3ResourceNotFoundFault: The specified bucket does not exist: assessments-gone`,
   });
   expect(callsOn(taskArn)).toEqual(['StartReplicationTaskAssessmentRun!S3ResourceNotFoundFault']);
