@@ -172,6 +172,21 @@ describe('a create\'s rollback after a serverless assessment (no run) started th
   });
 });
 
+test('a config created again under the ARN of one whose record outlived it (ResourceIdentifier): its first start goes ahead, and destroy forgets', async () => {
+  const { driver, config } = driverFor({});
+  // What a config of the same identifier left: cut over by the CLI, then deleted outside CloudFormation.
+  const cutOver = { action: 'cutover-stop', from: 'running', positions: ['commit_time:2026-11-01T22:00:01'], by: { cli: 'cdk-dms-lifecycle cutover' }, at: 1 };
+  dms().parameters.set(intentParameterName(config), JSON.stringify({ v: 1, ran: true, asks: [cutOver] }));
+  const created = await driver.deploy();
+  expect(created.failures).toEqual([]);
+  expect(created.status).toBe('CREATE_COMPLETE');
+  expect(dms().callsTo('StartReplication').filter((c) => c.input?.ReplicationConfigArn === config).map((c) => c.input?.StartReplicationType)).toEqual(['start-replication']);
+  expect(statusOf(config)).toBe('running');
+  expect((await driver.destroy()).status).toBe('DELETE_COMPLETE');
+  expect(record(config)).toBeUndefined();
+  driver.dispose();
+});
+
 test('a forget that SSM denies does not fail the Delete: the stop was done, the record stays, the log says so', async () => {
   const { driver, config, task } = await deployedRunning({});
   dms().failNext('DeleteParameter', 'AccessDeniedException', 'User is not authorized to perform: ssm:DeleteParameter', 2);
