@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { assessmentResultBucket, assessmentServiceRole } from './private/assessment-resources';
 import { Attribute, PremigrationAssessmentProperties } from './private/handler-contract';
 import { LifecycleProvider } from './private/lifecycle-provider';
+import { resourceRetentionProperties } from './private/replication-retention';
 import { templateJson } from './private/template-json';
 import { waitSettings } from './private/wait-settings';
 import { DmsReplicationRun, ReplicationDesiredState } from './replication-run';
@@ -215,6 +216,9 @@ export class DmsPremigrationAssessment extends Construct {
       provider.grantUnscoped('dms:DescribeReplications');
       // The assessment's StartReplication is recorded before it is sent; a rollback's Delete reads it.
       provider.grantIntentRecord(arn);
+      // That Delete forgets the record only if the config goes away: is it still a resource of the stack?
+      provider.grantOnStack('cloudformation:ListStackResources');
+      provider.grantOnStack('cloudformation:GetTemplate');
       if (key) key.grantEncryptDecrypt(new iam.ServicePrincipal('dms.amazonaws.com'));
     } else {
       const bucket = props.resultBucket ?? assessmentResultBucket(this, { key, retention: props.resultRetention ?? Duration.days(90), folder });
@@ -244,6 +248,7 @@ export class DmsPremigrationAssessment extends Construct {
       FailOnWarning: props.failOnWarning ? 'true' : undefined,
       CdcStartTime: Lazy.string({ produce: () => this.gatedRun?._cdcStart.cdcStartTime }),
       CdcStartPosition: Lazy.string({ produce: () => this.gatedRun?._cdcStart.cdcStartPosition }),
+      ...(this.isConfig ? resourceRetentionProperties(replication) : {}),
     });
     // The DMS writes need the role's policy (and the bucket) in place before the run starts.
     if (this.serviceRole) resource.node.addDependency(this.serviceRole);

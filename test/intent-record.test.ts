@@ -168,6 +168,13 @@ describe('a cut-over on record', () => {
     expect(nextRunStep(stopped, 'reload', history)).toEqual({ action: 'start', startType: 'reload-target' });
   });
 
+  test('a config or task DMS shows never run was never cut over: the ask is of an earlier resource of the same ARN (ResourceIdentifier), and the first start goes ahead', () => {
+    for (const status of ['created', 'ready']) {
+      const recreated = { ...stopped, status, stopReason: undefined };
+      expect(nextRunStep(recreated, 'start', runHistory(recordOfStack(cutOver, STACK), recreated))).toEqual({ action: 'start', startType: 'start-replication' });
+    }
+  });
+
   test('once someone started it again since (the CLI\'s start-replication), deploys resume it as usual', () => {
     const started = { ...cutOver, asks: [...cutOver.asks, { action: 'resume' as const, startType: 'resume-processing', from: 'stopped', by: { cli: 'd' }, at: 2 }] };
     expect(nextRunStep(stopped, 'start', runHistory(recordOfStack(started, STACK), stopped))).toEqual({ action: 'start', startType: 'resume-processing' });

@@ -85,12 +85,13 @@ export function intentParameterName(arn: string): string {
   return `${INTENT_PARAMETER_PREFIX}${safe(parsed?.region ?? 'unknown')}/${safe(parsed?.resourceType ?? 'resource')}/${safe(id)}`;
 }
 
-/** The record could not be read or written: nothing was asked of DMS. */
+/** The record could not be read or written: nothing was asked of DMS (or, for a delete, the record stays). */
 export class IntentRecordUnavailable extends LifecycleError {
   public constructor(what: string, arn: string, err: unknown) {
     super(
       `Could not ${what} the record of intent of ${arn} (SSM parameter ${intentParameterName(arn)}): `
-      + `${errorCode(err) ?? 'Error'}: ${quote(err instanceof Error ? err.message : String(err))}; nothing was asked of DMS. `
+      + `${errorCode(err) ?? 'Error'}: ${quote(err instanceof Error ? err.message : String(err))}; `
+      + `${what === 'delete' ? 'the record stays' : 'nothing was asked of DMS'}. `
       + 'The provider needs ssm:GetParameter, ssm:PutParameter and ssm:DeleteParameter on it (and, in a VPC, an ssm endpoint).',
     );
   }
@@ -234,7 +235,7 @@ export async function noteRefusal(arn: string, by: AskedBy, message: string): Pr
   return noted;
 }
 
-/** Deletes the record (the resource went away with its stack). */
+/** Deletes the record (the resource went away with its stack; lambda/handler-kit/forget-when-gone.ts). */
 export async function forget(arn: string): Promise<void> {
   knownRan.delete(arn);
   await withRetry('delete', arn, async () => {

@@ -53,7 +53,8 @@ export function runHistory(record: IntentRecord | undefined, state: ReplicationS
     // Only a stack's stop is ours to undo: a stop by the CLI was someone's decision to keep it stopped.
     failedByOurResume: state.status === 'failed' && last?.action === 'resume' && before?.action === 'stop' && 'stack' in before.by && UNDER_WAY.has(before.from ?? ''),
     restoreAsked: last?.action === 'restore' && last.refused === undefined,
-    cutOver: last?.action === 'cutover-stop',
+    // A cut-over stops a replication that ran: one DMS shows never run is a new resource under a reused ARN (ResourceIdentifier).
+    cutOver: last?.action === 'cutover-stop' && !NEVER_RAN.has(state.status),
   };
 }
 

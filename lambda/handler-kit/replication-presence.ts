@@ -71,3 +71,12 @@ export async function replicationStaysReason(
   if (!(await stack.templateLogicalIds(QUESTION)).has(holder.logicalId)) return keptBy('DeletionPolicy', retention.deletion, rollbackCleanup);
   return `the replication stays in the stack as ${holder.logicalId} (stack ${status}): not stopping it`;
 }
+
+/**
+ * Whether the replication goes away with this Delete: nothing keeps it (no Retain policy, not
+ * in the stack). Its record of intent is then forgotten (forget-when-gone.ts); a replication
+ * that stays keeps it, even where a rollback stops our own start of it.
+ */
+export async function replicationGoesAway(stack: StackReads, arn: string, retention: ReplicationRetention): Promise<boolean> {
+  return (await replicationStaysReason(stack, arn, retention, false)) === undefined;
+}

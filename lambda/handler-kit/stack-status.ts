@@ -200,3 +200,12 @@ export class StackReads {
     return (await this.templateLogicalIds(`whether ${logicalId} existed before the update`)).has(logicalId);
   }
 }
+
+const readsOfRequest = new WeakMap<object, StackReads>();
+
+/** The reads of one request (its event): its skip decision and its operation ask them once. */
+export function stackReadsOf(event: { readonly StackId: string }): StackReads {
+  let reads = readsOfRequest.get(event);
+  if (!reads) readsOfRequest.set(event, reads = new StackReads(event.StackId));
+  return reads;
+}

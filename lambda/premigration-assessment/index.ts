@@ -5,8 +5,11 @@ import { abandonedAssessment } from '../dms/assessment-abandon';
 import { dmsClientFor } from '../dms/client';
 import { AssessmentOptions, configAssessment, currentAssessmentStatus, taskAssessment } from '../dms/premigration-assessment';
 import { ReplicationTarget } from '../dms/replication-state';
+import { forgetWhenGone } from '../handler-kit/forget-when-gone';
 import { lifecycleHandlers } from '../handler-kit/lifecycle-handler';
+import { replicationGoesAway, retentionOf } from '../handler-kit/replication-presence';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
+import { stackReadsOf } from '../handler-kit/stack-status';
 
 function targetOf(props: ResourcePropertyReader): ReplicationTarget {
   const config = props.optionalString('ReplicationConfigArn');
@@ -53,7 +56,12 @@ export const { onEvent, isComplete } = lifecycleHandlers({
     const target = targetOf(props);
     const client = dmsClientFor(target.arn);
     if (intent === 'report') return currentAssessmentStatus(client, target);
-    if (event.RequestType === 'Delete') return abandonedAssessment(client, target, { runNamePrefix: runNamePrefix(event), beforeStop: stopRecorder(target.arn, event) });
+    if (event.RequestType === 'Delete') {
+      const abandon = abandonedAssessment(client, target, { runNamePrefix: runNamePrefix(event), beforeStop: stopRecorder(target.arn, event) });
+      // A serverless one stops what its start began: the record goes if the config goes too (forget-when-gone.ts).
+      if (target.kind === 'replication-task') return abandon;
+      return forgetWhenGone(abandon, target.arn, () => replicationGoesAway(stackReadsOf(event), target.arn, retentionOf(props)));
+    }
     const runName = runNameFor(event);
     const options: AssessmentOptions = {
       target,

@@ -1,5 +1,5 @@
 import type { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import type { CloudFormationCustomResourceDeleteEvent, CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ReplicationDesiredStateName, ReplicationWaitTargetValue } from '../../src/private/handler-contract';
 import {
   currentReplicationStatus,
@@ -22,11 +22,12 @@ import {
   stopsForStayStopped,
   UNDER_WAY,
 } from '../dms';
+import { forgetWhenGone } from '../handler-kit/forget-when-gone';
 import { askerOf } from '../handler-kit/intent-asker';
 import { LifecycleResourceKind, stackCallSpacingMs } from '../handler-kit/lifecycle-handler';
-import { replicationStaysReason, retentionOf } from '../handler-kit/replication-presence';
+import { replicationGoesAway, replicationStaysReason, retentionOf } from '../handler-kit/replication-presence';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
-import { isRollingBack, StackReads, stackStatus } from '../handler-kit/stack-status';
+import { isRollingBack, StackReads, stackReadsOf, stackStatus } from '../handler-kit/stack-status';
 
 export function targetOf(props: ResourcePropertyReader): ReplicationTarget {
   const config = props.optionalString('ReplicationConfigArn');
@@ -223,11 +224,23 @@ function undoCreateStop(
   return {
     subject: `${restart.subject} again if the update that added this run rolled back, otherwise ${stop.subject}`,
     async start(): Promise<OperationMark> {
-      const undo = (await new StackReads(event.StackId).inRolledBackTemplate(event.LogicalResourceId)) === false;
+      const undo = (await stackReadsOf(event).inRolledBackTemplate(event.LogicalResourceId)) === false;
       return undo ? { ...(await restart.start()), undo: true } : stop.start();
     },
     check: (mark) => (mark.undo === true ? restart.check(mark) : stop.check(mark)),
   };
+}
+
+/** The Delete's stop: of a cancelled create, undoing a create's stop, or the plain one. */
+function deleteOperation(
+  client: DatabaseMigrationServiceClient,
+  props: ResourcePropertyReader,
+  target: ReplicationTarget,
+  event: CloudFormationCustomResourceDeleteEvent,
+): DmsOperation {
+  if (!isOurId(event.PhysicalResourceId, target)) return cancelledCreateDelete(client, props, target, event);
+  if (createStopped(event.PhysicalResourceId)) return undoCreateStop(client, props, target, event);
+  return replicationStop(client, target, { intent: askerOf(event) });
 }
 
 /**
@@ -257,9 +270,9 @@ export const runKind: LifecycleResourceKind = {
     const target = targetOf(props);
     const client = dmsClientFor(target.arn);
     if (event.RequestType === 'Delete') {
-      if (!isOurId(event.PhysicalResourceId, target)) return cancelledCreateDelete(client, props, target, event);
-      if (createStopped(event.PhysicalResourceId)) return undoCreateStop(client, props, target, event);
-      return replicationStop(client, target, { intent: askerOf(event) });
+      // Every Delete path forgets the record of intent once done, if the replication goes away (forget-when-gone.ts).
+      const goesAway = () => replicationGoesAway(stackReadsOf(event), target.arn, retentionOf(props));
+      return forgetWhenGone(deleteOperation(client, props, target, event), target.arn, goesAway);
     }
     if (intent === 'report') return currentReplicationStatus(client, target);
     if (desiredStopped(props)) return stayStopped(client, target, event);
@@ -269,7 +282,7 @@ export const runKind: LifecycleResourceKind = {
     if (event.RequestType !== 'Delete') return undefined;
     const target = targetOf(props);
     if (!isOurId(event.PhysicalResourceId, target)) return undefined; // a cancelled create: decided after its fence
-    const stack = new StackReads(event.StackId);
+    const stack = stackReadsOf(event);
     // A run that a failed update added undoes its own create's start (or stop), and only that.
     const inRolledBack = await stack.inRolledBackTemplate(event.LogicalResourceId);
     if (inRolledBack === false) {

@@ -1,9 +1,10 @@
 import { dmsClientFor, ReplicationTarget, replicationStop } from '../dms';
+import { forgetWhenGone } from '../handler-kit/forget-when-gone';
 import { askerOf } from '../handler-kit/intent-asker';
 import { lifecycleHandlers } from '../handler-kit/lifecycle-handler';
-import { replicationStaysReason, retentionOf } from '../handler-kit/replication-presence';
+import { replicationGoesAway, replicationStaysReason, retentionOf } from '../handler-kit/replication-presence';
 import { ResourcePropertyReader } from '../handler-kit/resource-properties';
-import { StackReads } from '../handler-kit/stack-status';
+import { stackReadsOf } from '../handler-kit/stack-status';
 
 function targetOf(props: ResourcePropertyReader): ReplicationTarget {
   const config = props.optionalString('ReplicationConfigArn');
@@ -24,9 +25,11 @@ export const { onEvent, isComplete } = lifecycleHandlers({
   physicalId: (props) => targetOf(props).arn,
   operation(props, _intent, event) {
     const target = targetOf(props);
-    // Recorded before it is sent (lambda/dms/intent-record.ts), so a later decision knows this stop was ours.
-    return replicationStop(dmsClientFor(target.arn), target, { intent: askerOf(event) });
+    // Recorded before it is sent (lambda/dms/intent-record.ts), so a later decision knows this stop was ours;
+    // forgotten once stopped, as the replication goes away (forget-when-gone.ts).
+    const stop = replicationStop(dmsClientFor(target.arn), target, { intent: askerOf(event) });
+    return forgetWhenGone(stop, target.arn, () => replicationGoesAway(stackReadsOf(event), target.arn, retentionOf(props)));
   },
   // It starts nothing, so a replication CloudFormation keeps (Retain) is always left running.
-  skipReason: (event, props) => replicationStaysReason(new StackReads(event.StackId), targetOf(props).arn, retentionOf(props)),
+  skipReason: (event, props) => replicationStaysReason(stackReadsOf(event), targetOf(props).arn, retentionOf(props)),
 });

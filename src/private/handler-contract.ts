@@ -68,8 +68,11 @@ export interface ReplicationRunProperties extends LifecycleResourceProperties, R
   readonly DesiredState?: string;
 }
 
-/** Properties of Custom::DmsPremigrationAssessment. */
-export interface PremigrationAssessmentProperties extends LifecycleResourceProperties {
+/**
+ * Properties of Custom::DmsPremigrationAssessment. A serverless one carries the config's policies
+ * too: its rollback's Delete, which may stop the config, forgets its record of intent if it goes away.
+ */
+export interface PremigrationAssessmentProperties extends LifecycleResourceProperties, ReplicationRetentionProperties {
   /** Exactly one of ReplicationConfigArn / ReplicationTaskArn. */
   readonly ReplicationConfigArn?: string;
   readonly ReplicationTaskArn?: string;

@@ -78,6 +78,15 @@ export function retentionProperties(scope: IConstruct, source: RetentionSource):
       return [];
     },
   });
+  return asProperties(policies);
+}
+
+/** The policies of a config or task of the app as properties, without the checks (the run and teardown of it make those). */
+export function resourceRetentionProperties(resource: CfnResource): ReplicationRetentionProperties {
+  return asProperties(() => templatePolicies(resource));
+}
+
+function asProperties(policies: () => RetentionPolicies): ReplicationRetentionProperties {
   return {
     ReplicationDeletionPolicy: Lazy.string({ produce: () => policies().deletion }),
     ReplicationUpdateReplacePolicy: Lazy.string({ produce: () => policies().updateReplace }),

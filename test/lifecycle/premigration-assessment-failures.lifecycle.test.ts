@@ -6,6 +6,7 @@
  */
 import { DatabaseMigrationServiceClient, StartReplicationCommand } from '@aws-sdk/client-database-migration-service';
 import { Duration, Stack } from 'aws-cdk-lib';
+import { intentParameterName } from '../../lambda/dms/intent-record';
 import { DmsConnectionTest, DmsPremigrationAssessment } from '../../src';
 import { dmsResourceTypes, LifecycleDriver } from '../../tools/lifecycle';
 import { assessmentGatedRunStacks, failureReasonsOf, nonDescribeCallsOn, SHORT_GRACES } from '../support/assessment-gated-runs';
@@ -18,12 +19,14 @@ const dms = useEmulatedDms({ runBehavior: { startDurationMs: 600, fullLoadDurati
 const { app, driverFor, next } = assessmentGatedRunStacks(dms, 'AssessFail');
 const status = (arn: string) => dms().replicationRun(arn)?.Status;
 const callsOn = (arn: string) => nonDescribeCallsOn(dms(), arn);
-/** The record of intent's asks of a config or task, as `action:logicalId`. */
+/** The asks as last written to the record of intent (it may be gone since: forgotten with its config). */
 const asksOn = (arn: string) => {
-  const name = dms().parameters.names().find((p) => p.endsWith(`/${arn.split(':').pop()}`));
-  const record = name ? JSON.parse(dms().parameters.value(name)!) : { asks: [] };
+  const name = intentParameterName(arn);
+  const value = dms().callsTo('PutParameter').filter((c) => c.input?.Name === name).at(-1)?.input?.Value;
+  const record = value ? JSON.parse(String(value)) : { asks: [] };
   return record.asks.map((a: any) => `${a.action}:${String(a.by.resource).replace(/[A-F0-9]{8}$/, '')}`);
 };
+const recordOf = (arn: string) => dms().parameters.value(intentParameterName(arn));
 
 /** Consecutive repeats folded: `X ×3`. */
 const folded = (calls: string[]) => calls.reduce<Array<[string, number]>>((out, c) => {
@@ -149,8 +152,9 @@ describe('item 2: a serverless assessment\'s StartReplication is our start; the 
       expect({ status: created.status, failures: failureReasonsOf(created) }).toEqual({ status: 'ROLLBACK_COMPLETE', failures: { AssessConfig: 'Resource creation cancelled' } });
       expect(configCalls(configArn)).toEqual(['StartReplication(start-replication)+assessment', 'StopReplication', 'DeleteReplicationConfig']);
       expect(status(configArn)).toBeUndefined();
-      // Recorded before each was sent: the create's start, then its Delete's stop.
+      // Recorded before each was sent: the create's start, then its Delete's stop; forgotten as the config went away.
       expect(asksOn(configArn)).toEqual(['assessment-start:AssessConfig', 'stop:AssessConfig']);
+      expect(recordOf(configArn)).toBeUndefined();
     },
     90_000,
   );

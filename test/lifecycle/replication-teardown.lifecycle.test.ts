@@ -137,10 +137,16 @@ test('full stack: the teardown\'s Delete runs, and the replication is stopped, b
   expect(at('StopConfig', 'DELETE_COMPLETE')).toBeLessThan(at('Config', 'DELETE_IN_PROGRESS'));
   expect(at('StopTask', 'DELETE_COMPLETE')).toBeLessThan(at('Task', 'DELETE_IN_PROGRESS'));
   expect(dms().replication(configArn)?.Status).toBe('stopped');
-  // The teardown's stop is in the record of intent before it was sent, like every start and stop of ours.
-  const parameter = dms().parameters.getParameter({ Name: intentParameterName(configArn) }) as { Parameter: { Value: string } };
-  const record = JSON.parse(parameter.Parameter.Value) as { asks: { action: string; by: { resource?: string } }[] };
-  expect(record.asks.map((a) => [a.action, a.by.resource])).toContainEqual(['stop', expect.stringMatching(/^StopConfig/)]);
+  // The teardown's stop went into the record of intent before it was sent, like every start and stop of ours;
+  // the record went with the config (docs/durable-intent.md).
+  const name = intentParameterName(configArn);
+  const ssmCalls = dms().calls.filter((c) => /Parameter$/.test(c.operation) && c.input?.Name === name);
+  type Record = { asks: { action: string; by: { resource?: string } }[] };
+  const written = ssmCalls.filter((c) => c.operation === 'PutParameter')
+    .flatMap((c) => (JSON.parse(String(c.input?.Value)) as Record).asks.map((a) => [a.action, a.by.resource]));
+  expect(written).toContainEqual(['stop', expect.stringMatching(/^StopConfig/)]);
+  expect(ssmCalls.at(-1)?.operation).toBe('DeleteParameter');
+  expect(dms().parameters.value(name)).toBeUndefined();
 });
 
 test('a literal ARN with stopBefore keeps the delete order', async () => {
