@@ -258,7 +258,8 @@ describe('item 6: no reload that nobody asked for', () => {
     // A load far longer than any simulated time the suite's leftover waits can skip to, so it is surely mid-load when stopped.
     dms().setRunBehavior(arn, { fullLoadDurationMs: 365 * 24 * 3600_000 });
     const { driver, configArn } = await deployed({ ...fullLoad, desiredState: ReplicationDesiredState.RUNNING });
-    // Stopped mid-load by hand; then a deploy asks for it to run.
+    // Stopped mid-load by hand (once DMS runs it: the deploy was done at "accepted"); then a deploy asks for it to run.
+    expect(await statusOnceSettled(dms(), configArn, 'running')).toBe('running');
     await stopByHand(configArn);
     const updated = await driver.update(app(name, { ...fullLoad, desiredState: ReplicationDesiredState.STOPPED }));
     expect(updated.status).toBe('UPDATE_COMPLETE');
