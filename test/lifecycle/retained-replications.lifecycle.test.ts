@@ -19,7 +19,6 @@ const dms = useEmulatedDms({ runBehavior: { startDurationMs: 500, fullLoadDurati
 const ENV = {
   DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS: '3',
   DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '2',
-  DMS_LIFECYCLE_START_FENCE_SECONDS: '2',
   DMS_LIFECYCLE_POLL_BUDGET_SECONDS: '2',
 };
 
