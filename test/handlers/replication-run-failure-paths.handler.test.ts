@@ -28,14 +28,13 @@ const dms = useEmulatedDms({ runBehavior: { startDurationMs: 300, fullLoadDurati
 
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Test/guid';
 let stackStatus = 'UPDATE_IN_PROGRESS';
-let lastUpdated: number | undefined;
 let resources: StackResourceSummary[] = [];
 let templateIds: string[] = [];
 let cloudFormation: CloudFormationEndpoint;
 beforeAll(async () => {
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   cloudFormation = await CloudFormationEndpoint.start({
-    stacks: () => [{ stackId: STACK_ID, stackName: 'Test', stackStatus, creationTime: 0, lastUpdatedTime: lastUpdated }],
+    stacks: () => [{ stackId: STACK_ID, stackName: 'Test', stackStatus, creationTime: 0 }],
     resources: () => resources,
     template: () => ({ Resources: Object.fromEntries(templateIds.map((id) => [id, {}])) }),
   });
@@ -44,7 +43,6 @@ beforeAll(async () => {
 afterAll(() => cloudFormation.close());
 beforeEach(() => {
   stackStatus = 'UPDATE_IN_PROGRESS';
-  lastUpdated = undefined;
   resources = [];
   templateIds = [];
 });
@@ -216,9 +214,8 @@ describe('the run\'s Delete stops only what goes away, or what its own create st
   });
 
   test('a cancelled create\'s Delete in an update rollback: stops a start made during the update, leaves one running from before', async () => {
-    const before = config('running'); // dated a minute ago by the emulator
+    const before = config('running'); // running before the update: no start of the stack's on record
     const during = config('created');
-    lastUpdated = Date.now() - 5_000;
     // The cancelled create recorded its start (the record of intent) before it sent it.
     const createEvent = cfnEvent('Create', runProps({ ReplicationConfigArn: during }), { resourceType: RUN });
     await recordAsk(during, { action: 'start', startType: 'start-replication', from: 'created', by: { stack: createEvent.StackId, resource: createEvent.LogicalResourceId, request: createEvent.RequestId } });
@@ -327,7 +324,6 @@ describe('the guard on the failure paths (case 7)', () => {
 
   test('a guard that stopped and then failed: its rollback Update starts the replication again', async () => {
     const arn = config('running', { stopDurationMs: 4_000 });
-    lastUpdated = Date.now() - 1_000;
     resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
     const created = await runHandlers(handlers, cfnEvent('Create', guardProps('v1'), { resourceType: GUARD }));
     // Its wait for `stopped` times out (2 s), although DMS accepted the stop.
