@@ -10,15 +10,13 @@ import { DmsReplicationRun, ReplicationDesiredState, ReplicationWaitFor } from '
 import { dmsResourceTypes, LifecycleDriver, LifecycleDriverOptions, ProgressEvent, StackOperationResult } from '../../tools/lifecycle';
 import { statusOnceSettled, useEmulatedDms } from '../support/emulated-dms';
 import { replicationConfig } from '../support/replication-stack';
+import { RUN_SUITE_GRACES } from '../support/short-graces';
 import { synthStack } from '../support/synth';
 
 const dms = useEmulatedDms({ runBehavior: { startDurationMs: 800, fullLoadDurationMs: 1_000, modifyDurationMs: 800, tables: 4 } });
 
-/** Short graces so that the tests do not wait out production ones. */
 const ENV = {
-  DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS: '3',
-  DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '2',
-  DMS_LIFECYCLE_POLL_BUDGET_SECONDS: '2',
+  ...RUN_SUITE_GRACES,
   DMS_LIFECYCLE_REST_WAIT_SECONDS: '20',
 };
 

@@ -8,14 +8,13 @@ import { DmsConnectionTest, DmsPremigrationAssessment, DmsReplicationRun, DmsRep
 import { dmsResourceTypes, LifecycleDriver } from '../../tools/lifecycle';
 import { useEmulatedDms } from '../support/emulated-dms';
 import { EP, INSTANCE_ARN, replicationConfig, replicationTask } from '../support/replication-stack';
+import { RUN_SUITE_GRACES } from '../support/short-graces';
 import { synthStack } from '../support/synth';
 
 const dms = useEmulatedDms({ runBehavior: { startDurationMs: 500, fullLoadDurationMs: 800, modifyDurationMs: 500, tables: 3 } });
 
 const ENV = {
-  DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS: '3',
-  DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '2',
-  DMS_LIFECYCLE_POLL_BUDGET_SECONDS: '2',
+  ...RUN_SUITE_GRACES,
   DMS_LIFECYCLE_START_RETRY_SECONDS: '1',
 };
 

@@ -12,16 +12,12 @@ import { DmsConnectionTest, DmsReplicationRun, ReplicationDesiredState, Replicat
 import { dmsResourceTypes, LifecycleDriver, ProgressEvent, StackOperationResult } from '../../tools/lifecycle';
 import { useEmulatedDms } from '../support/emulated-dms';
 import { EP, INSTANCE_ARN, replicationConfig, replicationTask } from '../support/replication-stack';
+import { RUN_SUITE_GRACES } from '../support/short-graces';
 import { synthStack } from '../support/synth';
 
 const dms = useEmulatedDms({ runBehavior: { startDurationMs: 800, fullLoadDurationMs: 1_000, modifyDurationMs: 800, tables: 6 } });
 
-/** Short graces so that the tests do not wait out production ones. */
-const ENV = {
-  DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS: '3',
-  DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '2',
-  DMS_LIFECYCLE_POLL_BUDGET_SECONDS: '2',
-};
+const ENV = RUN_SUITE_GRACES;
 
 interface Shape {
   readonly schema?: string;

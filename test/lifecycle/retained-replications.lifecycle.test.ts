@@ -12,15 +12,12 @@ import { DmsConnectionTest, DmsReplicationRun, DmsReplicationTeardown, Replicati
 import { dmsResourceTypes, LifecycleDriver, StackOperationResult } from '../../tools/lifecycle';
 import { useEmulatedDms } from '../support/emulated-dms';
 import { EP, INSTANCE_ARN, replicationConfig, replicationTask } from '../support/replication-stack';
+import { RUN_SUITE_GRACES } from '../support/short-graces';
 import { synthStack } from '../support/synth';
 
 const dms = useEmulatedDms({ runBehavior: { startDurationMs: 500, fullLoadDurationMs: 800, modifyDurationMs: 500, tables: 3 } });
 
-const ENV = {
-  DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS: '3',
-  DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '2',
-  DMS_LIFECYCLE_POLL_BUDGET_SECONDS: '2',
-};
+const ENV = RUN_SUITE_GRACES;
 
 interface Shape {
   /** What CloudFormation does with the config and task: applyRemovalPolicy, or a DeletionPolicy. */
