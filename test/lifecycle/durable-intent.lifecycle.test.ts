@@ -5,7 +5,7 @@
  */
 import { DatabaseMigrationServiceClient, StopReplicationCommand } from '@aws-sdk/client-database-migration-service';
 import { Duration, Stack } from 'aws-cdk-lib';
-import { recordAsk } from '../../lambda/dms';
+import { readIntent, recordAsk } from '../../lambda/dms';
 import { DmsReplicationRun, ReplicationDesiredState, ReplicationWaitFor } from '../../src';
 import { dmsResourceTypes, LifecycleDriver, LifecycleDriverOptions, ProgressEvent, StackOperationResult } from '../../tools/lifecycle';
 import { statusOnceSettled, useEmulatedDms } from '../support/emulated-dms';
@@ -87,6 +87,29 @@ describe('item 1: a rollback restores the state before the update', () => {
     expect(startsOn(configArn)).toEqual(['start-replication', 'resume-processing', 'resume-processing']);
     expect(updated.events.filter((e) => e.status === 'DELETE_FAILED')).toEqual([]);
     expect(status(configArn)).toBe('running');
+  }, 180_000);
+
+  test('a forward resume whose answer was lost, sent again and refused (DMS still starting it), then failed by DMS: the rollback resumes it once, and it runs again', async () => {
+    let name = '';
+    let configArn = '';
+    const { driver, ...rest } = await deployed({}, (e) => {
+      if (e.logicalId === name && e.status === 'UPDATE_ROLLBACK_IN_PROGRESS') dms().setRunBehavior(configArn, { outcome: 'runs', startDurationMs: 800, describeLagMs: 0 });
+    }, { env: { ...dms().env(), ...ENV, DMS_LIFECYCLE_REQUEST_TIMEOUT_MS: '1000' } });
+    name = rest.name;
+    configArn = rest.configArn;
+    // The resume lands, its answer comes after the client gave up (1 s), and Describe still shows `stopped` when the start is
+    // tried again (~2 s later; the lag ends within the read-lag grace after the retry): DMS refuses the retry, starting it already.
+    dms().setRunBehavior(configArn, { outcome: 'fails', startDurationMs: 6_000, describeLagMs: 3_000, failureMessage: 'Table mapping refers to a missing schema' });
+    dms().delayNext('StartReplication', 3_000);
+    const updated = await driver.update(app(name, { schema: 'billing' }));
+    expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(failuresOf(updated)[0]).toMatch(/^RunConfig: The replication config \S+ failed: .*Table mapping refers to a missing schema/);
+    // The forward resume (answer lost), its retry (refused: DMS was starting it), the rollback's one resume.
+    expect(startsOn(configArn)).toEqual(['start-replication', 'resume-processing', 'resume-processing!InvalidResourceStateFault', 'resume-processing']);
+    // The refusal did not mark our landed resume refused.
+    expect((await readIntent(configArn))?.asks.filter((a) => a.action === 'resume').map((a) => a.refused)).toEqual([undefined]);
+    expect(updated.events.filter((e) => e.status === 'DELETE_FAILED')).toEqual([]);
+    expect(await statusOnceSettled(dms(), configArn, 'running')).toBe('running');
   }, 180_000);
 
   test('when the rollback\'s resume fails too, the guard\'s cleanup says so in DMS\'s words (DELETE_FAILED) and resumes nothing more; the rollback completes', async () => {
