@@ -156,7 +156,8 @@ export class ReplicationRuns<O extends { readonly status: string }> {
     const migrationType = migrationTypeOf(requireString(input, this.kind.typeMember));
     const tableMappings = tableMappingsOf(input);
     const behavior = { ...this.defaultBehavior, ...this.behaviors.get(arn) };
-    this.registry.add(arn, { status: this.kind.neverRunStatus, stopDurationMs: behavior.stopDurationMs, describeLagMs: behavior.describeLagMs } as O & { stopDurationMs?: number; describeLagMs?: number });
+    const options = { status: this.kind.neverRunStatus, stopDurationMs: behavior.stopDurationMs, describeLagMs: behavior.describeLagMs };
+    this.registry.add(arn, options as O & { stopDurationMs?: number; describeLagMs?: number });
     const record = this.registry.record(arn)!;
     record.run = newRun(this.kind.neverRunStatus, this.kind, migrationType, behavior);
     record.run.tableMappings = tableMappings;
