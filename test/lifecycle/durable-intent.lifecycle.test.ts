@@ -312,7 +312,7 @@ describe('item 9: an operation that was cancelled or has ended does not act afte
 
   // The Delete first looks 15 s after its fence (5 + 10 s; with a 1-s DMS request timeout: 6 s). A Describe lagging the start
   // past that look (9.5 s, within a 10-s read-lag grace) is looked at again for the grace.
-  test.each([
+  test.each<{ config: string; retain: boolean; lagMs: number; env: Record<string, string> }>([
     { config: 'deleted', retain: false, lagMs: 4_000, env: {} },
     { config: 'retained', retain: true, lagMs: 4_000, env: {} },
     { config: 'deleted, DMS showing the start only after the first look', retain: false, lagMs: 9_500, env: { DMS_LIFECYCLE_REQUEST_TIMEOUT_MS: '1000', DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '10' } },
