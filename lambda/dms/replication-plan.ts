@@ -39,17 +39,26 @@ export const FULL_LOAD_NOT_RESUMABLE = 'is full-load only and its load did not f
 
 export const NO_HISTORY: RunHistory = { neverRan: false, failedByOurResume: false, restoreAsked: false };
 
+/**
+ * DMS's own evidence that a replication ran, which wins over a record that missed it (a start judged
+ * once accepted, then stopped by someone before a check of ours saw it running): running now, or a
+ * full load it began, loaded tables or finished. A CDC-only replication has no full load: DMS may
+ * show its progress as 100 % although it never ran, so only `running` counts for it.
+ */
+export function dmsShowsItRan(state: ReplicationState): boolean {
+  if (state.status === 'running') return true;
+  if (state.migrationType === 'cdc') return false;
+  return state.fullLoadFinished || state.fullLoadStarted === true || (state.tablesLoaded ?? 0) > 0;
+}
+
 /** The history of a replication as its record and DMS's state tell it. */
 export function runHistory(record: IntentRecord | undefined, state: ReplicationState): RunHistory {
   if (!record) return NO_HISTORY;
   const asks = record.asks.filter((a) => a.refused === undefined); // a refused request changed nothing
   const last = asks[asks.length - 1];
   const before = asks[asks.length - 2];
-  // DMS's own evidence that it ran wins over a record that missed it (a start judged once accepted, then stopped
-  // by someone before a check of ours saw it running): a full load it began, loaded tables, or running now.
-  const dmsSawItRun = state.fullLoadFinished || state.fullLoadStarted === true || (state.tablesLoaded ?? 0) > 0 || state.status === 'running';
   return {
-    neverRan: record.ran === false && !dmsSawItRun,
+    neverRan: record.ran === false && !dmsShowsItRan(state),
     // Only a stack's stop is ours to undo: a stop by the CLI was someone's decision to keep it stopped.
     failedByOurResume: state.status === 'failed' && last?.action === 'resume' && before?.action === 'stop' && 'stack' in before.by && UNDER_WAY.has(before.from ?? ''),
     restoreAsked: last?.action === 'restore' && last.refused === undefined,
