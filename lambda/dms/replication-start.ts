@@ -8,7 +8,7 @@ import {
 import { DmsOperation, OperationMark, Progress } from './operation';
 import { nextPollDelayMs } from './poll-schedule';
 import { DmsRefusal, RefusalWatch } from './refusal';
-import { nextRunStep, NO_HISTORY, RunDesire, runHistory, StartType } from './replication-plan';
+import { dmsShowsItRan, nextRunStep, NO_HISTORY, RunDesire, runHistory, StartType } from './replication-plan';
 import {
   AT_REST, describeReplication, describeTarget, isFullLoadOnlyFinished, NEVER_RAN,
   ReplicationState, ReplicationTarget, requireReplication, stateDetail, UNDER_WAY,
@@ -172,6 +172,12 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
     if (!options.intent) return NO_HISTORY;
     if (!recordRead) record = await intentFor(options.intent, target.arn);
     recordRead = true;
+    // DMS shows that it ran although no check of ours saw it (a start judged once accepted, the CLI's without
+    // --wait, an assessment's): recorded now, so a later failure is resumed, never started from scratch.
+    if (record?.ran === false && dmsShowsItRan(state)) {
+      await markRan(target.arn);
+      record = { ...record, ran: true };
+    }
     return runHistory(record, state);
   }
 

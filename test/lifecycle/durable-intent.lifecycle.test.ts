@@ -5,7 +5,7 @@
  */
 import { DatabaseMigrationServiceClient, StopReplicationCommand } from '@aws-sdk/client-database-migration-service';
 import { Duration, Stack } from 'aws-cdk-lib';
-import { readIntent, recordAsk } from '../../lambda/dms';
+import { recordAsk } from '../../lambda/dms';
 import { DmsReplicationRun, ReplicationDesiredState, ReplicationWaitFor } from '../../src';
 import { dmsResourceTypes, LifecycleDriver, LifecycleDriverOptions, ProgressEvent, StackOperationResult } from '../../tools/lifecycle';
 import { statusOnceSettled, useEmulatedDms } from '../support/emulated-dms';
@@ -206,7 +206,6 @@ describe('item 5: a replication that never reached running has never run', () =>
     expect(await statusOnceSettled(dms(), arn, 'running')).toBe('running');
     // A deploy that touches only the run: it finds the replication running, and starts nothing.
     expect((await driver.update(app(name, { ...cdc, cdcStartTime: '2026-11-02T00:00:00Z' }))).status).toBe('UPDATE_COMPLETE');
-    if (process.env.DBG) console.log(JSON.stringify(await readIntent(arn)), JSON.stringify(dms().replicationRun(arn)));
     // DMS fails it later; a CDC-only replication shows no full load that would tell it ran.
     dms().interruptReplication(arn, { stopReason: 'Stop Reason FATAL_ERROR', status: 'failed', failureMessages: ['Source log not available'] });
     expect(await statusOnceSettled(dms(), arn, 'failed')).toBe('failed');
