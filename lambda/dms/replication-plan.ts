@@ -26,12 +26,17 @@ export interface RunHistory {
    * Nothing has started it since (the guard and a stop record nothing for a replication at rest).
    */
   readonly cutOver?: boolean;
+  /** The last ask on record is a stop by the CLI: someone's decision, newer than the deploy; a rollback leaves it stopped. */
+  readonly stoppedByCli?: boolean;
 }
 
 /** Why a deploy starts nothing after a cut-over. */
 export const CUT_OVER = 'was cut over (the CLI\'s cutover stopped it at a stop position), so this deploy does not start or resume it. '
   + 'Set its run\'s desiredState to STOPPED to keep it stopped, start it with the CLI\'s start-replication if it is to run again, '
   + 'or set reloadTrigger to load the target again';
+
+/** Why a rollback does not resume a replication the CLI stopped. */
+export const STOPPED_BY_CLI = 'was stopped by the CLI since the deploy began (a newer decision than the deploy\'s), so the rollback leaves it stopped';
 
 /** Why a full-load-only replication that stopped mid-load is not started again without reloadTrigger. */
 export const FULL_LOAD_NOT_RESUMABLE = 'is full-load only and its load did not finish: DMS cannot resume it (resume-processing is not applicable to full-load), '
@@ -64,6 +69,7 @@ export function runHistory(record: IntentRecord | undefined, state: ReplicationS
     restoreAsked: last?.action === 'restore' && last.refused === undefined,
     // A cut-over stops a replication that ran: one DMS shows never run is a new resource under a reused ARN (ResourceIdentifier).
     cutOver: last?.action === 'cutover-stop' && !NEVER_RAN.has(state.status),
+    stoppedByCli: last?.action === 'stop' && 'cli' in last.by,
   };
 }
 
@@ -117,6 +123,7 @@ export function nextRunStep(state: ReplicationState, desire: RunDesire, history:
   if (history.cutOver) return desire === 'restore' ? { action: 'none', reason: CUT_OVER } : { action: 'refuse', reason: CUT_OVER };
   if (desire === 'restore') {
     if (history.restoreAsked) return { action: 'none', reason: 'the rollback resumed it once already' };
+    if (history.stoppedByCli && !UNDER_WAY.has(state.status)) return { action: 'none', reason: STOPPED_BY_CLI };
     if (neverRan) return { action: 'none', reason: 'it never ran, so it did not run before the update' };
     if (state.status === 'failed' && !history.failedByOurResume) return { action: 'none', reason: 'it failed before the update; a rollback does not start a failed replication again' };
     if (state.migrationType === 'full-load') return { action: 'none', reason: 'a rollback does not reload a full-load-only replication' };

@@ -3,7 +3,7 @@ import { callDeadline } from './call-budget';
 import { apiFailure, DmsOperationFailed, isInvalidState, isNotFound, isThrottling, isTransient } from './errors';
 import { graceMs } from './grace';
 import {
-  askedBy, askedSince, AskedBy, describeAsk, IntentAction, IntentRecord, markRan, noteRefusal, overtaken, readIntent, recordAsk, recordOfStack,
+  askedBy, askedSince, AskedBy, askingStack, describeAsk, IntentAction, IntentRecord, markRan, noteRefusal, overtaken, readIntent, recordAsk, recordOfStack,
 } from './intent-record';
 import { DmsOperation, OperationMark, Progress } from './operation';
 import { nextPollDelayMs } from './poll-schedule';
@@ -190,7 +190,10 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
     if (options.intent) {
       record = await recordAsk(target.arn, { action: startAction(startType, desire), startType, from, by: options.intent.by });
       // A forward start that someone asked something after (a Delete that fenced a cancelled create, a rollback, the CLI) is no longer wanted.
-      const later = desire === 'restore' ? undefined : askedSince(record, options.intent.by, invocationBegan);
+      // A restore gives way only to others' decisions (the CLI, another stack): the rest of its own rollback goes on.
+      const since = askedSince(record, options.intent.by, invocationBegan);
+      const ownStack = 'stack' in options.intent.by ? options.intent.by.stack : undefined;
+      const later = desire === 'restore' && ownStack !== undefined && askingStack(since) === ownStack ? undefined : since;
       if (later) throw new DmsOperationFailed(`Not starting the ${describeTarget(target)}: this request was overtaken (${describeAsk(later)} since it began)`);
     }
     const cdc = {

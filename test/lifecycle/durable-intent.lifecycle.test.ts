@@ -135,6 +135,20 @@ describe('item 1: the guard\'s own stop, on record, is what its rollback starts 
   }, 180_000);
 });
 
+describe('item 1: a stop the CLI asked during the update is the newest intent: the rollback does not resume it', () => {
+  test('the guard stops it, the CLI stops it too, DMS refuses the modify: the rollback and its cleanup leave it stopped', async () => {
+    const { name, driver, configArn } = await deployed();
+    dms().afterNextCall('StopReplication', () => {
+      void recordAsk(configArn, { action: 'stop', from: 'stopping', by: { cli: 'stop-replication' } });
+    }, configArn);
+    dms().failNext('ModifyReplicationConfig', 'InvalidParameterValueException', 'Table mappings are not valid', 1, configArn);
+    const updated = await driver.update(app(name, { schema: 'billing' }));
+    expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(startsOn(configArn)).toEqual(['start-replication']);
+    expect(await statusOnceSettled(dms(), configArn, 'stopped')).toBe('stopped');
+  }, 180_000);
+});
+
 describe('item 1, refused: a rollback resume DMS refuses resumed nothing', () => {
   test('the guard\'s cleanup asks once more, and reports DMS\'s refusal in its words; the rollback completes', async () => {
     let name = '';
