@@ -3,7 +3,8 @@ import { callDeadline } from './call-budget';
 import { apiFailure, DmsOperationFailed, isInvalidState, isNotFound, isThrottling, isTransient } from './errors';
 import { graceMs } from './grace';
 import {
-  askedBy, askedSince, AskedBy, askingStack, describeAsk, IntentAction, IntentRecord, markRan, noteRefusal, overtaken, readIntent, recordAsk, recordOfStack,
+  askedBy, askedSince, AskedBy, askingStack,
+  describeAsk, IntentAction, IntentRecord, markRan, noteRefusal, overtaken, readIntent, recordAsk, recordOfStack,
 } from './intent-record';
 import { DmsOperation, OperationMark, Progress } from './operation';
 import { nextPollDelayMs } from './poll-schedule';
