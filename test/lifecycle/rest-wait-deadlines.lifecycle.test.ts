@@ -42,6 +42,8 @@ function app(name: string, timeout: Duration, schema: string, failAfter = false)
 
 /** Where DMS rests during the rolled-back update: in the rollback's restore, in the cleanup's restart, or never. */
 type RestsIn = 'restore' | 'cleanup' | 'never';
+/** The request whose arrival meets CloudFormation failing its reads for a while: they are retried until they answer. */
+type UnreadableAt = 'forward' | 'restore' | 'cleanup';
 
 /** The run's and its guard's logical ids, and the config's ARN. */
 interface Ids { run: string; guard: string; arn: string }
@@ -101,10 +103,18 @@ describe.each([
     expect(driver.lambdaInvocations.filter((i) => i.errorType === 'Sandbox.Timedout')).toEqual([]);
   }
 
-  async function rollBack(restsIn: RestsIn) {
+  /**
+   * DescribeStacks answers HTTP 500 this often in a row, so the request's first stack read (rolling back or not?) is
+   * retried 1, 2, 4, 5, 5… s apart: for longer than onEvent leaves between its wait for rest and the deadline.
+   */
+  const unreadableFor = Math.ceil((Math.min(deadlineMs - restMs, 80_000) + 3_000) / 5_000) + 3;
+  /** How long those retries take. */
+  const unreadableMs = 7_000 + 5_000 * (unreadableFor - 3);
+
+  async function rollBack(restsIn: RestsIn, unreadableAt?: UnreadableAt) {
     dms().setRunBehavior(dms().arnForIdentifier('replication-config', `RestWait${n + 1}-config`), { modifyDurationMs: forwardModifyMs });
     let rollingBack = false;
-    const { driver, updated, run, guard, arn } = await rolledBackUpdate(timeout, (e, ids) => {
+    const { driver, updated, run, guard, arn } = await rolledBackUpdate(timeout, (e, ids, d) => {
       if (e.status === 'UPDATE_ROLLBACK_IN_PROGRESS') {
         rollingBack = true;
         // Never at rest: CloudFormation's modify back leaves it modifying for hours.
@@ -118,6 +128,7 @@ describe.each([
       if (arrives.restore) dms().deprovision(ids.arn, restsIn === 'restore' ? restsAfterHandOverMs : 10 * HOURS);
       // (c) the guard's restart in the cleanup.
       if (restsIn === 'cleanup' && arrives.cleanup) dms().deprovision(ids.arn, restsAfterHandOverMs);
+      if (unreadableAt && arrives[unreadableAt]) void d.failCloudFormationCalls('DescribeStacks', 'InternalFailure', unreadableFor);
     });
 
     const [forward, restore] = onEvents(driver, run, 'Update');
@@ -130,6 +141,7 @@ describe.each([
     expect(forward.durationMs).toBeGreaterThan(forwardModifyMs - 1_000);
     expect(restore.durationMs).toBeGreaterThan(restMs / 2);
     const starts = startsOn(arn);
+    if (unreadableAt) expect({ forward, restore, cleanup: cleanup[0] }[unreadableAt].durationMs).toBeGreaterThanOrEqual(unreadableMs);
 
     if (restsIn === 'never') {
       // (a) fails in our words, starting nothing; (b) hands over to the cleanup; (c) times out in our words.
@@ -156,4 +168,10 @@ describe.each([
   }
 
   test.each(['restore', 'cleanup', 'never'] as const)('DMS rests in %s: every wait hands over before its deadline', (restsIn) => rollBack(restsIn), 120_000);
+
+  test.each(['forward', 'restore', 'cleanup'] as const)(
+    'stack reads that CloudFormation fails for a while as the %s request arrives do not push its hand-over past its deadline',
+    (unreadableAt) => rollBack('never', unreadableAt),
+    120_000,
+  );
 });
