@@ -80,8 +80,10 @@ function startAction(startType: Exclude<StartType, 'none'>, desire: RunDesire): 
 /** A forward start that found DMS in flux for all of onEvent's time: nothing was started. */
 export function stillInFluxReason(target: ReplicationTarget, state: ReplicationState, waitedMs: number, stopped: boolean): string {
   const detail = stateDetail(state);
-  return `The ${describeTarget(target)} was still ${state.status}${detail ? ` (${detail})` : ''} after ${Math.round(waitedMs / 1000)} s of waiting for it to be at rest; `
-    + `nothing was started${stopped ? ' (it was stopped first, for the reload)' : ''}. Retry the deployment once DMS shows it stopped, failed or ready.`;
+  // Stopped, yet in flux: say why, or "still stopped … once it shows stopped" reads as nonsense.
+  const status = state.deprovisioning && AT_REST.has(state.status) ? `${state.status} with its capacity being deprovisioned` : state.status;
+  return `The ${describeTarget(target)} was still ${status}${detail ? ` (${detail})` : ''} after ${Math.round(waitedMs / 1000)} s of waiting for it to be at rest; `
+    + `nothing was started${stopped ? ' (it was stopped first, for the reload)' : ''}. Retry the deployment once DMS shows it at rest (stopped, failed or ready, no capacity being deprovisioned).`;
 }
 
 /**

@@ -146,7 +146,9 @@ describe.each([
     if (restsIn === 'never') {
       // (a) fails in our words, starting nothing; (b) hands over to the cleanup; (c) times out in our words.
       expect([forward.errorType, restore.errorType, cleanup[0].errorType]).toEqual(['DmsOperationFailed', undefined, undefined]);
-      expect(eventOf(updated, run, 'UPDATE_FAILED')[0]?.reason).toMatch(/^The replication config \S+ was still stopped \(.*\) after \d+ s of waiting for it to be at rest; nothing was started/);
+      expect(eventOf(updated, run, 'UPDATE_FAILED')[0]?.reason).toMatch(
+        /^The replication config \S+ was still stopped with its capacity being deprovisioned \(.*\) after \d+ s of waiting for it to be at rest; nothing was started\. Retry the deployment once DMS shows it at rest/,
+      );
       expect(eventOf(updated, run, 'UPDATE_COMPLETE')).toHaveLength(1); // the rollback's restore
       expect(eventOf(updated, guard, 'DELETE_FAILED')[0]?.reason).toMatch(/^Timed out after .* waiting for the replication of Config to run again after the rolled-back update; last status: modifying/);
       expect(cleanup[0].durationMs).toBeGreaterThan(restMs / 2);
