@@ -18,11 +18,13 @@ import { synthStack } from '../support/synth';
 
 const dms = useEmulatedDms({ runBehavior: { startDurationMs: 800, fullLoadDurationMs: 1_000, tables: 2 } });
 
-/** Short graces for what this suite does not test (refusals, read lag); the rest wait keeps its production value. */
+/**
+ * Short graces for what this suite does not test (refusals, read lag); not RUN_SUITE_GRACES
+ * (test/support/short-graces.ts): the rest wait and isComplete's poll budget keep their production values.
+ */
 const ENV = {
   DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS: '3',
   DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '2',
-  DMS_LIFECYCLE_START_FENCE_SECONDS: '2',
 };
 
 const HOURS = 3600_000;
