@@ -15,6 +15,7 @@ import {
   ReplicationState, ReplicationTarget, requireReplication, stateDetail, UNDER_WAY,
 } from './replication-state';
 import { requestStop } from './replication-stop';
+import { requestArrival } from './request-arrival';
 import { classifyStop } from './stop-reason';
 import { realClock } from './wait';
 import { Attribute, ReplicationWaitTargetValue } from '../../src/private/handler-contract';
@@ -35,11 +36,11 @@ export interface ReplicationStartOptions {
    * that fails, or a DMS still slow at `handOverAfterMs` end the wait with what was seen.
    */
   readonly quiet?: boolean;
-  /** Longest wait for DMS to rest before the start ({@link restWaitMs}: the request's timeout, less room for its checks); onEvent's deadline cuts it too. */
+  /** Longest wait for DMS to rest before the start, from the request's arrival ({@link restWaitMs}: the request's timeout, less room for its checks); onEvent's deadline cuts it too. */
   readonly restWaitMs?: number;
   /** The stack's share of the DMS call budget: reads while waiting for DMS to rest are at least this far apart. */
   readonly minSpacingMs?: number;
-  /** A quiet start hands back (done) this long after its start, rather than time out. */
+  /** A quiet start hands back (done) this long after the request's arrival (or its start), rather than time out. */
   readonly handOverAfterMs?: number;
   /** Where CDC starts, on a replication's first run (exclusive with cdcStartPosition). */
   readonly cdcStartTime?: Date;
@@ -80,8 +81,10 @@ function startAction(startType: Exclude<StartType, 'none'>, desire: RunDesire): 
 /** A forward start that found DMS in flux for all of onEvent's time: nothing was started. */
 export function stillInFluxReason(target: ReplicationTarget, state: ReplicationState, waitedMs: number, stopped: boolean): string {
   const detail = stateDetail(state);
-  return `The ${describeTarget(target)} was still ${state.status}${detail ? ` (${detail})` : ''} after ${Math.round(waitedMs / 1000)} s of waiting for it to be at rest; `
-    + `nothing was started${stopped ? ' (it was stopped first, for the reload)' : ''}. Retry the deployment once DMS shows it stopped, failed or ready.`;
+  // Stopped, yet in flux: say why, or "still stopped … once it shows stopped" reads as nonsense.
+  const status = state.deprovisioning && AT_REST.has(state.status) ? `${state.status} with its capacity being deprovisioned` : state.status;
+  return `The ${describeTarget(target)} was still ${status}${detail ? ` (${detail})` : ''} after ${Math.round(waitedMs / 1000)} s of waiting for it to be at rest; `
+    + `nothing was started${stopped ? ' (it was stopped first, for the reload)' : ''}. Retry the deployment once DMS shows it at rest (stopped, failed or ready, no capacity being deprovisioned).`;
 }
 
 /**
@@ -270,8 +273,10 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
     async start(): Promise<OperationMark> {
       const began = Date.now();
       const deadline = callDeadline();
-      const restUntil = Math.min(began + Math.min(graceMs('restWait'), options.restWaitMs ?? Infinity), deadline === undefined ? Infinity : deadline - START_CALL_RESERVE_MS);
-      const handOver: OperationMark = options.handOverAfterMs !== undefined ? { handOverAt: began + options.handOverAfterMs } : {};
+      // Counted from the request's arrival, as its deadline is: not pushed back by stack reads that rode out throttling, nor by a retried start.
+      const arrived = requestArrival() ?? began;
+      const restUntil = Math.min(arrived + Math.min(graceMs('restWait'), options.restWaitMs ?? Infinity), deadline === undefined ? Infinity : deadline - START_CALL_RESERVE_MS);
+      const handOver: OperationMark = options.handOverAfterMs !== undefined ? { handOverAt: arrived + options.handOverAfterMs } : {};
       const quiet: OperationMark = options.quiet ? { quiet: true, ...handOver } : {};
       let state = await current();
       let stopSent = false;
