@@ -6,7 +6,7 @@
  * A new desire (issue 21's "stay stopped", say) is a new {@link RunDesire} and a branch
  * in {@link nextRunStep}; the start, wait and judging code around it stays as it is.
  */
-import type { IntentAction, IntentRecord } from './intent-record';
+import type { AskedBy, IntentAction, IntentRecord } from './intent-record';
 import { AT_REST, isFullLoadOnlyFinished, NEVER_RAN, ReplicationState, UNDER_WAY } from './replication-state';
 
 /**
@@ -161,4 +161,16 @@ export const RUN_STARTS: readonly IntentAction[] = ['start', 'resume', 'reload']
 export function stopsForStayStopped(state: ReplicationState, rollback: boolean, startedByRolledBack: boolean): boolean {
   if (!rollback) return true;
   return startedByRolledBack && UNDER_WAY.has(state.status);
+}
+
+/**
+ * Whether the newest ask on record that DMS did not refuse is one of these `actions`, made by
+ * exactly `by` (one request of a stack's resource, or one CLI invocation): {@link lastAskWas}'s
+ * rule for one asker. A serverless assessment whose verdict failed stops only what its own
+ * StartReplication started, never a start someone asked since.
+ */
+export function lastAskBy(record: IntentRecord | undefined, by: AskedBy, actions: readonly IntentAction[]): boolean {
+  const honoured = (record?.asks ?? []).filter((a) => a.refused === undefined);
+  const last = honoured[honoured.length - 1];
+  return last !== undefined && JSON.stringify(last.by) === JSON.stringify(by) && actions.includes(last.action);
 }
