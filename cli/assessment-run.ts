@@ -28,7 +28,7 @@ export function assessmentRun(client: DatabaseMigrationServiceClient, command: A
   if (command.target.kind === 'replication-task') {
     return taskAssessment(client, { ...options, runName, resultBucket: command.resultBucket!, serviceAccessRoleArn: command.serviceRoleArn! });
   }
-  // A serverless assessment's StartReplication starts the replication: recorded before it is sent, as every start.
+  // A serverless assessment's StartReplication starts the replication: decided from the record and recorded before it is sent, as every start.
   const asker = cliAsker(command.name);
   const target = command.target;
   return configAssessment(client, {
@@ -36,5 +36,6 @@ export function assessmentRun(client: DatabaseMigrationServiceClient, command: A
     cdcStartTime: command.cdcStartTime,
     cdcStartPosition: command.cdcStartPosition,
     beforeStart: async (startType) => { await recordAsk(target.arn, { action: 'assessment-start', startType, by: asker.by }); },
+    intent: asker,
   });
 }

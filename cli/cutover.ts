@@ -192,9 +192,9 @@ export async function runCutover(command: CutoverCommand, progress: (line: strin
           const cause = stop.kind === 'for-good' ? forGoodCause(stop, state.status) : 'stopped';
           throw new DmsOperationFailed(`The ${describeTarget(target)} ${cause} before it reached ${position}: ${stateDetail(state) ?? 'DMS gave no stop reason'}`);
         }
-        // Since DMS's own start of this run (a rerun does not know when an earlier one resumed it).
-        const since = state.startDate ?? waitStarted;
-        if (kind === 'commit_time' && command.fallbackAfterMs !== undefined && state.status === 'running' && Date.now() - since >= command.fallbackAfterMs) {
+        // Counted on our own clock from when this run began to wait, never from DMS's StartDate: DMS documents a
+        // serverless one only as "scheduled", and a resume may not restamp it. A rerun waits its full time again.
+        if (kind === 'commit_time' && command.fallbackAfterMs !== undefined && state.status === 'running' && Date.now() - waitStarted >= command.fallbackAfterMs) {
           return { done: true, status: FALLBACK };
         }
         return { done: false, status: `${state.status}, stops at ${state.cdcStopPosition ?? position}` };

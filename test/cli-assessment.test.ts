@@ -1,5 +1,5 @@
 import { DatabaseMigrationServiceClient, DescribeReplicationTaskAssessmentRunsCommand } from '@aws-sdk/client-database-migration-service';
-import { intentParameterName } from '../lambda/dms';
+import { CUT_OVER, intentParameterName, recordAsk } from '../lambda/dms';
 import { runCliInProcess } from './support/cli-in-process';
 import { assertCliBundleFresh, runCli } from './support/cli-process';
 import { useEmulatedDms } from './support/emulated-dms';
@@ -71,6 +71,32 @@ describe('assess', () => {
       .filter((c) => c.input?.Name === intentParameterName(arn) || c.input?.ReplicationConfigArn === arn).map((c) => c.operation);
     expect(order.indexOf('PutParameter')).toBeGreaterThanOrEqual(0);
     expect(order.indexOf('PutParameter')).toBeLessThan(order.indexOf('StartReplication'));
+  });
+
+  test('a serverless config whose first start failed (the record says it never ran): start-replication with --cdc-start-time', async () => {
+    const arn = dms().replicationConfigArn(`CLI-ASSESS${++n}`);
+    dms().addReplication(arn, { status: 'created' });
+    dms().setAssessmentBehavior(arn, { durationMs: 300 });
+    dms().setRunBehavior(arn, { outcome: 'fails', failureMessage: 'Source endpoint unreachable' });
+    expect((await cli('start-replication', '--replication-config-arn', arn, '--wait', ...POLL)).code).toBe(1);
+    dms().setRunBehavior(arn, { outcome: 'runs' });
+    const run = await cli('assess', '--replication-config-arn', arn, '--cdc-start-time', '2026-11-01T00:00:00Z', '--wait', ...POLL);
+    expect(run.code).toBe(0);
+    const starts = dms().callsTo('StartReplication').filter((c) => c.input.ReplicationConfigArn === arn);
+    expect(starts.map((c) => [c.input.StartReplicationType, c.input.CdcStartTime, c.input.PremigrationAssessmentSettings !== undefined])).toEqual([
+      ['start-replication', undefined, false],
+      ['start-replication', Date.parse('2026-11-01T00:00:00Z') / 1000, true],
+    ]);
+  });
+
+  test('a serverless config the CLI cut over: exit 1 saying so, nothing started', async () => {
+    const arn = dms().replicationConfigArn(`CLI-ASSESS${++n}`);
+    dms().addReplication(arn, { status: 'stopped' });
+    await recordAsk(arn, { action: 'cutover-stop', from: 'running', by: { cli: 'cutover' } });
+    const run = await cli('assess', '--replication-config-arn', arn, '--wait', ...POLL);
+    expect(run.code).toBe(1);
+    expect(run.json).toMatchObject({ error: 'DmsOperationFailed', message: `The replication config ${arn} ${CUT_OVER}` });
+    expect(dms().callsTo('StartReplication').filter((c) => c.input.ReplicationConfigArn === arn)).toEqual([]);
   });
 
   test('a running task: exit 1 with DMS\'s refusal', async () => {

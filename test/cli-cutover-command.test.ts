@@ -225,6 +225,18 @@ describe('cutover', () => {
       expect(rerun.json).toMatchObject({ alreadyDone: true, stopPosition: run.json.stopPosition });
     }, 60_000);
 
+    test('the fallback counts from the cut-over\'s own resume, not from DMS\'s StartDate (which a resume may not restamp)', async () => {
+      const freeze = freezeAgo();
+      const arn = replication('replication-config', { sourceWritesStopAt: freeze.getTime(), startDateStamp: 'fresh-only' });
+      const run = await cutover(arn, freeze, '--fallback-after', '5m', '--timeout', '20m');
+      expect(run.code).toBe(0);
+      const [resume, fallback] = calls(arn, 'StartReplication');
+      expect(fallback.input.CdcStopPosition).toMatch(/^server_time:/);
+      // The fallback's stop came at least 5 min after the resume (its StartDate stayed a minute before the cut-over began).
+      const stops = calls(arn, 'StopReplication').map((c) => c.at);
+      expect(stops[stops.length - 1] - resume.at).toBeGreaterThanOrEqual(5 * MINUTE);
+    }, 60_000);
+
     test('with --fallback-after never it waits until --timeout: exit 3, and the advice', async () => {
       const freeze = freezeAgo();
       const arn = replication('replication-config', { sourceWritesStopAt: freeze.getTime() });

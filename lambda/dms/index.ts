@@ -13,6 +13,7 @@ export * from './refusal';
 export { attemptName, attemptOf } from './iam-propagation';
 export * from './grace';
 export * from './call-budget';
+export * from './request-arrival';
 export * from './poll-schedule';
 export * from './connection-test';
 export * from './schema-refresh';

@@ -9,9 +9,11 @@ import { assessmentAttributes, AssessmentRunState, failureOf, isFinished, result
 import { apiFailure, DmsOperationFailed, errorCode, isAccessDenied, isInvalidState, NothingStarted, stillDenied } from './errors';
 import { graceMs } from './grace';
 import { attemptName, attemptOf, retriesProvisioning } from './iam-propagation';
+import { recordAsk } from './intent-record';
 import { DmsOperation, OperationMark, Progress } from './operation';
 import { DmsRefusal, RefusalWatch } from './refusal';
-import { nextRunStep } from './replication-plan';
+import { lastAskBy, nextRunStep, runHistory } from './replication-plan';
+import { IntentAsker, intentFor } from './replication-start';
 import { AT_REST, describeTarget, ReplicationTarget, UNDER_WAY } from './replication-state';
 
 /** What an assessment checks and how its outcome is judged, for either kind. */
@@ -48,6 +50,12 @@ export interface ConfigAssessmentOptions extends AssessmentOptions {
    * of intent); throws when the start must not be sent any more (the deployment gave up on it).
    */
   readonly beforeStart?: (startType: string) => Promise<void>;
+  /**
+   * Who asks, for the record of intent (intent-record.ts): the start type is chosen with the
+   * record's history (a first start that failed, a cut-over), and a failed verdict stops only
+   * what this asker's own StartReplication started. Without it, DMS's status alone decides.
+   */
+  readonly intent?: IntentAsker;
   /** See {@link OtherRunUnderWay}. @default 'wait' */
   readonly otherRunUnderWay?: OtherRunUnderWay;
 }
@@ -277,11 +285,11 @@ export function premigrationAssessmentSettings(options: AssessmentOptions, asArr
  * (with `FailOnAssessmentFailure`, so DMS starts the replication only if it passes) and
  * reports it in DescribeReplications' PremigrationAssessmentStatuses.
  *
- * The start type is the one DMS requires for the replication as it is (`start-replication`
- * only if it never ran, with the CDC start given; `resume-processing` otherwise), so a
- * passing assessment starts or resumes it without skipping changes, and DmsReplicationRun
- * then finds it under way and starts nothing twice. A running replication is not stopped
- * for an assessment: that fails with advice.
+ * The start type is the run's, from DMS's state and the record of intent (`start-replication`
+ * only if it never ran, with the CDC start given; `resume-processing` otherwise; none after a
+ * cut-over, which fails), so a passing assessment starts or resumes it without skipping
+ * changes, and DmsReplicationRun then finds it under way and starts nothing twice. A running
+ * replication is not stopped for an assessment: that fails with advice.
  *
  * Ours is the assessment whose results folder is the one this request fixed (a replayed
  * request joins it). One that this request did not start (the console, the CLI with other
@@ -290,9 +298,9 @@ export function premigrationAssessmentSettings(options: AssessmentOptions, asArr
  * ours stops someone else's start); otherwise ours runs. A denied start is retried while IAM
  * may propagate, and a run that ends `error-provisioning` is followed by another (folder
  * `<folder>-2`, `-3`…) for the IAM propagation grace. A verdict that fails while DMS started
- * the replication anyway (a warning, with failOnWarning) stops it first, then fails. If DMS
- * ran the replication without showing an assessment (it may not assess on a resume:
- * undocumented), that fails too, saying so.
+ * the replication anyway (a warning, with failOnWarning) stops it first (only our own start,
+ * the last ask on record), then fails. If DMS ran the replication without showing an
+ * assessment (it may not assess on a resume: undocumented), that fails too, saying so.
  */
 export function configAssessment(client: DatabaseMigrationServiceClient, options: ConfigAssessmentOptions): DmsOperation {
   const { target } = options;
@@ -309,8 +317,9 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
   const foreignUnderWay = (assessments: readonly AssessmentRunState[]) => assessments.find((a) => attemptOf(folder, a.folder ?? '') === undefined && !isFinished(a.status));
 
   async function request(state: ServerlessReplication['state'], attempt: number): Promise<void> {
-    // The start type DMS requires (the one home of that choice); called only for a replication at rest.
-    const step = nextRunStep(state, 'start');
+    // The start type DMS requires and the record allows (the one home of that choice); called only for a replication at rest.
+    const step = nextRunStep(state, 'start', runHistory(await intentFor(options.intent, target.arn), state));
+    if (step.action === 'refuse') throw new DmsOperationFailed(`The ${describeTarget(target)} ${step.reason}`);
     if (step.action !== 'start') {
       throw new DmsOperationFailed(`DMS Serverless assesses only within StartReplication, and the ${describeTarget(target)} has nothing to start: ${'reason' in step ? step.reason : step.action}`);
     }
@@ -337,6 +346,19 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
       if (other) throw new AssessmentBusy({ ...other, name: other.arn });
       throw new DmsRefusal('StartReplication', describeTarget(target), (err as Error).message);
     }
+  }
+
+  /**
+   * Whether a failed verdict stops what DMS shows under way: only while our own StartReplication
+   * (or our stop of it, asked again until DMS takes it) is the last ask on record; the stop is
+   * recorded before it is sent. A start asked since (the CLI's, after DMS started nothing) is not ours.
+   */
+  async function oursToStop(from: string): Promise<boolean> {
+    if (!options.intent) return true;
+    const { by } = options.intent;
+    const record = await intentFor(options.intent, target.arn);
+    if (lastAskBy(record, by, ['stop'])) return true;
+    return lastAskBy(record, by, ['assessment-start']) && lastAskBy(await recordAsk(target.arn, { action: 'stop', from, by }), by, ['stop']);
   }
 
   const waitingFor = (other: AssessmentRunState): Progress => ({
@@ -404,7 +426,7 @@ export function configAssessment(client: DatabaseMigrationServiceClient, options
         }
         return verdicts.judge(latest.run, async () => {
           // DMS started it although the gate fails (a warning): stop it before failing, so nothing runs unassessed.
-          if (UNDER_WAY.has(state.status)) {
+          if (UNDER_WAY.has(state.status) && await oursToStop(state.status)) {
             await askStop(client, target);
             return { done: false, status: `${state.status}, stopping what DMS started before failing` };
           }

@@ -6,7 +6,7 @@
  * A new desire (issue 21's "stay stopped", say) is a new {@link RunDesire} and a branch
  * in {@link nextRunStep}; the start, wait and judging code around it stays as it is.
  */
-import type { IntentAction, IntentRecord } from './intent-record';
+import type { AskedBy, IntentAction, IntentRecord } from './intent-record';
 import { AT_REST, isFullLoadOnlyFinished, NEVER_RAN, ReplicationState, UNDER_WAY } from './replication-state';
 
 /**
@@ -26,6 +26,8 @@ export interface RunHistory {
    * Nothing has started it since (the guard and a stop record nothing for a replication at rest).
    */
   readonly cutOver?: boolean;
+  /** The last ask on record is a stop by the CLI: someone's decision, newer than the deploy; a rollback leaves it stopped. */
+  readonly stoppedByCli?: boolean;
 }
 
 /** Why a deploy starts nothing after a cut-over. */
@@ -33,11 +35,26 @@ export const CUT_OVER = 'was cut over (the CLI\'s cutover stopped it at a stop p
   + 'Set its run\'s desiredState to STOPPED to keep it stopped, start it with the CLI\'s start-replication if it is to run again, '
   + 'or set reloadTrigger to load the target again';
 
+/** Why a rollback does not resume a replication the CLI stopped. */
+export const STOPPED_BY_CLI = 'was stopped by the CLI since the deploy began (a newer decision than the deploy\'s), so the rollback leaves it stopped';
+
 /** Why a full-load-only replication that stopped mid-load is not started again without reloadTrigger. */
 export const FULL_LOAD_NOT_RESUMABLE = 'is full-load only and its load did not finish: DMS cannot resume it (resume-processing is not applicable to full-load), '
   + 'and a reload-target is made only when reloadTrigger changes. Set reloadTrigger to load the target again';
 
 export const NO_HISTORY: RunHistory = { neverRan: false, failedByOurResume: false, restoreAsked: false };
+
+/**
+ * DMS's own evidence that a replication ran, which wins over a record that missed it (a start judged
+ * once accepted, then stopped by someone before a check of ours saw it running): running now, or a
+ * full load it began, loaded tables or finished. A CDC-only replication has no full load: DMS may
+ * show its progress as 100 % although it never ran, so only `running` counts for it.
+ */
+export function dmsShowsItRan(state: ReplicationState): boolean {
+  if (state.status === 'running') return true;
+  if (state.migrationType === 'cdc') return false;
+  return state.fullLoadFinished || state.fullLoadStarted === true || (state.tablesLoaded ?? 0) > 0;
+}
 
 /** The history of a replication as its record and DMS's state tell it. */
 export function runHistory(record: IntentRecord | undefined, state: ReplicationState): RunHistory {
@@ -45,16 +62,14 @@ export function runHistory(record: IntentRecord | undefined, state: ReplicationS
   const asks = record.asks.filter((a) => a.refused === undefined); // a refused request changed nothing
   const last = asks[asks.length - 1];
   const before = asks[asks.length - 2];
-  // DMS's own evidence that it ran wins over a record that missed it (a start judged once accepted, then stopped
-  // by someone before a check of ours saw it running): a full load it began, loaded tables, or running now.
-  const dmsSawItRun = state.fullLoadFinished || state.fullLoadStarted === true || (state.tablesLoaded ?? 0) > 0 || state.status === 'running';
   return {
-    neverRan: record.ran === false && !dmsSawItRun,
+    neverRan: record.ran === false && !dmsShowsItRan(state),
     // Only a stack's stop is ours to undo: a stop by the CLI was someone's decision to keep it stopped.
     failedByOurResume: state.status === 'failed' && last?.action === 'resume' && before?.action === 'stop' && 'stack' in before.by && UNDER_WAY.has(before.from ?? ''),
     restoreAsked: last?.action === 'restore' && last.refused === undefined,
     // A cut-over stops a replication that ran: one DMS shows never run is a new resource under a reused ARN (ResourceIdentifier).
     cutOver: last?.action === 'cutover-stop' && !NEVER_RAN.has(state.status),
+    stoppedByCli: last?.action === 'stop' && 'cli' in last.by,
   };
 }
 
@@ -108,6 +123,7 @@ export function nextRunStep(state: ReplicationState, desire: RunDesire, history:
   if (history.cutOver) return desire === 'restore' ? { action: 'none', reason: CUT_OVER } : { action: 'refuse', reason: CUT_OVER };
   if (desire === 'restore') {
     if (history.restoreAsked) return { action: 'none', reason: 'the rollback resumed it once already' };
+    if (history.stoppedByCli && !UNDER_WAY.has(state.status)) return { action: 'none', reason: STOPPED_BY_CLI };
     if (neverRan) return { action: 'none', reason: 'it never ran, so it did not run before the update' };
     if (state.status === 'failed' && !history.failedByOurResume) return { action: 'none', reason: 'it failed before the update; a rollback does not start a failed replication again' };
     if (state.migrationType === 'full-load') return { action: 'none', reason: 'a rollback does not reload a full-load-only replication' };
@@ -145,4 +161,16 @@ export const RUN_STARTS: readonly IntentAction[] = ['start', 'resume', 'reload']
 export function stopsForStayStopped(state: ReplicationState, rollback: boolean, startedByRolledBack: boolean): boolean {
   if (!rollback) return true;
   return startedByRolledBack && UNDER_WAY.has(state.status);
+}
+
+/**
+ * Whether the newest ask on record that DMS did not refuse is one of these `actions`, made by
+ * exactly `by` (one request of a stack's resource, or one CLI invocation): {@link lastAskWas}'s
+ * rule for one asker. A serverless assessment whose verdict failed stops only what its own
+ * StartReplication started, never a start someone asked since.
+ */
+export function lastAskBy(record: IntentRecord | undefined, by: AskedBy, actions: readonly IntentAction[]): boolean {
+  const honoured = (record?.asks ?? []).filter((a) => a.refused === undefined);
+  const last = honoured[honoured.length - 1];
+  return last !== undefined && JSON.stringify(last.by) === JSON.stringify(by) && actions.includes(last.action);
 }

@@ -3,17 +3,19 @@ import { callDeadline } from './call-budget';
 import { apiFailure, DmsOperationFailed, isInvalidState, isNotFound, isThrottling, isTransient } from './errors';
 import { graceMs } from './grace';
 import {
-  askedBy, askedSince, AskedBy, describeAsk, IntentAction, IntentRecord, markRan, noteRefusal, overtaken, readIntent, recordAsk, recordOfStack,
+  askedBy, askedSince, AskedBy, askingStack,
+  describeAsk, IntentAction, IntentRecord, markRan, noteRefusal, overtaken, readIntent, recordAsk, recordOfStack,
 } from './intent-record';
 import { DmsOperation, OperationMark, Progress } from './operation';
 import { nextPollDelayMs } from './poll-schedule';
 import { DmsRefusal, RefusalWatch } from './refusal';
-import { nextRunStep, NO_HISTORY, RunDesire, runHistory, StartType } from './replication-plan';
+import { dmsShowsItRan, nextRunStep, NO_HISTORY, RunDesire, runHistory, StartType } from './replication-plan';
 import {
   AT_REST, describeReplication, describeTarget, isFullLoadOnlyFinished, NEVER_RAN,
   ReplicationState, ReplicationTarget, requireReplication, stateDetail, UNDER_WAY,
 } from './replication-state';
 import { requestStop } from './replication-stop';
+import { requestArrival } from './request-arrival';
 import { classifyStop } from './stop-reason';
 import { realClock } from './wait';
 import { Attribute, ReplicationWaitTargetValue } from '../../src/private/handler-contract';
@@ -34,11 +36,11 @@ export interface ReplicationStartOptions {
    * that fails, or a DMS still slow at `handOverAfterMs` end the wait with what was seen.
    */
   readonly quiet?: boolean;
-  /** Longest wait for DMS to rest before the start ({@link restWaitMs}: the request's timeout, less room for its checks); onEvent's deadline cuts it too. */
+  /** Longest wait for DMS to rest before the start, from the request's arrival ({@link restWaitMs}: the request's timeout, less room for its checks); onEvent's deadline cuts it too. */
   readonly restWaitMs?: number;
   /** The stack's share of the DMS call budget: reads while waiting for DMS to rest are at least this far apart. */
   readonly minSpacingMs?: number;
-  /** A quiet start hands back (done) this long after its start, rather than time out. */
+  /** A quiet start hands back (done) this long after the request's arrival (or its start), rather than time out. */
   readonly handOverAfterMs?: number;
   /** Where CDC starts, on a replication's first run (exclusive with cdcStartPosition). */
   readonly cdcStartTime?: Date;
@@ -79,8 +81,10 @@ function startAction(startType: Exclude<StartType, 'none'>, desire: RunDesire): 
 /** A forward start that found DMS in flux for all of onEvent's time: nothing was started. */
 export function stillInFluxReason(target: ReplicationTarget, state: ReplicationState, waitedMs: number, stopped: boolean): string {
   const detail = stateDetail(state);
-  return `The ${describeTarget(target)} was still ${state.status}${detail ? ` (${detail})` : ''} after ${Math.round(waitedMs / 1000)} s of waiting for it to be at rest; `
-    + `nothing was started${stopped ? ' (it was stopped first, for the reload)' : ''}. Retry the deployment once DMS shows it stopped, failed or ready.`;
+  // Stopped, yet in flux: say why, or "still stopped … once it shows stopped" reads as nonsense.
+  const status = state.deprovisioning && AT_REST.has(state.status) ? `${state.status} with its capacity being deprovisioned` : state.status;
+  return `The ${describeTarget(target)} was still ${status}${detail ? ` (${detail})` : ''} after ${Math.round(waitedMs / 1000)} s of waiting for it to be at rest; `
+    + `nothing was started${stopped ? ' (it was stopped first, for the reload)' : ''}. Retry the deployment once DMS shows it at rest (stopped, failed or ready, no capacity being deprovisioned).`;
 }
 
 /**
@@ -174,6 +178,12 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
     if (!options.intent) return NO_HISTORY;
     if (!recordRead) record = await intentFor(options.intent, target.arn);
     recordRead = true;
+    // DMS shows that it ran although no check of ours saw it (a start judged once accepted, the CLI's without
+    // --wait, an assessment's): recorded now, so a later failure is resumed, never started from scratch.
+    if (record?.ran === false && dmsShowsItRan(state)) {
+      await markRan(target.arn);
+      record = { ...record, ran: true };
+    }
     return runHistory(record, state);
   }
 
@@ -189,7 +199,10 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
     if (options.intent) {
       record = await recordAsk(target.arn, { action: startAction(startType, desire), startType, from, by: options.intent.by });
       // A forward start that someone asked something after (a Delete that fenced a cancelled create, a rollback, the CLI) is no longer wanted.
-      const later = desire === 'restore' ? undefined : askedSince(record, options.intent.by, invocationBegan);
+      // A restore gives way only to others' decisions (the CLI, another stack): the rest of its own rollback goes on.
+      const since = askedSince(record, options.intent.by, invocationBegan);
+      const ownStack = 'stack' in options.intent.by ? options.intent.by.stack : undefined;
+      const later = desire === 'restore' && ownStack !== undefined && askingStack(since) === ownStack ? undefined : since;
       if (later) throw new DmsOperationFailed(`Not starting the ${describeTarget(target)}: this request was overtaken (${describeAsk(later)} since it began)`);
     }
     const cdc = {
@@ -271,8 +284,10 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
     async start(): Promise<OperationMark> {
       const began = Date.now();
       const deadline = callDeadline();
-      const restUntil = Math.min(began + Math.min(graceMs('restWait'), options.restWaitMs ?? Infinity), deadline === undefined ? Infinity : deadline - START_CALL_RESERVE_MS);
-      const handOver: OperationMark = options.handOverAfterMs !== undefined ? { handOverAt: began + options.handOverAfterMs } : {};
+      // Counted from the request's arrival, as its deadline is: not pushed back by stack reads that rode out throttling, nor by a retried start.
+      const arrived = requestArrival() ?? began;
+      const restUntil = Math.min(arrived + Math.min(graceMs('restWait'), options.restWaitMs ?? Infinity), deadline === undefined ? Infinity : deadline - START_CALL_RESERVE_MS);
+      const handOver: OperationMark = options.handOverAfterMs !== undefined ? { handOverAt: arrived + options.handOverAfterMs } : {};
       const quiet: OperationMark = options.quiet ? { quiet: true, ...handOver } : {};
       let state = await current();
       let stopSent = false;

@@ -6,6 +6,7 @@ import { HandlerEnv } from '../../src/private/handler-contract';
 import { withCallDeadline } from '../dms/call-budget';
 import { DmsOperation, OperationMark } from '../dms/operation';
 import { callSpacingMs, startDelayMs } from '../dms/poll-schedule';
+import { withRequestArrival } from '../dms/request-arrival';
 import { startOperation } from '../dms/start-operation';
 import { realClock, waitForOperation } from '../dms/wait';
 
@@ -88,9 +89,10 @@ export function lifecycleHandlers(kind: LifecycleResourceKind): LifecycleHandler
 
   return {
     async onEvent(event, context) {
+      const receivedAt = Date.now();
       // Every DMS and CloudFormation call answers before the Lambda would time out, so the reason is ours.
-      const callDeadline = context ? Date.now() + context.getRemainingTimeInMillis() - INVOCATION_MARGIN_MS : Infinity;
-      return withCallDeadline(callDeadline, () => startRequest(event));
+      const callDeadline = context ? receivedAt + context.getRemainingTimeInMillis() - INVOCATION_MARGIN_MS : Infinity;
+      return withCallDeadline(callDeadline, () => withRequestArrival(receivedAt, () => startRequest(event, receivedAt)));
     },
 
     async isComplete(event, context) {
@@ -117,7 +119,11 @@ export function lifecycleHandlers(kind: LifecycleResourceKind): LifecycleHandler
     },
   };
 
-  async function startRequest(event: CloudFormationCustomResourceEvent): Promise<{ PhysicalResourceId: string; Lifecycle?: WaitState }> {
+  /** `receivedAt`: the request's deadline counts from its arrival, whatever stack reads came first. */
+  async function startRequest(
+    event: CloudFormationCustomResourceEvent,
+    receivedAt: number,
+  ): Promise<{ PhysicalResourceId: string; Lifecycle?: WaitState }> {
     const props = new ResourcePropertyReader(event.ResourceProperties);
     // Delete keeps the id it was created with, even if the properties no longer parse.
     const physicalIdFor = (mark?: OperationMark) => (event.RequestType === 'Delete' ? event.PhysicalResourceId : kind.physicalId(props, event, mark));
@@ -130,7 +136,6 @@ export function lifecycleHandlers(kind: LifecycleResourceKind): LifecycleHandler
       return { PhysicalResourceId: physicalId };
     }
 
-    const receivedAt = Date.now();
     // Many resources created at once spread their starts over the stack's share of the DMS call budget.
     await realClock.sleep(startDelayMs({ minSpacingMs: stackCallSpacingMs() }, Math.random));
     const startedAt = Date.now();

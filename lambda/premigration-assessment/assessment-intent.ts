@@ -1,6 +1,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { DmsOperationFailed } from '../dms/errors';
 import { IntentAsk, latestAsk, readIntent, recordAsk } from '../dms/intent-record';
+import type { IntentAsker } from '../dms/replication-start';
 import { stackStatus } from '../handler-kit/stack-status';
 
 /**
@@ -13,6 +14,9 @@ import { stackStatus } from '../handler-kit/stack-status';
 const byThisResource = (ask: IntentAsk, event: CloudFormationCustomResourceEvent) =>
   'stack' in ask.by && ask.by.stack === event.StackId && ask.by.resource === event.LogicalResourceId;
 const asker = (event: CloudFormationCustomResourceEvent) => ({ stack: event.StackId, resource: event.LogicalResourceId, request: event.RequestId });
+
+/** This request of the assessment, as the record's decisions read it: this stack's asks and the CLI's count. */
+export const assessmentAsker = (event: CloudFormationCustomResourceEvent): IntentAsker => ({ by: asker(event), stackId: event.StackId });
 
 /**
  * Records the assessment's StartReplication before it is sent. `since`: when the request was

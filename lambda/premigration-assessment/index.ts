@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { abandonSkipReason, recordAssessmentStart, stopRecorder } from './assessment-intent';
+import { abandonSkipReason, assessmentAsker, recordAssessmentStart, stopRecorder } from './assessment-intent';
 import { abandonedAssessment } from '../dms/assessment-abandon';
 import { dmsClientFor } from '../dms/client';
 import { AssessmentOptions, configAssessment, currentAssessmentStatus, taskAssessment } from '../dms/premigration-assessment';
@@ -86,6 +86,7 @@ export const { onEvent, isComplete } = lifecycleHandlers({
       cdcStartPosition: props.optionalString('CdcStartPosition'),
       // Our start: recorded before it is sent. isComplete knows when onEvent received the request.
       beforeStart: (startType) => recordAssessmentStart(target.arn, event, (event as WithStart).Lifecycle?.startedAt ?? receivedAt, startType),
+      intent: assessmentAsker(event),
     });
   },
 });

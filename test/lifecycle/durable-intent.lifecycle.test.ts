@@ -161,6 +161,20 @@ describe('item 1: the guard\'s own stop, on record, is what its rollback starts 
   }, 180_000);
 });
 
+describe('item 1: a stop the CLI asked during the update is the newest intent: the rollback does not resume it', () => {
+  test('the guard stops it, the CLI stops it too, DMS refuses the modify: the rollback and its cleanup leave it stopped', async () => {
+    const { name, driver, configArn } = await deployed();
+    dms().afterNextCall('StopReplication', () => {
+      void recordAsk(configArn, { action: 'stop', from: 'stopping', by: { cli: 'stop-replication' } });
+    }, configArn);
+    dms().failNext('ModifyReplicationConfig', 'InvalidParameterValueException', 'Table mappings are not valid', 1, configArn);
+    const updated = await driver.update(app(name, { schema: 'billing' }));
+    expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(startsOn(configArn)).toEqual(['start-replication']);
+    expect(await statusOnceSettled(dms(), configArn, 'stopped')).toBe('stopped');
+  }, 180_000);
+});
+
 describe('item 1, refused: a rollback resume DMS refuses resumed nothing', () => {
   test('the guard\'s cleanup asks once more, and reports DMS\'s refusal in its words; the rollback completes', async () => {
     let name = '';
@@ -187,18 +201,20 @@ describe('item 1, refused: a rollback resume DMS refuses resumed nothing', () =>
 });
 
 describe('item 5: a replication that never reached running has never run', () => {
-  test.each(['resumes-from-now', 'refuses-resume'] as const)('a first start that failed (DMS %s): the next deploy sends start-replication with the user\'s CDC start', async (reading) => {
+  test.each([
+    ['resumes-from-now', 'full-load-and-cdc'], ['refuses-resume', 'full-load-and-cdc'], ['resumes-from-now', 'cdc'], ['refuses-resume', 'cdc'],
+  ] as const)('a first start that failed (DMS %s, %s): the next deploy sends start-replication with the user\'s CDC start', async (reading, replicationType) => {
     const cdcStartTime = '2026-11-01T00:00:00Z';
     const name = `Intent${n + 1}`;
     const arn = dms().arnForIdentifier('replication-config', `${name}-config`);
     // Slow enough to be seen accepted (starting) before it fails.
     dms().setRunBehavior(arn, { outcome: 'fails', failedFirstStart: reading, failureMessage: 'Source endpoint unreachable', startDurationMs: 4_000 });
-    const { driver, created } = await deployed({ waitFor: ReplicationWaitFor.ACCEPTED, cdcStartTime });
+    const { driver, created } = await deployed({ waitFor: ReplicationWaitFor.ACCEPTED, cdcStartTime, replicationType });
     expect(created.status).toBe('CREATE_COMPLETE'); // accepted; DMS failed it afterwards
     await new Promise((r) => setTimeout(r, 4_200));
     expect(status(arn)).toBe('failed');
     dms().setRunBehavior(arn, { outcome: 'runs', startDurationMs: 800 });
-    const updated = await driver.update(app(name, { waitFor: ReplicationWaitFor.ACCEPTED, cdcStartTime, schema: 'billing' }));
+    const updated = await driver.update(app(name, { waitFor: ReplicationWaitFor.ACCEPTED, cdcStartTime, replicationType, schema: 'billing' }));
     expect(failuresOf(updated)).toEqual([]);
     expect(updated.status).toBe('UPDATE_COMPLETE');
     expect(startsOn(arn)).toEqual(['start-replication', 'start-replication']);
@@ -216,6 +232,24 @@ describe('item 5: a replication that never reached running has never run', () =>
     expect(status(arn)).toBe('running');
     await stopByHand(arn);
     const updated = await driver.update(app(name, { waitFor: ReplicationWaitFor.ACCEPTED, schema: 'billing' }));
+    expect(failuresOf(updated)).toEqual([]);
+    expect(startsOn(arn)).toEqual(['start-replication', 'resume-processing']);
+  }, 180_000);
+
+  test('a CDC-only first start judged at accepted: a later decision that sees it running records that it ran, so after a failure it is resumed', async () => {
+    const name = `Intent${n + 1}`;
+    const arn = dms().arnForIdentifier('replication-config', `${name}-config`);
+    dms().setRunBehavior(arn, { startDurationMs: 5_000 });
+    const cdc = { replicationType: 'cdc', waitFor: ReplicationWaitFor.ACCEPTED };
+    const { driver } = await deployed({ ...cdc, cdcStartTime: '2026-11-01T00:00:00Z' });
+    expect(status(arn)).not.toBe('running'); // the deploy was done at "accepted"
+    expect(await statusOnceSettled(dms(), arn, 'running')).toBe('running');
+    // A deploy that touches only the run: it finds the replication running, and starts nothing.
+    expect((await driver.update(app(name, { ...cdc, cdcStartTime: '2026-11-02T00:00:00Z' }))).status).toBe('UPDATE_COMPLETE');
+    // DMS fails it later; a CDC-only replication shows no full load that would tell it ran.
+    dms().interruptReplication(arn, { stopReason: 'Stop Reason FATAL_ERROR', status: 'failed', failureMessages: ['Source log not available'] });
+    expect(await statusOnceSettled(dms(), arn, 'failed')).toBe('failed');
+    const updated = await driver.update(app(name, { ...cdc, cdcStartTime: '2026-11-02T00:00:00Z', schema: 'billing' }));
     expect(failuresOf(updated)).toEqual([]);
     expect(startsOn(arn)).toEqual(['start-replication', 'resume-processing']);
   }, 180_000);

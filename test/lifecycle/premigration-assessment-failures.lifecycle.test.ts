@@ -4,13 +4,14 @@
  * role and bucket policy, a run the deployment did not start, and a deployment that gives up
  * on an assessment whose StartReplication DMS is acting on.
  */
-import { DatabaseMigrationServiceClient, StartReplicationCommand } from '@aws-sdk/client-database-migration-service';
+import { DatabaseMigrationServiceClient, StartReplicationCommand, StopReplicationCommand } from '@aws-sdk/client-database-migration-service';
 import { Duration, Stack } from 'aws-cdk-lib';
-import { intentParameterName } from '../../lambda/dms/intent-record';
+import { intentParameterName, recordAsk } from '../../lambda/dms/intent-record';
+import { CUT_OVER } from '../../lambda/dms/replication-plan';
 import { DmsConnectionTest, DmsPremigrationAssessment } from '../../src';
 import { dmsResourceTypes, LifecycleDriver } from '../../tools/lifecycle';
 import { assessmentGatedRunStacks, failureReasonsOf, nonDescribeCallsOn, SHORT_GRACES } from '../support/assessment-gated-runs';
-import { useEmulatedDms } from '../support/emulated-dms';
+import { statusOnceSettled, useEmulatedDms } from '../support/emulated-dms';
 import { EP, INSTANCE_ARN, replicationConfig, replicationTask } from '../support/replication-stack';
 import { synthStack } from '../support/synth';
 
@@ -24,7 +25,7 @@ const asksOn = (arn: string) => {
   const name = intentParameterName(arn);
   const value = dms().callsTo('PutParameter').filter((c) => c.input?.Name === name).at(-1)?.input?.Value;
   const record = value ? JSON.parse(String(value)) : { asks: [] };
-  return record.asks.map((a: any) => `${a.action}:${String(a.by.resource).replace(/[A-F0-9]{8}$/, '')}`);
+  return record.asks.map((a: any) => `${a.action}:${a.by.cli ? 'CLI' : String(a.by.resource).replace(/[A-F0-9]{8}$/, '')}`);
 };
 const recordOf = (arn: string) => dms().parameters.value(intentParameterName(arn));
 
@@ -166,7 +167,7 @@ describe('item 2: a serverless assessment\'s StartReplication is our start; the 
     const driver = driverFor(name, { kinds: ['Config'], assessment: { timeout: Duration.minutes(1) } }, { DMS_LIFECYCLE_POLL_BUDGET_SECONDS: '5' });
     const created = await driver.deploy({ onFailure: 'ROLLBACK' });
     expect(created.status).toBe('ROLLBACK_COMPLETE');
-    expect(failureReasonsOf(created)).toEqual({ AssessConfig: expect.stringMatching(/^Timed out after 1m 0s waiting for The premigration assessment of the replication config \S+; last status: running \(\d of 5 checks done\)/) });
+    expect(failureReasonsOf(created)).toEqual({ AssessConfig: expect.stringMatching(/^Timed out after 1m [0-2]s waiting for The premigration assessment of the replication config \S+; last status: running \(\d of 5 checks done\)/) });
     expect(configCalls(configArn)).toEqual(['StartReplication(start-replication)+assessment', 'StopReplication', 'DeleteReplicationConfig']);
     expect(status(configArn)).toBeUndefined();
   }, 150_000);
@@ -200,5 +201,79 @@ describe('item 2: a serverless assessment\'s StartReplication is our start; the 
     expect(created.status).toBe('ROLLBACK_COMPLETE');
     expect(dms().assessmentRuns(taskArn).map((r) => r.status)).toEqual(['cancelling']);
     expect(dms().callsTo('CancelReplicationTaskAssessmentRun').filter((c) => !c.errorCode).map((c) => c.input.ReplicationTaskAssessmentRunArn)).toContain(dms().assessmentRuns(taskArn)[0].arn);
+  }, 90_000);
+});
+
+/** What the CLI's start-replication does: records its ask, then sends it. */
+async function startByCli(configArn: string, startType: 'start-replication' | 'resume-processing') {
+  const action = startType === 'start-replication' ? 'start' : 'resume';
+  await recordAsk(configArn, { action, startType, from: status(configArn), by: { cli: 'cdk-dms-lifecycle start-replication test' } });
+  const client = new DatabaseMigrationServiceClient({});
+  await client.send(new StartReplicationCommand({ ReplicationConfigArn: configArn, StartReplicationType: startType }));
+}
+
+describe('issue 26: a serverless assessment decides its start, and the stop after a failed verdict, from the record of intent', () => {
+  /** The gated run's CDC start (test/support/assessment-gated-runs.ts). */
+  const CDC_START = '2026-11-01T00:00:00Z';
+
+  test('item 5: after a first start that failed (DMS would resume it from now), the assessment sends start-replication with the run\'s CDC start', async () => {
+    const { name, configArn } = next();
+    const driver = driverFor(name, { kinds: [] });
+    expect((await driver.deploy()).status).toBe('CREATE_COMPLETE');
+    dms().setRunBehavior(configArn, { outcome: 'fails', failedFirstStart: 'resumes-from-now', failureMessage: 'Source endpoint unreachable' });
+    await startByCli(configArn, 'start-replication');
+    expect(await statusOnceSettled(dms(), configArn, 'failed')).toBe('failed');
+    dms().setRunBehavior(configArn, { outcome: 'runs' });
+    dms().resetCalls();
+    const updated = await driver.update(app(name, { kinds: ['Config'] }).assemblyDir);
+    expect({ status: updated.status, failures: failureReasonsOf(updated) }).toEqual({ status: 'UPDATE_COMPLETE', failures: {} });
+    expect(callsOn(configArn)).toEqual(['StartReplication(start-replication)+assessment']);
+    expect(dms().cdcStartOf(configArn)?.time).toBe(Date.parse(CDC_START));
+    expect(status(configArn)).toBe('running');
+  }, 90_000);
+
+  test('a replication the CLI cut over: the assessment starts nothing, and the deploy fails saying it was cut over', async () => {
+    const { name, configArn } = next();
+    const driver = driverFor(name, { kinds: ['Config'] });
+    expect((await driver.deploy()).status).toBe('CREATE_COMPLETE');
+    await recordAsk(configArn, { action: 'cutover-stop', from: 'running', positions: ['commit_time:2026-11-01T22:00:01'], by: { cli: 'cutover' } });
+    await new DatabaseMigrationServiceClient({}).send(new StopReplicationCommand({ ReplicationConfigArn: configArn }));
+    expect(await statusOnceSettled(dms(), configArn, 'stopped')).toBe('stopped');
+    dms().resetCalls();
+    const updated = await driver.update(app(name, { kinds: ['Config'], schema: 'billing' }).assemblyDir);
+    expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(failureReasonsOf(updated).AssessConfig).toBe(`The replication config ${configArn} ${CUT_OVER}`);
+    expect(callsOn(configArn).filter((c) => c.startsWith('Start') || c.startsWith('Stop'))).toEqual([]);
+    expect(status(configArn)).toBe('stopped');
+  }, 90_000);
+
+  test('a start the CLI made after the assessment failed (DMS started nothing) is left running: the failed verdict stops only our own start', async () => {
+    const { name, configArn } = next();
+    const driver = driverFor(name, { kinds: [] });
+    expect((await driver.deploy()).status).toBe('CREATE_COMPLETE');
+    // The assessment fails; its individual results lag, so the gate judges it again after the CLI's start.
+    dms().setAssessmentBehavior(configArn, { checks: { 'postgres-check-wal-level': 'failed' }, resultsLagMs: 4_000 });
+    dms().afterNextCall('DescribeReplicationTaskIndividualAssessments', () => void startByCli(configArn, 'start-replication'));
+    dms().resetCalls();
+    const updated = await driver.update(app(name, { kinds: ['Config'] }).assemblyDir);
+    expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(failureReasonsOf(updated).AssessConfig).toMatch(/^The premigration assessment of the replication config \S+ failed: /);
+    expect(callsOn(configArn)).toEqual(['StartReplication(start-replication)+assessment', 'StartReplication(start-replication)']);
+    expect(asksOn(configArn)).toEqual(['assessment-start:AssessConfig', 'start:CLI']);
+    expect(await statusOnceSettled(dms(), configArn, 'running', 30_000)).toBe('running');
+  }, 90_000);
+
+  test('a warning with failOnWarning: the stop of what our own start began is recorded before it is sent', async () => {
+    const { name, configArn } = next();
+    const driver = driverFor(name, { kinds: [] });
+    expect((await driver.deploy()).status).toBe('CREATE_COMPLETE');
+    dms().setAssessmentBehavior(configArn, { checks: { 'table-with-lob-but-without-primary-key-or-unique-constraint': 'warning' } });
+    dms().resetCalls();
+    const updated = await driver.update(app(name, { kinds: ['Config'], assessment: { failOnWarning: true } }).assemblyDir);
+    expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(failureReasonsOf(updated).AssessConfig).toMatch(/^The premigration assessment of the replication config \S+ ended warning .* failOnWarning is set/);
+    expect(callsOn(configArn)).toEqual(['StartReplication(start-replication)+assessment', 'StopReplication']);
+    expect(asksOn(configArn)).toEqual(['assessment-start:AssessConfig', 'stop:AssessConfig']);
+    expect(status(configArn)).toBe('stopped');
   }, 90_000);
 });

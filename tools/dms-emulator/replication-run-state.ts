@@ -49,9 +49,11 @@ export interface RunBehavior {
    * When DMS dates a start (StartDate, FreshStartDate, a task's ReplicationTaskStartDate),
    * which DMS does not document: 'request' = the moment it accepts the start (a start that
    * then fails keeps that date); 'running' = when the replication reaches `running`, so a
-   * start that fails before it is never dated. @default 'request'
+   * start that fails before it is never dated; 'fresh-only' = as 'request', but a `resume-processing`
+   * keeps the date of the last fresh start (DMS documents a serverless StartDate only as "scheduled").
+   * @default 'request'
    */
-  readonly startDateStamp?: 'request' | 'running';
+  readonly startDateStamp?: 'request' | 'running' | 'fresh-only';
   /**
    * For a replication CloudFormation creates: how long it shows `creating` before it rests
    * as never run (`created` / `ready`); DMS refuses a start meanwhile. @default 0

@@ -259,10 +259,11 @@ export class ReplicationRuns<O extends { readonly status: string }> {
     const lagMs = (record.options as { describeLagMs?: number }).describeLagMs ?? 0;
     record.lagging = lagMs > 0 ? { status: record.status, stopReason: record.stopReason, run: { ...run }, untilMs: now + lagMs } : undefined;
     const fresh = startType !== 'resume-processing' || !run.everStarted;
-    const datedAtRequest = (b.startDateStamp ?? 'request') === 'request';
+    const stamp = b.startDateStamp ?? 'request';
+    const datedAtRequest = stamp !== 'running';
     run.everStarted = true;
     run.startType = startType;
-    if (datedAtRequest) run.startDate = now;
+    if (datedAtRequest && (fresh || stamp === 'request')) run.startDate = now;
     run.stopDate = undefined;
     run.deprovisionedAt = undefined;
     run.deprovisioned = undefined;

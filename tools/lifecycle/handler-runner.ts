@@ -40,7 +40,13 @@ export interface LambdaInvokeResult {
 /** One invocation, as Lambda's metrics would count it. */
 export interface LambdaInvocationRecord {
   readonly functionName: string;
+  /** The function's handler string, e.g. `index.onEvent` (the Provider framework's own: `framework.onEvent`). */
+  readonly handler: string;
+  /** When the invocation began (epoch ms, the process clock: simulated under the time warp). */
+  readonly startedAt: number;
   readonly durationMs: number;
+  /** The custom resource request it served, when its event is one (RequestType and LogicalResourceId). */
+  readonly request?: { readonly requestType: string; readonly logicalId: string };
   /** The runtime's errorType when the invocation failed, e.g. `Sandbox.Timedout`. */
   readonly errorType?: string;
 }
@@ -80,9 +86,12 @@ export class HandlerRunner {
   /** Invokes `spec` with `payload` (JSON text), like `lambda.invoke({ FunctionName, Payload })`. */
   public invoke(spec: LambdaFunctionSpec, payload: string): Promise<LambdaInvokeResult> {
     const result = invocationQueue.then(async () => {
+      const startedAt = Date.now();
       const outcome = await captureConsole(spec.functionName, this.logs, () => this.invokeNow(spec, payload));
       const errorType = outcome.FunctionError ? String(JSON.parse(outcome.Payload)?.errorType) : undefined;
-      this.invocations.push({ functionName: spec.functionName, durationMs: outcome.durationMs, errorType });
+      const request = requestOf(payload);
+      const { functionName, handler } = spec;
+      this.invocations.push({ functionName, handler, startedAt, durationMs: outcome.durationMs, errorType, ...(request ? { request } : {}) });
       return outcome;
     });
     invocationQueue = result.catch(() => undefined);
@@ -199,6 +208,18 @@ export class HandlerRunner {
       }
     }
     return this.workDir;
+  }
+}
+
+/** The custom resource request an event carries (the Provider framework hands it on to every function), if any. */
+function requestOf(payload: string): LambdaInvocationRecord['request'] {
+  try {
+    const event = JSON.parse(payload);
+    return typeof event?.RequestType === 'string' && typeof event?.LogicalResourceId === 'string'
+      ? { requestType: event.RequestType, logicalId: event.LogicalResourceId }
+      : undefined;
+  } catch {
+    return undefined;
   }
 }
 
