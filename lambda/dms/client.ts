@@ -6,7 +6,8 @@ import { parseDmsArn } from '../../src/private/dms-arn-syntax';
 /** Longest wait for one DMS answer; tests shorten it with DMS_LIFECYCLE_REQUEST_TIMEOUT_MS. */
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
-function requestTimeoutMs(): number {
+/** The DMS client's request timeout: the longest one DMS call (a StartReplication, say) takes before we give up on its answer. */
+export function dmsRequestTimeoutMs(): number {
   const ms = Number(process.env.DMS_LIFECYCLE_REQUEST_TIMEOUT_MS);
   return Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_REQUEST_TIMEOUT_MS;
 }
@@ -28,7 +29,7 @@ export function dmsClient(region?: string): DatabaseMigrationServiceClient {
   const key = [
     region ?? process.env.AWS_REGION ?? '',
     process.env.AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE ?? process.env.AWS_ENDPOINT_URL ?? '',
-    requestTimeoutMs(),
+    dmsRequestTimeoutMs(),
   ].join('|');
   if (cached?.key !== key) {
     cached = {
@@ -38,7 +39,7 @@ export function dmsClient(region?: string): DatabaseMigrationServiceClient {
         // One retry layer: ours (see above).
         maxAttempts: DMS_SDK_MAX_ATTEMPTS,
         // Without a request timeout a hung call would end as Lambda's own "Task timed out".
-        requestHandler: { connectionTimeout: 3_000, requestTimeout: requestTimeoutMs(), throwOnRequestTimeout: true },
+        requestHandler: { connectionTimeout: 3_000, requestTimeout: dmsRequestTimeoutMs(), throwOnRequestTimeout: true },
       })),
     };
   }
@@ -62,7 +63,7 @@ let cachedCloudWatch: { key: string; client: CloudWatchClient } | undefined;
  * by our own layer alone (the wait's backoff between checks, retryRead for a single look).
  */
 export function cloudWatchClient(region?: string): CloudWatchClient {
-  const key = [region ?? process.env.AWS_REGION ?? '', process.env.AWS_ENDPOINT_URL_CLOUDWATCH ?? process.env.AWS_ENDPOINT_URL ?? '', requestTimeoutMs()].join('|');
+  const key = [region ?? process.env.AWS_REGION ?? '', process.env.AWS_ENDPOINT_URL_CLOUDWATCH ?? process.env.AWS_ENDPOINT_URL ?? '', dmsRequestTimeoutMs()].join('|');
   if (cachedCloudWatch?.key !== key) {
     cachedCloudWatch = {
       key,
@@ -70,7 +71,7 @@ export function cloudWatchClient(region?: string): CloudWatchClient {
         region,
         // One retry layer: ours (see above).
         maxAttempts: DMS_SDK_MAX_ATTEMPTS,
-        requestHandler: { connectionTimeout: 3_000, requestTimeout: requestTimeoutMs(), throwOnRequestTimeout: true },
+        requestHandler: { connectionTimeout: 3_000, requestTimeout: dmsRequestTimeoutMs(), throwOnRequestTimeout: true },
       })),
     };
   }

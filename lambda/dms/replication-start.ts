@@ -165,6 +165,8 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
   /** When this invocation first sent a start, answered or not: a retried `start` that then finds one under way made it. */
   let startSentAt: number | undefined;
   let startSentType: StartType | undefined;
+  /** A start type this invocation sent whose answer never came (timed out, dropped): that start may have landed. */
+  let unanswered: StartType | undefined;
   const current = () => requireReplication(client, target);
 
   /** When this invocation began deciding: an ask by anyone else after it overtakes a forward start. */
@@ -185,7 +187,10 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
     return runHistory(record, state);
   }
 
-  /** StartReplication(Task), unless the request no longer wants it. A refusal although DMS showed it at rest is a DmsRefusal. */
+  /**
+   * StartReplication(Task), unless the request no longer wants it. A refusal although DMS showed it at rest is a
+   * DmsRefusal, except after an unanswered send of the same start: then it returns as sent (see below).
+   */
   async function requestStart(startType: Exclude<StartType, 'none'>, desire: RunDesire, from: string): Promise<void> {
     // A rollback's restart is always wanted; a forward start only while its deployment goes forward.
     const unwanted = desire === 'restore' ? undefined : await options.stillWanted?.();
@@ -213,13 +218,19 @@ export function replicationStart(client: DatabaseMigrationServiceClient, options
         : client.send(new StartReplicationTaskCommand({ ReplicationTaskArn: target.arn, StartReplicationTaskType: startType, ...cdc })));
     } catch (err) {
       if (isNotFound(err)) await current(); // says it does not exist (or shows what it is now)
+      // DMS may refuse it because our earlier send of it landed (a lagging Describe still showed it at rest): the ask stays
+      // on record, unrefused, and the start is ours, judged from what DMS shows once the read lag passed.
+      if (isInvalidState(err) && unanswered === startType) return;
       if (isInvalidState(err)) {
         // Nothing happened: a later step may ask again (a rollback's restore that DMS refused is not "resumed once").
         if (options.intent) record = await noteRefusal(target.arn, options.intent.by, (err as Error).message);
         throw new DmsRefusal(call, describeTarget(target), (err as Error).message);
       }
       // Unanswered (dropped, timed out, throttled): it may have landed; the caller retries, and a start under way then is ours.
-      if (isTransient(err)) throw err;
+      if (isTransient(err)) {
+        if (!isThrottling(err)) unanswered = startType;
+        throw err;
+      }
       throw apiFailure(call, describeTarget(target), err);
     }
   }

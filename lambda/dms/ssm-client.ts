@@ -2,7 +2,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { boundedByCallDeadline } from './call-budget';
 
 /** Longest wait for one SSM answer (the record of intent is small; SSM answers fast or not at all). */
-const REQUEST_TIMEOUT_MS = 5_000;
+export const SSM_REQUEST_TIMEOUT_MS = 5_000;
 
 let cached: { key: string; client: SSMClient } | undefined;
 
@@ -20,7 +20,7 @@ export function ssmClient(region?: string): SSMClient {
       client: boundedByCallDeadline(new SSMClient({
         region,
         maxAttempts: 1,
-        requestHandler: { connectionTimeout: 3_000, requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+        requestHandler: { connectionTimeout: 3_000, requestTimeout: SSM_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
       })),
     };
   }

@@ -5,9 +5,11 @@ import {
   currentReplicationStatus,
   describeReplication,
   dmsClientFor,
+  dmsRequestTimeoutMs,
   DmsOperation,
   graceMs,
   lastAskWas,
+  NEVER_RAN,
   OperationMark,
   readIntent,
   recordAsk,
@@ -22,6 +24,7 @@ import {
   stopsForStayStopped,
   UNDER_WAY,
 } from '../dms';
+import { SSM_REQUEST_TIMEOUT_MS } from '../dms/ssm-client';
 import { forgetWhenGone } from '../handler-kit/forget-when-gone';
 import { askerOf } from '../handler-kit/intent-asker';
 import { LifecycleResourceKind, stackCallSpacingMs } from '../handler-kit/lifecycle-handler';
@@ -165,13 +168,26 @@ function startOrRestore(
 const START_ACTIONS = ['start', 'resume', 'reload'] as const;
 
 /**
+ * How long after a Delete's fence a cancelled create's start may still reach DMS: the create's
+ * read-back of the record, made before the fence, is answered at most one SSM request timeout
+ * later (5 s), and its StartReplication then takes at most the DMS client's request timeout (10 s).
+ */
+function createStartLandsWithinMs(): number {
+  return SSM_REQUEST_TIMEOUT_MS + dmsRequestTimeoutMs();
+}
+
+/**
  * The Delete of a create CloudFormation cancelled (its physical id is one CloudFormation made
  * up): that create may still be on its way to a start. First the fence: this Delete records its
  * own ask, so a create that has not yet recorded its start finds an ask after it began and starts
  * nothing. Then the record tells whether the create asked a start before the fence: if so (or if
  * the replication goes away with the stack), this stops it, once the create's start had time to
- * reach DMS (the read-lag grace after its ask: longer than one DMS request may take). A
- * replication running before the create, that stays in the stack, is left alone.
+ * reach DMS: counted from the fence (createStartLandsWithinMs), and no earlier than the read-lag
+ * grace after the create's ask. A replication DMS then still shows never run is looked at for
+ * one more read-lag grace (a Describe lagging a start that landed late) before it is judged at rest.
+ * Remaining window: a create's start that DMS still does not show 25 s after the fence (5 s + 10 s
+ * + a 10-s read lag) is missed. A replication running before the create, that stays in the stack,
+ * is left alone.
  */
 function cancelledCreateDelete(
   client: DatabaseMigrationServiceClient,
@@ -185,11 +201,14 @@ function cancelledCreateDelete(
     subject: `what a cancelled create started (if anything) to stop: ${stop.subject}`,
     async start(): Promise<OperationMark> {
       const record = recordOfStack(await recordAsk(target.arn, { action: 'stop', by: asker.by }), event.StackId);
+      const fencedAt = Date.now();
       const mine = record?.asks.findIndex((a) => 'stack' in a.by && a.by.request === event.RequestId) ?? -1;
       const createAsk = record?.asks.slice(0, Math.max(0, mine)).reverse()
         .find((a) => 'stack' in a.by && a.by.resource === event.LogicalResourceId);
       const started = createAsk !== undefined && createAsk.refused === undefined && (START_ACTIONS as readonly string[]).includes(createAsk.action);
-      return started ? { createStarted: true, actAfter: createAsk.at + graceMs('readLag') } : { actAfter: 0 };
+      if (!started) return { actAfter: 0 };
+      const actAfter = Math.max(fencedAt + createStartLandsWithinMs(), createAsk.at + graceMs('readLag'));
+      return { createStarted: true, actAfter, lookUntil: actAfter + graceMs('readLag') };
     },
     async check(mark) {
       if (mark.createStarted !== true) {
@@ -202,6 +221,14 @@ function cancelledCreateDelete(
       }
       const actAfter = Number(mark.actAfter);
       if (Date.now() < actAfter) return { done: false, status: 'waiting for the cancelled create\'s start to reach DMS', recheckAt: actAfter, holdUntil: actAfter };
+      const lookUntil = Number(mark.lookUntil ?? 0);
+      if (Date.now() < lookUntil) {
+        // The create's start is on record: DMS showing it never run may still lag that start.
+        const state = await describeReplication(client, target);
+        if (state && NEVER_RAN.has(state.status)) {
+          return { done: false, status: state.status, detail: 'the cancelled create\'s start is on record; DMS may not show it yet', recheckAt: Math.min(lookUntil, Date.now() + 2_000) };
+        }
+      }
       return stop.check({});
     },
   };

@@ -4,8 +4,8 @@
  * against the DMS emulator (which also serves SSM). Each test names the issue's item.
  */
 import { DatabaseMigrationServiceClient, StopReplicationCommand } from '@aws-sdk/client-database-migration-service';
-import { Duration, Stack } from 'aws-cdk-lib';
-import { recordAsk } from '../../lambda/dms';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { intentParameterName, readIntent, recordAsk } from '../../lambda/dms';
 import { DmsReplicationRun, ReplicationDesiredState, ReplicationWaitFor } from '../../src';
 import { dmsResourceTypes, LifecycleDriver, LifecycleDriverOptions, ProgressEvent, StackOperationResult } from '../../tools/lifecycle';
 import { statusOnceSettled, useEmulatedDms } from '../support/emulated-dms';
@@ -28,6 +28,8 @@ interface Shape {
   readonly cdcStartTime?: string;
   readonly desiredState?: ReplicationDesiredState;
   readonly reloadTrigger?: string;
+  /** The config's removal policy is RETAIN. */
+  readonly retain?: boolean;
 }
 
 /** A stack with a serverless config and its run. */
@@ -35,6 +37,7 @@ function app(name: string, shape: Shape = {}): string {
   return synthStack((stack: Stack) => {
     const config = replicationConfig(stack, name, shape.schema ?? 'sales');
     if (shape.replicationType) config.replicationType = shape.replicationType;
+    if (shape.retain) config.applyRemovalPolicy(RemovalPolicy.RETAIN);
     DmsReplicationRun.forReplicationConfig(stack, 'RunConfig', config, {
       waitFor: shape.waitFor ?? ReplicationWaitFor.RUNNING,
       pollInterval: Duration.seconds(1),
@@ -87,6 +90,29 @@ describe('item 1: a rollback restores the state before the update', () => {
     expect(startsOn(configArn)).toEqual(['start-replication', 'resume-processing', 'resume-processing']);
     expect(updated.events.filter((e) => e.status === 'DELETE_FAILED')).toEqual([]);
     expect(status(configArn)).toBe('running');
+  }, 180_000);
+
+  test('a forward resume whose answer was lost, sent again and refused (DMS still starting it), then failed by DMS: the rollback resumes it once, and it runs again', async () => {
+    let name = '';
+    let configArn = '';
+    const { driver, ...rest } = await deployed({}, (e) => {
+      if (e.logicalId === name && e.status === 'UPDATE_ROLLBACK_IN_PROGRESS') dms().setRunBehavior(configArn, { outcome: 'runs', startDurationMs: 800, describeLagMs: 0 });
+    }, { env: { ...dms().env(), ...ENV, DMS_LIFECYCLE_REQUEST_TIMEOUT_MS: '1000' } });
+    name = rest.name;
+    configArn = rest.configArn;
+    // The resume lands, its answer comes after the client gave up (1 s), and Describe still shows `stopped` when the start is
+    // tried again (~2 s later; the lag ends within the read-lag grace after the retry): DMS refuses the retry, starting it already.
+    dms().setRunBehavior(configArn, { outcome: 'fails', startDurationMs: 6_000, describeLagMs: 3_000, failureMessage: 'Table mapping refers to a missing schema' });
+    dms().delayNext('StartReplication', 3_000);
+    const updated = await driver.update(app(name, { schema: 'billing' }));
+    expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(failuresOf(updated)[0]).toMatch(/^RunConfig: The replication config \S+ failed: .*Table mapping refers to a missing schema/);
+    // The forward resume (answer lost), its retry (refused: DMS was starting it), the rollback's one resume.
+    expect(startsOn(configArn)).toEqual(['start-replication', 'resume-processing', 'resume-processing!InvalidResourceStateFault', 'resume-processing']);
+    // The refusal did not mark our landed resume refused.
+    expect((await readIntent(configArn))?.asks.filter((a) => a.action === 'resume').map((a) => a.refused)).toEqual([undefined]);
+    expect(updated.events.filter((e) => e.status === 'DELETE_FAILED')).toEqual([]);
+    expect(await statusOnceSettled(dms(), configArn, 'running')).toBe('running');
   }, 180_000);
 
   test('when the rollback\'s resume fails too, the guard\'s cleanup says so in DMS\'s words (DELETE_FAILED) and resumes nothing more; the rollback completes', async () => {
@@ -316,6 +342,34 @@ describe('item 9: an operation that was cancelled or has ended does not act afte
     const replayed = await driver.replay(runId(driver).logicalId);
     expect(replayed).toMatchObject({ status: 'SUCCESS', physicalResourceId: first });
     expect(startsOn(arn)).toEqual(['start-replication']);
+  }, 120_000);
+
+  // The Delete first looks 15 s after its fence (5 + 10 s; with a 1-s DMS request timeout: 6 s). A Describe lagging the start
+  // past that look (9.5 s, within a 10-s read-lag grace) is looked at again for the grace.
+  test.each<{ config: string; retain: boolean; lagMs: number; env: Record<string, string> }>([
+    { config: 'deleted', retain: false, lagMs: 4_000, env: {} },
+    { config: 'retained', retain: true, lagMs: 4_000, env: {} },
+    { config: 'deleted, DMS showing the start only after the first look', retain: false, lagMs: 9_500, env: { DMS_LIFECYCLE_REQUEST_TIMEOUT_MS: '1000', DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '10' } },
+  ])('a cancelled create whose start reaches DMS late (a slow read-back of its ask): the rollback stops it; the config is $config', async ({ retain, lagMs, env: extra }) => {
+    const name = `Intent${++n}`;
+    const arn = dms().arnForIdentifier('replication-config', `${name}-config`);
+    const parameter = intentParameterName(arn);
+    // The create's read-back of its ask is answered 4.5 s late (SSM's request timeout is 5 s), so its start reaches DMS
+    // long after its ask; Describe then shows the start only lagMs later (within the read-lag grace, here 5 s or 10 s).
+    dms().setRunBehavior(arn, { describeLagMs: lagMs });
+    dms().afterNextCall('StartReplication', () => dms().setRunBehavior(arn, { describeLagMs: 0 }), arn); // the start lags; the stop does not
+    dms().afterNextCall('PutParameter', () => dms().delayNext('GetParameter', 4_500, 1, parameter), parameter);
+    const env = { ...dms().env(), ...ENV, DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '5', ...extra };
+    const driver = new LifecycleDriver({ assemblyDir: app(name, { retain }), stackName: name, env, resourceTypes: dmsResourceTypes(dms()) });
+    const created = await driver.deploy({ cancelAfterMs: 1_500, onFailure: 'ROLLBACK' });
+    await driver.settle();
+    expect(failuresOf(created).filter((f) => !f.startsWith('RunConfig: Resource creation cancelled'))).toEqual([]);
+    expect(created.status).toBe('ROLLBACK_COMPLETE');
+    // The create sent its start, and the rollback stopped it.
+    expect(startsOn(arn)).toEqual(['start-replication']);
+    expect(dms().callsTo('StopReplication').filter((c) => c.input?.ReplicationConfigArn === arn).length).toBe(1);
+    expect(status(arn)).toBe(retain ? 'stopped' : undefined);
+    driver.dispose();
   }, 120_000);
 
   test('a create replayed after its operation ended (someone asked since: a stop) answers the same physical id and starts nothing', async () => {

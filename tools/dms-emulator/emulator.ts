@@ -418,10 +418,11 @@ export class DmsEmulator {
    * The next `times` (default 1) calls to `operation` run normally when they arrive, but their
    * answer is sent only `ms` later (on top of `latencyMs`): a client whose request timeout is
    * shorter gives up, and the operation has still taken effect. Recorded in {@link calls} with
-   * `delayMs`. {@link close} drops held-back answers at once.
+   * `delayMs`. {@link close} drops held-back answers at once. With `about`, only calls whose
+   * input mentions it (an ARN, an SSM parameter name) are delayed.
    */
-  delayNext(operation: string, ms: number, times: number = 1): void {
-    this.faults.delayNext(operation, ms, times);
+  delayNext(operation: string, ms: number, times: number = 1, about?: string): void {
+    this.faults.delayNext(operation, ms, times, about);
   }
 
   /** Forgets the faults still queued for `operation` (or for every operation). */

@@ -37,9 +37,9 @@ export class FaultInjector {
     this.enqueue(operation, () => ({ kind: 'drop' }), times);
   }
 
-  delayNext(operation: string, ms: number, times: number): void {
+  delayNext(operation: string, ms: number, times: number, about?: string): void {
     if (!Number.isFinite(ms) || ms < 0) throw new Error(`delayNext: ms must be a finite number >= 0, got ${ms}`);
-    this.enqueue(operation, () => ({ kind: 'delay', ms }), times);
+    this.enqueue(operation, () => ({ kind: 'delay', ms }), times, about);
   }
 
   /** Drops every fault still queued (for `operation`, or all). */

@@ -41,6 +41,11 @@ export interface RunBehavior {
   /** For a replication CloudFormation creates: how long `stopping` lasts. @default 2000 */
   readonly stopDurationMs?: number;
   /**
+   * For a replication CloudFormation creates: for this long after a stop or a start, Describe
+   * still shows it as it was before (a read lagging a write). @default 0
+   */
+  readonly describeLagMs?: number;
+  /**
    * When DMS dates a start (StartDate, FreshStartDate, a task's ReplicationTaskStartDate),
    * which DMS does not document: 'request' = the moment it accepts the start (a start that
    * then fails keeps that date); 'running' = when the replication reaches `running`, so a

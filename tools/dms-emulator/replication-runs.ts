@@ -102,7 +102,7 @@ export class ReplicationRuns<O extends { readonly status: string }> {
 
   constructor(
     private readonly kind: RunnableKind,
-    private readonly registry: StoppableRegistry<O & { readonly stopDurationMs?: number }>,
+    private readonly registry: StoppableRegistry<O & { readonly stopDurationMs?: number; readonly describeLagMs?: number }>,
     private readonly arns: ArnBuilder,
     private readonly defaultBehavior: RunBehavior,
     private readonly wire: (record: StoppableResource<O>) => object,
@@ -113,9 +113,14 @@ export class ReplicationRuns<O extends { readonly status: string }> {
     this.behaviors.set(arn, { ...this.behaviors.get(arn), ...behavior });
     const record = this.registry.record(arn);
     if (record?.run) record.run.behavior = { ...record.run.behavior, ...behavior };
-    // How long its next stop lasts, for one that exists already.
-    if (record && behavior.stopDurationMs !== undefined) {
-      (record as { options: O }).options = { ...record.options, stopDurationMs: behavior.stopDurationMs };
+    // How long its next stop lasts, and how long Describe lags it, for one that exists already.
+    if (record && (behavior.stopDurationMs !== undefined || behavior.describeLagMs !== undefined)) {
+      const { stopDurationMs, describeLagMs } = behavior;
+      (record as { options: O }).options = {
+        ...record.options,
+        ...(stopDurationMs !== undefined ? { stopDurationMs } : {}),
+        ...(describeLagMs !== undefined ? { describeLagMs } : {}),
+      };
     }
   }
 
@@ -151,7 +156,8 @@ export class ReplicationRuns<O extends { readonly status: string }> {
     const migrationType = migrationTypeOf(requireString(input, this.kind.typeMember));
     const tableMappings = tableMappingsOf(input);
     const behavior = { ...this.defaultBehavior, ...this.behaviors.get(arn) };
-    this.registry.add(arn, { status: this.kind.neverRunStatus, stopDurationMs: behavior.stopDurationMs } as O & { stopDurationMs?: number });
+    const options = { status: this.kind.neverRunStatus, stopDurationMs: behavior.stopDurationMs, describeLagMs: behavior.describeLagMs };
+    this.registry.add(arn, options as O & { stopDurationMs?: number; describeLagMs?: number });
     const record = this.registry.record(arn)!;
     record.run = newRun(this.kind.neverRunStatus, this.kind, migrationType, behavior);
     record.run.tableMappings = tableMappings;
