@@ -1,5 +1,6 @@
 import { DatabaseMigrationServiceClient, StopReplicationCommand, StopReplicationTaskCommand } from '@aws-sdk/client-database-migration-service';
 import { apiFailure, isInvalidState, isNotFound } from './errors';
+import { graceMs } from './grace';
 import { askedBy, AskedBy, IntentAction, overtaken, readIntent, recordAsk } from './intent-record';
 import { DmsOperation, OperationMark, Progress } from './operation';
 import { DmsRefusal, RefusalWatch } from './refusal';
@@ -59,12 +60,18 @@ export function replicationStop(
   const subject = `${STOP[target.kind].noun} ${target.arn} to stop`;
   const refusals = new RefusalWatch();
   let recorded = false;
+  /** When DMS accepted this request's last stop (epoch ms), in this invocation or, through the mark, an earlier one. */
+  let acceptedAt: number | undefined;
 
   /** One look, and a stop if it runs. In `start` a refusal throws (the caller retries it); in checks it is watched. */
   async function progressAndStop(inStart: boolean): Promise<Progress & { stopRequested?: boolean }> {
     const state = await describeReplication(client, target);
     if (!state) return { done: true, status: 'not-found', attributes: { [Attribute.STATUS]: 'not-found' } };
     const detail = stateDetail(state);
+    if (UNDER_WAY.has(state.status) && acceptedAt !== undefined && Date.now() - acceptedAt < graceMs('readLag')) {
+      // DMS took our stop moments ago and a lagging Describe does not show it yet: another stop would only be refused.
+      return { done: false, status: state.status, detail: 'stop requested; DMS does not show it yet', recheckAt: acceptedAt + graceMs('readLag') };
+    }
     if (UNDER_WAY.has(state.status)) {
       if (options.intent && !recorded) {
         await recordAsk(target.arn, { action: options.intent.action ?? 'stop', from: state.status, by: options.intent.by });
@@ -73,6 +80,7 @@ export function replicationStop(
       try {
         await requestStop(client, target);
         refusals.accepted();
+        acceptedAt = Date.now();
       } catch (err) {
         if (!(err instanceof DmsRefusal)) throw err;
         if (options.refusalEndsWait) return { done: true, status: `${state.status}, stop refused`, detail: err.detail, attributes: { [Attribute.STATUS]: state.status } };
@@ -94,9 +102,10 @@ export function replicationStop(
         if (askedBy(record, options.intent.by) && overtaken(record, options.intent.by)) return { overtaken: true };
       }
       const progress = await progressAndStop(true);
-      return progress.stopRequested ? { stopRequested: true } : {};
+      return progress.stopRequested ? { stopRequested: true, stopAcceptedAt: acceptedAt } : {};
     },
     async check(mark) {
+      if (typeof mark.stopAcceptedAt === 'number') acceptedAt ??= mark.stopAcceptedAt;
       if (mark.overtaken !== true) return progressAndStop(false);
       const state = await describeReplication(client, target);
       return { done: true, status: state?.status ?? 'not-found', detail: 'a later request asked since; this one acts no more', attributes: { [Attribute.STATUS]: state?.status ?? 'not-found' } };

@@ -44,6 +44,21 @@ test.each([
   expect(dms().replication(arn)?.Status).toBe(finalStatus);
 });
 
+test('a Describe that lags the stop longer than the refusal grace: the stop is sent once, and the delete completes', async () => {
+  const arn = literalConfig('running', { describeLagMs: 7_000 });
+  const synth = synthStack((stack) => {
+    new DmsReplicationTeardown(stack, 'Teardown', { replicationConfigArn: arn, pollInterval: Duration.seconds(1) });
+  }, `Teardown${++n}`);
+  const env = { ...dms().env(), DMS_LIFECYCLE_REFUSAL_GRACE_SECONDS: '3', DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS: '10' };
+  const driver = new LifecycleDriver({ assemblyDir: synth.assemblyDir, stackName: synth.stackName, env });
+  expect((await driver.deploy()).status).toBe('CREATE_COMPLETE');
+  const result = await driver.destroy();
+  expect(result.failures.map((f) => f.reason)).toEqual([]);
+  expect(result.status).toBe('DELETE_COMPLETE');
+  expect(stopCalls(arn).map((c) => c.errorCode ?? 'ok')).toEqual(['ok']);
+  expect(dms().replication(arn)?.Status).toBe('stopped');
+});
+
 test('a missing config: destroy succeeds', async () => {
   const arn = dms().replicationConfigArn('NEVER');
   const driver = await deployed((stack) => {
