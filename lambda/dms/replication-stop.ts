@@ -102,7 +102,7 @@ export function replicationStop(
         if (askedBy(record, options.intent.by) && overtaken(record, options.intent.by)) return { overtaken: true };
       }
       const progress = await progressAndStop(true);
-      return progress.stopRequested ? { stopRequested: true, stopAcceptedAt: acceptedAt } : {};
+      return progress.stopRequested ? { stopRequested: true, ...(acceptedAt !== undefined ? { stopAcceptedAt: acceptedAt } : {}) } : {};
     },
     async check(mark) {
       if (typeof mark.stopAcceptedAt === 'number') acceptedAt ??= mark.stopAcceptedAt;

@@ -6,8 +6,8 @@
  */
 import { DatabaseMigrationServiceClient, ModifyReplicationConfigCommand } from '@aws-sdk/client-database-migration-service';
 import * as handlers from '../../lambda/replication-run';
-import { CloudFormationEndpoint, StackResourceSummary } from '../../tools/lifecycle';
 import { cfnEvent, lambdaContext } from '../support/cfn-events';
+import { useEmulatedCloudFormation } from '../support/emulated-cloudformation';
 import { useEmulatedDms } from '../support/emulated-dms';
 
 process.env.DMS_LIFECYCLE_POLL_BUDGET_SECONDS = '5';
@@ -16,20 +16,13 @@ const dms = useEmulatedDms({ runBehavior: { startDurationMs: 300, modifyDuration
 
 /** The provider's onEvent Lambda timeout (src/private/lifecycle-provider.ts). */
 const ON_EVENT_TIMEOUT_MS = 10 * 60_000;
-const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Test/guid';
-let stackStatus = 'UPDATE_IN_PROGRESS';
-let resources: StackResourceSummary[] = [];
-let cloudFormation: CloudFormationEndpoint;
-beforeAll(async () => {
+/** The stack the handlers ask CloudFormation about: its status and resources, set per test. */
+const { stack } = useEmulatedCloudFormation();
+stack.status = 'UPDATE_IN_PROGRESS';
+stack.templateResources = ['Config', 'Resource'];
+beforeAll(() => {
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  cloudFormation = await CloudFormationEndpoint.start({
-    stacks: () => [{ stackId: STACK_ID, stackName: 'Test', stackStatus, creationTime: 0 }],
-    resources: () => resources,
-    template: () => ({ Resources: { Config: {}, Resource: {} } }),
-  });
-  process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = cloudFormation.url;
 });
-afterAll(() => cloudFormation.close());
 
 let n = 0;
 /** A stopped config that DMS then shows `modifying` for three hours. */
@@ -37,7 +30,7 @@ async function modifyingConfig(modifyDurationMs = 3 * 3600_000): Promise<string>
   const arn = dms().replicationConfigArn(`REST${++n}`);
   dms().addReplication(arn, { status: 'stopped', stopDurationMs: 400, behavior: { modifyDurationMs } });
   await new DatabaseMigrationServiceClient({}).send(new ModifyReplicationConfigCommand({ ReplicationConfigArn: arn, TableMappings: '{"rules":[{}]}' }));
-  resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
+  stack.resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
   return arn;
 }
 const props = (arn: string, timeoutSeconds: number, extra: Record<string, string> = {}) => ({
@@ -89,7 +82,7 @@ describe.each([[60], [300], [3600]])('with a %i-s timeout, DMS modifying for hou
 
   test('a rollback\'s restore hands the wait to isComplete before the request\'s deadline', async () => {
     const arn = await modifyingConfig();
-    stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
+    stack.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
     const old = props(arn, timeoutSeconds);
     const event = cfnEvent('Update', old, { oldProperties: { ...old, ReplicationProperties: '{"TableMappings":"v2"}' }, physicalId: arn, resourceType: 'Custom::DmsReplicationRun' });
     await expectWaitHandedToIsComplete(arn, event);
@@ -97,14 +90,14 @@ describe.each([[60], [300], [3600]])('with a %i-s timeout, DMS modifying for hou
 
   test('the guard\'s restart (the rollback\'s cleanup) hands the wait to isComplete before the request\'s deadline', async () => {
     const arn = await modifyingConfig();
-    stackStatus = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
+    stack.status = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
     const event = cfnEvent('Delete', guardProps(timeoutSeconds), { physicalId: 'Config:0123456789ab:stopped', resourceType: 'Custom::DmsReplicationGuard' });
     await expectWaitHandedToIsComplete(arn, event);
   });
 
   test('a forward start fails saying what DMS showed, before the request\'s deadline, and starts nothing', async () => {
     const arn = await modifyingConfig();
-    stackStatus = 'UPDATE_IN_PROGRESS';
+    stack.status = 'UPDATE_IN_PROGRESS';
     const next = props(arn, timeoutSeconds, { ReplicationProperties: '{"TableMappings":"v2"}' });
     const event = cfnEvent('Update', next, { oldProperties: props(arn, timeoutSeconds), physicalId: arn, resourceType: 'Custom::DmsReplicationRun' });
     const { error, tookMs } = await timedOnEvent(event);
@@ -117,7 +110,7 @@ describe.each([[60], [300], [3600]])('with a %i-s timeout, DMS modifying for hou
 test('a read DMS throttles late in a long wait for rest is retried up to the wait\'s end, and the start follows', async () => {
   // Modifying for 5 min; DescribeReplications throttled (past the SDK's own retries) 2 min in, after onEvent's 90 s of start retries.
   const arn = await modifyingConfig(5 * 60_000);
-  stackStatus = 'UPDATE_IN_PROGRESS';
+  stack.status = 'UPDATE_IN_PROGRESS';
   const throttleLater = setTimeout(() => dms().throttle('DescribeReplications', 3), 120_000);
   try {
     const next = props(arn, 900, { ReplicationProperties: '{"TableMappings":"v2"}' });

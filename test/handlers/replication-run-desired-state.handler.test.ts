@@ -6,31 +6,23 @@ import { createHash } from 'crypto';
 import { DatabaseMigrationServiceClient, StopReplicationCommand } from '@aws-sdk/client-database-migration-service';
 import { recordAsk } from '../../lambda/dms';
 import * as handlers from '../../lambda/replication-run';
-import { CloudFormationEndpoint, StackResourceSummary } from '../../tools/lifecycle';
 import { cfnEvent } from '../support/cfn-events';
+import { useEmulatedCloudFormation } from '../support/emulated-cloudformation';
 import { useEmulatedDms } from '../support/emulated-dms';
 import { runHandlers } from '../support/handler-loop';
 
 process.env.DMS_LIFECYCLE_POLL_BUDGET_SECONDS = '3';
 const dms = useEmulatedDms({ runBehavior: { startDurationMs: 300, fullLoadDurationMs: 600, modifyDurationMs: 800, tables: 4 } });
 
-const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Test/guid';
-let stackStatus = 'UPDATE_IN_PROGRESS';
-let resources: StackResourceSummary[] = [];
-let cloudFormation: CloudFormationEndpoint;
-beforeAll(async () => {
+/** The stack the handlers ask CloudFormation about: its status and resources, set per test. */
+const { stack } = useEmulatedCloudFormation();
+stack.status = 'UPDATE_IN_PROGRESS';
+beforeAll(() => {
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  cloudFormation = await CloudFormationEndpoint.start({
-    stacks: () => [{ stackId: STACK_ID, stackName: 'Test', stackStatus, creationTime: 0 }],
-    resources: () => resources,
-    template: () => ({ Resources: {} }),
-  });
-  process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = cloudFormation.url;
 });
-afterAll(() => cloudFormation.close());
 beforeEach(() => {
-  stackStatus = 'UPDATE_IN_PROGRESS';
-  resources = [];
+  stack.status = 'UPDATE_IN_PROGRESS';
+  stack.resources = [];
 });
 
 const RUN = 'Custom::DmsReplicationRun';
@@ -100,7 +92,7 @@ describe('the run', () => {
     const startedDuring = config('stopped');
     await runHandlers(handlers, cfnEvent('Update', runProps(startedDuring, 'running'), { oldProperties: runProps(startedDuring, 'stopped'), physicalId: startedDuring, resourceType: RUN }));
     expect(dms().replication(startedDuring)?.Status).toBe('running');
-    stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
+    stack.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
     const rolledBack = await runHandlers(handlers, cfnEvent('Update', runProps(startedDuring, 'stopped'), { oldProperties: runProps(startedDuring, 'running'), physicalId: startedDuring, resourceType: RUN }));
     expect(rolledBack.data).toMatchObject({ Status: 'stopped' });
     // Running before the update, whatever DMS's dates say: no start of this stack on record, nothing stopped.
@@ -125,7 +117,7 @@ describe('the guard', () => {
 
   test('with STOPPED, a forward Update still stops the replication before the modify', async () => {
     const arn = config('running');
-    resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
+    stack.resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
     const updated = await runHandlers(handlers, cfnEvent('Update', { ...guardProps('stopped'), ReplicationProperties: 'v2' }, { oldProperties: guardProps('stopped'), physicalId: idOf('v1'), resourceType: GUARD }));
     expect(updated.physicalId).toBe(`${idOf('v2')}:stopped`);
     expect(dms().replication(arn)?.Status).toBe('stopped');
@@ -134,38 +126,38 @@ describe('the guard', () => {
   test('the rollback of a failed forward Update restarts what it stopped (its stop on record) only towards RUNNING', async () => {
     for (const [desired, expected] of [['stopped', []], ['running', ['resume-processing']]] as const) {
       const arn = config('running');
-      resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
+      stack.resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
       const forward = cfnEvent('Update', { ...guardProps(desired), ReplicationProperties: 'v2' }, { oldProperties: guardProps(desired), physicalId: idOf('v1'), resourceType: GUARD });
       await runHandlers(handlers, forward);
-      stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
+      stack.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
       // The id still names the properties rolled back to: CloudFormation never modified the config.
       const rolledBack = await runHandlers(handlers, cfnEvent('Update', guardProps(desired), { oldProperties: { ...guardProps(desired), ReplicationProperties: 'v2' }, physicalId: idOf('v1'), resourceType: GUARD }));
       expect(rolledBack.physicalId).toBe(idOf('v1'));
       expect(starts(arn)).toEqual(expected);
-      stackStatus = 'UPDATE_IN_PROGRESS';
+      stack.status = 'UPDATE_IN_PROGRESS';
     }
   });
 
   test('the rollback of a failed forward Update leaves a stop that is not its own (none on record, or the CLI\'s since)', async () => {
     for (const stopBy of ['unrecorded', 'cli'] as const) {
       const arn = config('running');
-      resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
+      stack.resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
       if (stopBy === 'cli') {
         await runHandlers(handlers, cfnEvent('Update', { ...guardProps('running'), ReplicationProperties: 'v2' }, { oldProperties: guardProps('running'), physicalId: idOf('v1'), resourceType: GUARD }));
         await recordAsk(arn, { action: 'stop', from: 'stopped', by: { cli: 'stop-replication' } });
       } else {
         await new DatabaseMigrationServiceClient({}).send(new StopReplicationCommand({ ReplicationConfigArn: arn }));
       }
-      stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
+      stack.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
       await runHandlers(handlers, cfnEvent('Update', guardProps('running'), { oldProperties: { ...guardProps('running'), ReplicationProperties: 'v2' }, physicalId: idOf('v1'), resourceType: GUARD }));
       expect(starts(arn)).toEqual([]);
-      stackStatus = 'UPDATE_IN_PROGRESS';
+      stack.status = 'UPDATE_IN_PROGRESS';
     }
   });
 
   test('an Update that changes only the desired state stops nothing and keeps the id (and its :stopped)', async () => {
     const arn = config('running');
-    resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
+    stack.resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
     const id = `${idOf('v1')}:stopped`;
     const updated = await runHandlers(handlers, cfnEvent('Update', guardProps('stopped'), { oldProperties: guardProps('running'), physicalId: id, resourceType: GUARD }));
     expect(updated.physicalId).toBe(id);

@@ -16,8 +16,8 @@ import { recordAsk, waitForOperation } from '../../lambda/dms';
 import { ResourcePropertyReader } from '../../lambda/handler-kit/resource-properties';
 import * as handlers from '../../lambda/replication-run';
 import { runKind } from '../../lambda/replication-run/run';
-import { CloudFormationEndpoint, StackResourceSummary } from '../../tools/lifecycle';
 import { cfnEvent } from '../support/cfn-events';
+import { TEST_STACK_ID, useEmulatedCloudFormation } from '../support/emulated-cloudformation';
 import { useEmulatedDms } from '../support/emulated-dms';
 import { runHandlers } from '../support/handler-loop';
 
@@ -26,25 +26,16 @@ process.env.DMS_LIFECYCLE_READ_LAG_GRACE_SECONDS = '2';
 process.env.DMS_LIFECYCLE_REST_WAIT_SECONDS = '30';
 const dms = useEmulatedDms({ runBehavior: { startDurationMs: 300, fullLoadDurationMs: 600, modifyDurationMs: 800, tables: 4 } });
 
-const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Test/guid';
-let stackStatus = 'UPDATE_IN_PROGRESS';
-let resources: StackResourceSummary[] = [];
-let templateIds: string[] = [];
-let cloudFormation: CloudFormationEndpoint;
-beforeAll(async () => {
+/** The stack the handlers ask CloudFormation about: its status and resources, set per test. */
+const { stack, endpoint } = useEmulatedCloudFormation();
+stack.status = 'UPDATE_IN_PROGRESS';
+beforeAll(() => {
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  cloudFormation = await CloudFormationEndpoint.start({
-    stacks: () => [{ stackId: STACK_ID, stackName: 'Test', stackStatus, creationTime: 0 }],
-    resources: () => resources,
-    template: () => ({ Resources: Object.fromEntries(templateIds.map((id) => [id, {}])) }),
-  });
-  process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = cloudFormation.url;
 });
-afterAll(() => cloudFormation.close());
 beforeEach(() => {
-  stackStatus = 'UPDATE_IN_PROGRESS';
-  resources = [];
-  templateIds = [];
+  stack.status = 'UPDATE_IN_PROGRESS';
+  stack.resources = [];
+  stack.templateResources = [];
 });
 
 const RUN = 'Custom::DmsReplicationRun';
@@ -138,9 +129,9 @@ describe('the run\'s Delete stops only what goes away, or what its own create st
     const arn = config('running');
     const created = await runHandlers(handlers, cfnEvent('Create', runProps({ ReplicationConfigArn: arn }), { resourceType: RUN }));
     expect(created.physicalId).toBe(arn);
-    stackStatus = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
-    templateIds = ['Config']; // the run is not in the template rolled back to: the failed update added it
-    resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
+    stack.status = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
+    stack.templateResources = ['Config']; // the run is not in the template rolled back to: the failed update added it
+    stack.resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
     await runHandlers(handlers, cfnEvent('Delete', runProps({ ReplicationConfigArn: arn }), { physicalId: created.physicalId, resourceType: RUN }));
     expect(stops(arn)).toEqual([]);
     expect(status(arn)).toBe('running');
@@ -149,25 +140,25 @@ describe('the run\'s Delete stops only what goes away, or what its own create st
   test('a create that started it: its rollback Delete undoes the start', async () => {
     const arn = config('created');
     const created = await runHandlers(handlers, cfnEvent('Create', runProps({ ReplicationConfigArn: arn }), { resourceType: RUN }));
-    stackStatus = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
-    templateIds = ['Config'];
-    resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
+    stack.status = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
+    stack.templateResources = ['Config'];
+    stack.resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
     await runHandlers(handlers, cfnEvent('Delete', runProps({ ReplicationConfigArn: arn }), { physicalId: created.physicalId, resourceType: RUN }));
     expect(status(arn)).toBe('stopped');
   });
 
   test('a create whose stack is rolling back starts nothing, and says why', async () => {
     const arn = config('created');
-    stackStatus = 'ROLLBACK_IN_PROGRESS';
+    stack.status = 'ROLLBACK_IN_PROGRESS';
     await expect(runHandlers(handlers, cfnEvent('Create', runProps({ ReplicationConfigArn: arn }), { resourceType: RUN }))).rejects.toThrow(
-      `Not starting the replication config ${arn}: stack ${STACK_ID} is ROLLBACK_IN_PROGRESS, so this create no longer starts anything`,
+      `Not starting the replication config ${arn}: stack ${TEST_STACK_ID} is ROLLBACK_IN_PROGRESS, so this create no longer starts anything`,
     );
     expect(starts(arn)).toEqual([]);
   });
 
   test('a cancelled create\'s Delete (an id CloudFormation made up) waits out the create, then stops what goes away', async () => {
     const arn = config('created');
-    stackStatus = 'ROLLBACK_IN_PROGRESS';
+    stack.status = 'ROLLBACK_IN_PROGRESS';
     // The create's start lands just after the Delete arrives.
     const began = Date.now();
     const deleting = runHandlers(handlers, cfnEvent('Delete', runProps({ ReplicationConfigArn: arn }), { physicalId: 'Test-RunResource-1A2B3C4D5E6F', resourceType: RUN }));
@@ -181,7 +172,7 @@ describe('the run\'s Delete stops only what goes away, or what its own create st
 
   test('a cancelled create\'s Delete whose stack reads CloudFormation throttles hands back to the waiter until the request\'s deadline (simulated clock)', async () => {
     const arn = config('stopped');
-    stackStatus = 'ROLLBACK_IN_PROGRESS';
+    stack.status = 'ROLLBACK_IN_PROGRESS';
     const event = cfnEvent('Delete', runProps({ ReplicationConfigArn: arn }), { physicalId: 'Test-RunResource-THROTTLED', resourceType: RUN });
     const operation = runKind.operation(new ResourcePropertyReader(event.ResourceProperties), 'run', event);
     let now = Date.now();
@@ -198,18 +189,18 @@ describe('the run\'s Delete stops only what goes away, or what its own create st
     }
     try {
       // Four minutes of throttling: several invocations hand back, then the Delete goes on.
-      cloudFormation.throttleWhile(() => now < startedAt + 4 * 60_000);
+      endpoint().throttleWhile(() => now < startedAt + 4 * 60_000);
       const done = await invocations(startedAt + 20 * 60_000);
       expect(done.count).toBeGreaterThanOrEqual(4);
       expect(now).toBeGreaterThanOrEqual(startedAt + 4 * 60_000);
       expect(done.progress).toMatchObject({ done: true, status: 'stopped' });
       // Throttling past the request's deadline fails it there, with CloudFormation's words, not as an unreadable stack.
-      cloudFormation.throttleWhile(() => true);
+      endpoint().throttleWhile(() => true);
       const deadline = now + 5 * 60_000;
       await expect(invocations(deadline)).rejects.toThrow(/; last check failed: Throttling: Rate exceeded\. /);
       expect(now).toBeGreaterThanOrEqual(deadline);
     } finally {
-      cloudFormation.throttleWhile(() => false);
+      endpoint().throttleWhile(() => false);
     }
   });
 
@@ -220,9 +211,9 @@ describe('the run\'s Delete stops only what goes away, or what its own create st
     const createEvent = cfnEvent('Create', runProps({ ReplicationConfigArn: during }), { resourceType: RUN });
     await recordAsk(during, { action: 'start', startType: 'start-replication', from: 'created', by: { stack: createEvent.StackId, resource: createEvent.LogicalResourceId, request: createEvent.RequestId } });
     await new DatabaseMigrationServiceClient({}).send(new StartReplicationCommand({ ReplicationConfigArn: during, StartReplicationType: 'start-replication' }));
-    stackStatus = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
-    templateIds = ['ConfigA', 'ConfigB'];
-    resources = [before, during].map((arn, i) => ({ logicalId: `Config${'AB'[i]}`, physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }));
+    stack.status = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
+    stack.templateResources = ['ConfigA', 'ConfigB'];
+    stack.resources = [before, during].map((arn, i) => ({ logicalId: `Config${'AB'[i]}`, physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }));
     for (const arn of [before, during]) {
       await runHandlers(handlers, cfnEvent('Delete', runProps({ ReplicationConfigArn: arn }), { physicalId: 'Test-RunResource-MADEUP', resourceType: RUN }));
     }
@@ -241,7 +232,7 @@ describe('a rollback only restores the running state (case 2)', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(dms().replicationRun(arn)).toMatchObject({ Status: 'stopped', ReplicationTaskStats: { FullLoadProgressPercent: expect.any(Number) } });
     dms().resetCalls();
-    stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
+    stack.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
     const attempted = runProps({ ReplicationTaskArn: arn }, { ReloadTrigger: '2', WaitFor: 'full-load-finished', TimeoutSeconds: '20', ReplicationProperties: '{"TableMappings":"v2"}' });
     const old = runProps({ ReplicationTaskArn: arn }, { ReloadTrigger: '1', WaitFor: 'full-load-finished', TimeoutSeconds: '20' });
     const rolledBack = await runHandlers(handlers, cfnEvent('Update', old, { oldProperties: attempted, physicalId: arn, resourceType: RUN }));
@@ -254,7 +245,7 @@ describe('a rollback only restores the running state (case 2)', () => {
   test.each([['Create', '4', /after [23] s/], ['Update', '30', /after [5-7] s/]] as const)('a forward %s whose replication stays modifying past onEvent\'s wait fails saying so, and starts nothing (no check starts it later)', async (requestType, restWait, waited) => {
     const arn = config('stopped', { behavior: { modifyDurationMs: 30_000 } });
     await new DatabaseMigrationServiceClient({}).send(new ModifyReplicationConfigCommand({ ReplicationConfigArn: arn, TableMappings: '{"rules":[{}]}' }));
-    stackStatus = requestType === 'Create' ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS';
+    stack.status = requestType === 'Create' ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS';
     dms().resetCalls();
     process.env.DMS_LIFECYCLE_REST_WAIT_SECONDS = restWait;
     try {
@@ -276,7 +267,7 @@ describe('a rollback only restores the running state (case 2)', () => {
   test('a rollback Update whose replication stays modifying past its time hands back instead of failing', async () => {
     const arn = config('stopped', { behavior: { modifyDurationMs: 30_000 } });
     await new DatabaseMigrationServiceClient({}).send(new ModifyReplicationConfigCommand({ ReplicationConfigArn: arn, TableMappings: '{"rules":[{}]}' }));
-    stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
+    stack.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
     process.env.DMS_LIFECYCLE_REST_WAIT_SECONDS = '1';
     try {
       const old = runProps({ ReplicationConfigArn: arn }, { TimeoutSeconds: '14' });
@@ -304,7 +295,7 @@ describe('the guard on the failure paths (case 7)', () => {
 
   test('a forward stop DMS refuses fails the update; the rollback Update then stops nothing and succeeds', async () => {
     const arn = config('running');
-    resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
+    stack.resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
     const created = await runHandlers(handlers, cfnEvent('Create', guardProps('v1'), { resourceType: GUARD }));
     dms().failNext('StopReplication', 'InvalidResourceStateFault', 'Replication is provisioning capacity and cannot be stopped', 100);
     try {
@@ -312,7 +303,7 @@ describe('the guard on the failure paths (case 7)', () => {
         /^DMS StopReplication refused for replication config \S+: Replication is provisioning capacity and cannot be stopped \(still refused after \d+ s\)$/,
       );
       const refused = stops(arn).length;
-      stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
+      stack.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
       const rolledBack = await runHandlers(handlers, cfnEvent('Update', guardProps('v1'), { oldProperties: guardProps('v2'), physicalId: created.physicalId, resourceType: GUARD }));
       expect(rolledBack.physicalId).toBe(created.physicalId);
       expect(stops(arn)).toHaveLength(refused);
@@ -324,12 +315,12 @@ describe('the guard on the failure paths (case 7)', () => {
 
   test('a guard that stopped and then failed: its rollback Update starts the replication again', async () => {
     const arn = config('running', { stopDurationMs: 4_000 });
-    resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
+    stack.resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
     const created = await runHandlers(handlers, cfnEvent('Create', guardProps('v1'), { resourceType: GUARD }));
     // Its wait for `stopped` times out (2 s), although DMS accepted the stop.
     await expect(runHandlers(handlers, cfnEvent('Update', { ...guardProps('v2'), TimeoutSeconds: '2' }, { oldProperties: guardProps('v1'), physicalId: created.physicalId, resourceType: GUARD }))).rejects.toThrow(/^Timed out/);
     expect(status(arn)).toBe('stopping');
-    stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
+    stack.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
     await runHandlers(handlers, cfnEvent('Update', guardProps('v1'), { oldProperties: guardProps('v2'), physicalId: created.physicalId, resourceType: GUARD }));
     expect(starts(arn)).toEqual(['resume-processing']);
     expect(dms().replicationRun(arn)?.Status).toMatch(/initializing|provisioning_capacity|replication_starting|running/);
@@ -337,8 +328,8 @@ describe('the guard on the failure paths (case 7)', () => {
 
   test('a rollback stop DMS refuses (the forward stop went through) ends the wait instead of failing the rollback', async () => {
     const arn = config('running');
-    resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
-    stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
+    stack.resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
+    stack.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
     dms().failNext('StopReplication', 'InvalidResourceStateFault', 'Replication cannot be stopped now', 100);
     try {
       const rolledBack = await runHandlers(handlers, cfnEvent('Update', guardProps('v1'), { oldProperties: guardProps('v2'), physicalId: 'Config:0123456789ab:stopped', resourceType: GUARD }));
@@ -350,9 +341,9 @@ describe('the guard on the failure paths (case 7)', () => {
 
   test('the rollback cleanup\'s restart is checked until it runs; a resume that fails fails that Delete with DMS\'s words', async () => {
     const arn = config('stopped', { behavior: { outcome: 'fails', startDurationMs: 3_000, failureMessage: 'Target endpoint unreachable' } });
-    resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
-    stackStatus = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
-    templateIds = ['Config', 'Resource'];
+    stack.resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
+    stack.status = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
+    stack.templateResources = ['Config', 'Resource'];
     await expect(runHandlers(handlers, cfnEvent('Delete', guardProps('v2'), { physicalId: 'Config:0123456789ab:stopped', resourceType: GUARD }))).rejects.toThrow(
       `The replication config ${arn} failed: stop reason: Stop Reason FATAL_ERROR; failure messages: Target endpoint unreachable`,
     );

@@ -1,7 +1,7 @@
 import { DatabaseMigrationServiceClient, ModifyReplicationConfigCommand } from '@aws-sdk/client-database-migration-service';
 import * as handlers from '../../lambda/replication-run';
-import { CloudFormationEndpoint, StackResourceSummary } from '../../tools/lifecycle';
 import { cfnEvent } from '../support/cfn-events';
+import { useEmulatedCloudFormation } from '../support/emulated-cloudformation';
 import { useEmulatedDms } from '../support/emulated-dms';
 import { runHandlers } from '../support/handler-loop';
 
@@ -9,22 +9,11 @@ process.env.DMS_LIFECYCLE_POLL_BUDGET_SECONDS = '3';
 const dms = useEmulatedDms({ runBehavior: { startDurationMs: 300, fullLoadDurationMs: 600, modifyDurationMs: 800, tables: 4 } });
 
 /** The stack the handlers ask CloudFormation about: its status and resources, set per test. */
-const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Test/guid';
-let stackStatus = 'UPDATE_IN_PROGRESS';
-let resources: StackResourceSummary[] = [];
-/** Logical ids in the stack's template (GetTemplate). */
-let templateIds: string[] = [];
-let cloudFormation: CloudFormationEndpoint;
-beforeAll(async () => {
+const { stack } = useEmulatedCloudFormation();
+stack.status = 'UPDATE_IN_PROGRESS';
+beforeAll(() => {
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  cloudFormation = await CloudFormationEndpoint.start({
-    stacks: () => [{ stackId: STACK_ID, stackName: 'Test', stackStatus, creationTime: 0 }],
-    resources: () => resources,
-    template: () => ({ Resources: Object.fromEntries(templateIds.map((id) => [id, {}])) }),
-  });
-  process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = cloudFormation.url;
 });
-afterAll(() => cloudFormation.close());
 
 const RUN = 'Custom::DmsReplicationRun';
 const GUARD = 'Custom::DmsReplicationGuard';
@@ -135,7 +124,7 @@ describe('the run', () => {
   test('a changed ReloadTrigger stops a running task and reloads the target', async () => {
     const arn = task('running');
     const old = runProps({ ReplicationTaskArn: arn }, { ReloadTrigger: '1' });
-    stackStatus = 'UPDATE_IN_PROGRESS';
+    stack.status = 'UPDATE_IN_PROGRESS';
     const run = await runHandlers(handlers, cfnEvent('Update', { ...old, ReloadTrigger: '2' }, { oldProperties: old, physicalId: arn, resourceType: RUN }));
     expect(run.data).toMatchObject({ Status: 'running', StartType: 'reload-target' });
     expect(calls('StopReplicationTask', arn)).toHaveLength(1);
@@ -160,7 +149,7 @@ describe('the guard', () => {
 
   test('an Update finds the config among the stack\'s resources, stops it before CloudFormation modifies it, and takes a new physical id', async () => {
     const arn = config('running');
-    resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
+    stack.resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
     const created = await runHandlers(handlers, cfnEvent('Create', guardProps('v1'), { resourceType: GUARD }));
     expect(dms().calls.filter((c) => JSON.stringify(c.input ?? {}).includes(arn))).toEqual([]);
     const updated = await runHandlers(handlers, cfnEvent('Update', guardProps('v2'), { oldProperties: guardProps('v1'), physicalId: created.physicalId, resourceType: GUARD }));
@@ -171,25 +160,25 @@ describe('the guard', () => {
 
   test('the Delete of a stopping guard\'s id that a rolled-back update replaced starts the replication again; other Deletes do nothing', async () => {
     const arn = config('stopped');
-    resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
-    stackStatus = 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS';
+    stack.resources = [{ logicalId: 'Config', physicalId: arn, resourceType: 'AWS::DMS::ReplicationConfig', resourceStatus: 'UPDATE_COMPLETE' }];
+    stack.status = 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS';
     await runHandlers(handlers, cfnEvent('Delete', guardProps('v2'), { physicalId: 'Config:old', resourceType: GUARD }));
-    stackStatus = 'DELETE_IN_PROGRESS';
+    stack.status = 'DELETE_IN_PROGRESS';
     await runHandlers(handlers, cfnEvent('Delete', guardProps('v2'), { physicalId: 'Config:old', resourceType: GUARD }));
     expect(calls('StartReplication', arn)).toEqual([]);
-    stackStatus = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
+    stack.status = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
     // A guard the failed update created (not in the template rolled back to) brings nothing back.
     await runHandlers(handlers, cfnEvent('Delete', guardProps('v2'), { physicalId: 'Config:new:stopped', resourceType: GUARD }));
     expect(calls('StartReplication', arn)).toEqual([]);
-    templateIds = ['Config', 'Resource'];
+    stack.templateResources = ['Config', 'Resource'];
     // The guard existed before, but the replaced Update stopped nothing: nothing to bring back.
     await runHandlers(handlers, cfnEvent('Delete', guardProps('v2'), { physicalId: 'Config:new', resourceType: GUARD }));
     expect(calls('StartReplication', arn)).toEqual([]);
     // The guard existed before and its replaced Update stopped it: the replication runs again.
     const run = await runHandlers(handlers, cfnEvent('Delete', guardProps('v2'), { physicalId: 'Config:new:stopped', resourceType: GUARD }));
     expect(run.data).toMatchObject({ Status: 'running', StartType: 'resume-processing' });
-    stackStatus = 'UPDATE_IN_PROGRESS';
-    templateIds = [];
+    stack.status = 'UPDATE_IN_PROGRESS';
+    stack.templateResources = [];
   });
 });
 
