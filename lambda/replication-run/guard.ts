@@ -125,8 +125,14 @@ function guardUpdate(props: ResourcePropertyReader, event: CloudFormationCustomR
     ...startOptions(props, target), until: 'accepted', restore: true, quiet: true, intent: askerOf(event),
   });
   const nothing = { done: true, status: 'nothing to do' };
+  /** Whether this request restarts it (a rollback of its own failed update): its reasons say so. */
+  let restarting = false;
   return {
-    subject: `the replication of ${logicalId} to stop before CloudFormation modifies it`,
+    get subject() {
+      return restarting
+        ? `the replication of ${logicalId} to run again after its own update failed (it stopped it; CloudFormation never modified it)`
+        : `the replication of ${logicalId} to stop before CloudFormation modifies it`;
+    },
     async start(): Promise<OperationMark> {
       // CloudFormation replaces it rather than modify it: the old one needs no stop (a Delete stops it if it goes away).
       if (replacedNotModified(props, event)) return { arn: '' };
@@ -138,6 +144,7 @@ function guardUpdate(props: ResourcePropertyReader, event: CloudFormationCustomR
         if (!target || desiredStopped(props)) return { arn: '', keepId: true };
         // Only this guard's own stop, the last ask on record, is started again: not a stop by the CLI or anyone since.
         if (!lastAskWas(await readIntent(target.arn), event.StackId, event.LogicalResourceId, ['stop'])) return { arn: '', keepId: true };
+        restarting = true;
         return { ...(await restartOf(target).start()), arn: target.arn, kind: target.kind, mode: 'restart', keepId: true };
       }
       if (!target) return { arn: '' };
@@ -147,7 +154,8 @@ function guardUpdate(props: ResourcePropertyReader, event: CloudFormationCustomR
     async check(mark) {
       if (!mark.arn) return nothing;
       const target: ReplicationTarget = { kind: mark.kind as ReplicationTarget['kind'], arn: String(mark.arn) };
-      return mark.mode === 'restart' ? restartOf(target).check(mark) : stopOf(target, mark.mode === 'rollback-stop').check(mark);
+      restarting = mark.mode === 'restart';
+      return restarting ? restartOf(target).check(mark) : stopOf(target, mark.mode === 'rollback-stop').check(mark);
     },
   };
 }

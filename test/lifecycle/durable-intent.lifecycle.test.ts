@@ -30,6 +30,8 @@ interface Shape {
   readonly reloadTrigger?: string;
   /** The config's removal policy is RETAIN. */
   readonly retain?: boolean;
+  /** The run's timeout. */
+  readonly timeout?: Duration;
 }
 
 /** A stack with a serverless config and its run. */
@@ -44,6 +46,7 @@ function app(name: string, shape: Shape = {}): string {
       cdcStartTime: shape.cdcStartTime,
       desiredState: shape.desiredState,
       reloadTrigger: shape.reloadTrigger,
+      timeout: shape.timeout,
     });
   }, name).assemblyDir;
 }
@@ -158,6 +161,18 @@ describe('item 1: the guard\'s own stop, on record, is what its rollback starts 
     expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
     expect(startsOn(configArn)).toEqual(['start-replication']);
     expect(status(configArn)).toBe('stopped');
+  }, 180_000);
+});
+
+describe('item 1: the guard\'s restart in the rollback of its own failed update', () => {
+  test('when DMS stays stopping past the timeout, the reason says it waited to run it again, not to stop it', async () => {
+    const { name, driver, configArn } = await deployed({ timeout: Duration.minutes(1) });
+    dms().setRunBehavior(configArn, { stopDurationMs: 10 * 3600_000 });
+    const updated = await driver.update(app(name, { schema: 'billing', timeout: Duration.minutes(1) }));
+    expect(updated.status).toBe('UPDATE_ROLLBACK_FAILED');
+    const reasons = updated.failures.filter((f) => f.logicalId.startsWith('RunConfigGuard')).map((f) => f.reason.split('\n')[0]);
+    expect(reasons[0]).toMatch(/^Timed out after 1m \d+s waiting for the replication of \S+ to stop before CloudFormation modifies it/);
+    expect(reasons[1]).toMatch(/^Timed out after 1m \d+s waiting for the replication of \S+ to run again after its own update failed/);
   }, 180_000);
 });
 
