@@ -6,7 +6,7 @@
  * A new desire (issue 21's "stay stopped", say) is a new {@link RunDesire} and a branch
  * in {@link nextRunStep}; the start, wait and judging code around it stays as it is.
  */
-import type { AskedBy, IntentAction, IntentRecord } from './intent-record';
+import type { AskedBy, IntentAction, IntentAsk, IntentRecord } from './intent-record';
 import { AT_REST, isFullLoadOnlyFinished, NEVER_RAN, ReplicationState, UNDER_WAY } from './replication-state';
 
 /**
@@ -143,9 +143,14 @@ export function nextRunStep(state: ReplicationState, desire: RunDesire, history:
  * deployed before it) the answer is false: a rollback then undoes nothing.
  */
 export function lastAskWas(record: IntentRecord | undefined, stackId: string, resource: string, actions: readonly IntentAction[]): boolean {
-  const honoured = (record?.asks ?? []).filter((a) => a.refused === undefined);
-  const last = honoured[honoured.length - 1];
+  const last = lastHonouredAsk(record);
   return last !== undefined && 'stack' in last.by && last.by.stack === stackId && last.by.resource === resource && actions.includes(last.action);
+}
+
+/** The newest ask on record that DMS did not refuse (a refused request changed nothing). */
+function lastHonouredAsk(record: IntentRecord | undefined): IntentAsk | undefined {
+  const honoured = (record?.asks ?? []).filter((a) => a.refused === undefined);
+  return honoured[honoured.length - 1];
 }
 
 /** What a run asks when it starts a replication. */
@@ -170,7 +175,6 @@ export function stopsForStayStopped(state: ReplicationState, rollback: boolean, 
  * StartReplication started, never a start someone asked since.
  */
 export function lastAskBy(record: IntentRecord | undefined, by: AskedBy, actions: readonly IntentAction[]): boolean {
-  const honoured = (record?.asks ?? []).filter((a) => a.refused === undefined);
-  const last = honoured[honoured.length - 1];
+  const last = lastHonouredAsk(record);
   return last !== undefined && JSON.stringify(last.by) === JSON.stringify(by) && actions.includes(last.action);
 }
