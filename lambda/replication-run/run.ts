@@ -164,9 +164,6 @@ function startOrRestore(
   };
 }
 
-/** What a create asks when it starts a replication. */
-const START_ACTIONS = ['start', 'resume', 'reload'] as const;
-
 /**
  * How long after a Delete's fence a cancelled create's start may still reach DMS: the create's
  * read-back of the record, made before the fence, is answered at most one SSM request timeout
@@ -205,7 +202,7 @@ function cancelledCreateDelete(
       const mine = record?.asks.findIndex((a) => 'stack' in a.by && a.by.request === event.RequestId) ?? -1;
       const createAsk = record?.asks.slice(0, Math.max(0, mine)).reverse()
         .find((a) => 'stack' in a.by && a.by.resource === event.LogicalResourceId);
-      const started = createAsk !== undefined && createAsk.refused === undefined && (START_ACTIONS as readonly string[]).includes(createAsk.action);
+      const started = createAsk !== undefined && createAsk.refused === undefined && RUN_STARTS.includes(createAsk.action);
       if (!started) return { actAfter: 0 };
       const actAfter = Math.max(fencedAt + createStartLandsWithinMs(), createAsk.at + graceMs('readLag'));
       return { createStarted: true, actAfter, lookUntil: actAfter + graceMs('readLag') };
